@@ -1,0 +1,189 @@
+/// Carries out a ``Plan`` layer by layer. It never re-plans: what it does is what the plan showed.
+///
+/// Inside a layer: obsolete services go first (and their tasks must stop), then obsolete networks and volumes,
+/// then new networks, volumes, configs and secrets, then services are created or updated concurrently, then the
+/// layer waits until every service converged, and only then are old config and secret versions collected.
+/// A failure stops the run before the next layer starts.
+public struct Applier: Sendable {
+    public var driver: any ClusterDriver
+    public var concurrency: Int
+    public var pollInterval: Duration
+    public var logLines: Int
+    public var events: ApplyEventHandler
+
+    public init(
+        driver: any ClusterDriver, concurrency: Int = 8, pollInterval: Duration = .milliseconds(500),
+        logLines: Int = 20, events: @escaping ApplyEventHandler
+    ) {
+        self.driver = driver
+        self.concurrency = concurrency
+        self.pollInterval = pollInterval
+        self.logLines = logLines
+        self.events = events
+    }
+
+    public func apply(_ plan: Plan, desired: DesiredState, observed: ObservedState) async throws {
+        guard plan.blockers.isEmpty else {
+            throw SprocketError(
+                .unsupportedChange, plan.blockers.joined(separator: "\n"),
+                hint: "nothing was changed; resolve the listed changes and run again")
+        }
+        for layerPlan in plan.layers {
+            try Task.checkCancellation()
+            let layer = desired.layer(named: layerPlan.layer)
+            try await applyLayer(layerPlan, desiredLayer: layer, observed: observed)
+        }
+        for layerPlan in plan.orphanLayers {
+            try await applyLayer(layerPlan, desiredLayer: nil, observed: observed)
+        }
+    }
+
+    private func applyLayer(_ plan: LayerPlan, desiredLayer: DesiredLayer?, observed: ObservedState) async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        events(.layerStarted(layer: plan.layer, changes: plan.changes.count))
+        do {
+            try await removeServices(plan, observed: observed, timeout: desiredLayer?.timeout ?? LayerSpec.defaultTimeout)
+            try await run(plan.changes.filter { $0.action == .delete && ($0.resource.kind == .network || $0.resource.kind == .volume) }) { change in
+                guard let object = observed.objects(of: change.resource.kind).first(where: { $0.name == change.resource.name && $0.dockerName == change.dockerName }) else { return }
+                try await driver.removeObject(object)
+            }
+            if let desiredLayer {
+                try await createObjects(plan, layer: desiredLayer)
+                try await applyServices(plan, layer: desiredLayer, observed: observed)
+                try await waitForConvergence(desiredLayer, deadline: started + desiredLayer.timeout)
+            }
+            try await collectGarbage(plan, observed: observed)
+        } catch {
+            events(.layerFailed(layer: plan.layer, message: String(describing: error)))
+            throw error
+        }
+        events(.layerSucceeded(layer: plan.layer, seconds: seconds(clock.now - started)))
+    }
+
+    private func removeServices(_ plan: LayerPlan, observed: ObservedState, timeout: Duration) async throws {
+        let removals = plan.changes.filter { $0.action == .delete && $0.resource.kind == .service }
+        let services = removals.compactMap { change in observed.services.first { $0.dockerName == change.dockerName } }
+        try await run(removals) { change in
+            guard let service = observed.services.first(where: { $0.dockerName == change.dockerName }) else { return }
+            try await driver.removeService(service)
+        }
+        if !services.isEmpty { try await driver.waitUntilRemoved(services, timeout: timeout) }
+    }
+
+    private func createObjects(_ plan: LayerPlan, layer: DesiredLayer) async throws {
+        let creates = plan.changes.filter { $0.action == .create && $0.resource.kind != .service }
+        try await run(creates.filter { $0.resource.kind == .network || $0.resource.kind == .volume }) { change in
+            if change.resource.kind == .network, let network = layer.networks.first(where: { $0.name == change.resource.name }) {
+                try await driver.createNetwork(network)
+            } else if let volume = layer.volumes.first(where: { $0.name == change.resource.name }) {
+                try await driver.createVolume(volume)
+            }
+        }
+        try await run(creates.filter { $0.resource.kind == .config || $0.resource.kind == .secret }) { change in
+            guard let object = (layer.configs + layer.secrets).first(where: { $0.dockerName == change.dockerName }) else { return }
+            try await driver.createObject(object)
+        }
+    }
+
+    private func applyServices(_ plan: LayerPlan, layer: DesiredLayer, observed: ObservedState) async throws {
+        let changes = plan.changes.filter { $0.resource.kind == .service && $0.action != .delete }
+        try await run(changes) { change in
+            guard let service = layer.services.first(where: { $0.name == change.resource.name }) else { return }
+            if change.action == .update, let current = observed.services.first(where: { $0.name == service.name }) {
+                try await driver.updateService(service, current: current)
+            } else {
+                try await driver.createService(service)
+            }
+        }
+    }
+
+    /// Polls until every service of the layer converged, a service failed, or the layer's deadline passed.
+    private func waitForConvergence(_ layer: DesiredLayer, deadline: ContinuousClock.Instant) async throws {
+        let names = layer.services.map(\.dockerName)
+        guard !names.isEmpty else { return }
+        var lastReport: [ServiceConvergence] = []
+        while true {
+            try Task.checkCancellation()
+            lastReport = try await driver.convergence(of: names)
+            let failed = lastReport.compactMap { status -> (String, String)? in
+                if case .failed(let reason) = status.phase { return (status.dockerName, reason) }
+                return nil
+            }
+            if !failed.isEmpty {
+                try await reportFailures(failed, layer: layer.name)
+            }
+            let pending = lastReport.filter { $0.phase != .converged }
+            events(.waiting(layer: layer.name, converged: names.count - pending.count, total: names.count, pending: pending.map(\.dockerName)))
+            if pending.isEmpty { return }
+            if ContinuousClock.now >= deadline {
+                let reasons = pending.map { ($0.dockerName, "not converged after \(layer.timeout.goStyle): \($0.runningTasks)/\($0.desiredTasks) tasks running") }
+                try await reportFailures(reasons, layer: layer.name)
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    private func reportFailures(_ failures: [(String, String)], layer: String) async throws -> Never {
+        var sections: [String] = []
+        for (service, reason) in failures {
+            let diagnosis = (try? await driver.diagnose(serviceNamed: service, logLines: logLines))
+                ?? ServiceDiagnosis(taskErrors: [], logLines: [])
+            events(.serviceFailed(service: service, reason: reason, diagnosis: diagnosis))
+            var section = "service \(service): \(reason)"
+            if !diagnosis.taskErrors.isEmpty {
+                section += "\n  task errors:\n" + diagnosis.taskErrors.prefix(5).map { "    \($0)" }.joined(separator: "\n")
+            }
+            if !diagnosis.logLines.isEmpty {
+                section += "\n  last \(diagnosis.logLines.count) log lines:\n" + diagnosis.logLines.map { "    | \($0)" }.joined(separator: "\n")
+            }
+            sections.append(section)
+        }
+        throw SprocketError(
+            .convergence, "layer \(layer) did not converge\n" + sections.joined(separator: "\n"), subject: "layer \(layer)",
+            hint: "fix the failing service and run `up` again; later layers were not deployed (`sprocketctl status` shows the rest)")
+    }
+
+    /// Deletes old config and secret versions, re-checking just before that nothing refers to them any more.
+    private func collectGarbage(_ plan: LayerPlan, observed: ObservedState) async throws {
+        let deletions = plan.changes.filter { $0.action == .delete && ($0.resource.kind == .config || $0.resource.kind == .secret) }
+        guard !deletions.isEmpty else { return }
+        let referenced = try await driver.referencedObjectNames()
+        try await run(deletions) { change in
+            guard let object = observed.objects(of: change.resource.kind).first(where: { $0.dockerName == change.dockerName }) else { return }
+            if referenced.contains(object.dockerName) {
+                events(.warning("kept \(object.kind.rawValue) \(object.dockerName): a service still refers to it"))
+                return
+            }
+            try await driver.removeObject(object)
+        }
+    }
+
+    /// Runs changes concurrently with events; throws one error naming every failed change.
+    private func run(_ changes: [PlannedChange], _ operation: @escaping @Sendable (PlannedChange) async throws -> Void) async throws {
+        guard !changes.isEmpty else { return }
+        let events = self.events
+        let failures = await forEachConcurrently(changes, limit: concurrency) { change in
+            let clock = ContinuousClock()
+            let started = clock.now
+            events(.changeStarted(change))
+            do {
+                try await operation(change)
+                let elapsed = clock.now - started
+                events(.changeSucceeded(change, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            } catch {
+                events(.changeFailed(change, message: String(describing: error)))
+                throw error
+            }
+        }
+        guard !failures.isEmpty else { return }
+        if failures.count == 1, let error = failures.first?.1 { throw error }
+        throw SprocketError(
+            .engine, failures.map { "\($0.0.resource): \($0.1)" }.joined(separator: "\n"),
+            hint: "nothing after these changes was started; fix the causes and run `up` again")
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,16 @@
+/// Progress of a run, emitted by the core and drawn by the CLI (a live line on a terminal, NDJSON with `--json`).
+public enum ApplyEvent: Sendable {
+    case layerStarted(layer: String, changes: Int)
+    case changeStarted(PlannedChange)
+    case changeSucceeded(PlannedChange, seconds: Double)
+    case changeFailed(PlannedChange, message: String)
+    case waiting(layer: String, converged: Int, total: Int, pending: [String])
+    case layerSucceeded(layer: String, seconds: Double)
+    case layerFailed(layer: String, message: String)
+    case serviceFailed(service: String, reason: String, diagnosis: ServiceDiagnosis)
+    case warning(String)
+    case note(String)
+}
+
+/// Receives events; must be cheap and must not throw.
+public typealias ApplyEventHandler = @Sendable (ApplyEvent) -> Void

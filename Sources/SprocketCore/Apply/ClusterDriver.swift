@@ -1,0 +1,62 @@
+/// What the applier needs from an orchestrator. The Docker Engine module implements it; tests use fakes.
+///
+/// Every method is one logical operation; implementations name the resource and endpoint in their errors.
+public protocol ClusterDriver: Sendable {
+    /// Everything labelled as `identity`'s.
+    func observe(_ identity: StackIdentity) async throws -> ObservedState
+
+    func createNetwork(_ network: DesiredNetwork) async throws
+    func createVolume(_ volume: DesiredVolume) async throws
+    /// Creates one version of a config or secret (its content is in `object.content`).
+    func createObject(_ object: DesiredObject) async throws
+    func createService(_ service: DesiredService) async throws
+    func updateService(_ service: DesiredService, current: ObservedService) async throws
+
+    func removeService(_ service: ObservedService) async throws
+    /// Returns once no task of these services is running any more (so their networks and volumes can go).
+    func waitUntilRemoved(_ services: [ObservedService], timeout: Duration) async throws
+    func removeObject(_ object: ObservedObject) async throws
+
+    /// Convergence of the named services (Docker names).
+    func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence]
+    /// Why a service fails: its tasks' errors and its last log lines.
+    func diagnose(serviceNamed dockerName: String, logLines: Int) async throws -> ServiceDiagnosis
+    /// Docker names of configs and secrets referenced by any service's spec or previous spec, right now.
+    func referencedObjectNames() async throws -> Set<String>
+}
+
+/// Where a service stands on its way to the desired state.
+public struct ServiceConvergence: Sendable, Hashable {
+    public enum Phase: Sendable, Hashable {
+        /// All desired tasks run and any update completed.
+        case converged
+        /// Still starting or updating.
+        case progressing
+        /// Will not converge: Swarm paused or rolled back the update, or tasks keep failing.
+        case failed(reason: String)
+    }
+
+    public var dockerName: String
+    public var desiredTasks: Int
+    public var runningTasks: Int
+    public var phase: Phase
+
+    public init(dockerName: String, desiredTasks: Int, runningTasks: Int, phase: Phase) {
+        self.dockerName = dockerName
+        self.desiredTasks = desiredTasks
+        self.runningTasks = runningTasks
+        self.phase = phase
+    }
+}
+
+/// The evidence shown when a service fails.
+public struct ServiceDiagnosis: Sendable, Hashable {
+    /// The most recent task errors, newest first (`task 3f2a: exit status 1`).
+    public var taskErrors: [String]
+    public var logLines: [String]
+
+    public init(taskErrors: [String], logLines: [String]) {
+        self.taskErrors = taskErrors
+        self.logLines = logLines
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Field-level differences between two values of the same `Encodable` type, computed over their JSON form so
+/// that every field is covered without a hand-written comparison per field.
+public enum FieldDiff {
+    public static func changes(from old: some Encodable, to new: some Encodable) -> [FieldChange] {
+        var changes: [FieldChange] = []
+        compare(JSONValue.of(old), JSONValue.of(new), path: "", into: &changes)
+        return changes
+    }
+
+    /// The same over plain string dictionaries (network and volume attributes).
+    public static func changes(from old: [String: String], to new: [String: String]) -> [FieldChange] {
+        Set(old.keys).union(new.keys).sorted().compactMap { key in
+            old[key] == new[key] ? nil : FieldChange(path: key, old: old[key], new: new[key])
+        }
+    }
+
+    private static func compare(_ old: JSONValue?, _ new: JSONValue?, path: String, into changes: inout [FieldChange]) {
+        switch (old, new) {
+        case (.object(let oldMap), .object(let newMap)):
+            for key in Set(oldMap.keys).union(newMap.keys).sorted() {
+                compare(oldMap[key], newMap[key], path: path.isEmpty ? key : "\(path).\(key)", into: &changes)
+            }
+        case (.array(let oldList), .array(let newList)) where oldList.count == newList.count:
+            for index in oldList.indices {
+                compare(oldList[index], newList[index], path: "\(path)[\(index)]", into: &changes)
+            }
+        default:
+            let oldText = old?.compactText
+            let newText = new?.compactText
+            if oldText != newText { changes.append(FieldChange(path: path, old: oldText, new: newText)) }
+        }
+    }
+}
+
+/// A decoded JSON value, enough to walk and render any of our `Codable` model values.
+enum JSONValue: Decodable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    static func of(_ value: some Encodable) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(CanonicalJSON.encode(value)))
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// One-line text; nil for null and empty collections so that "absent" and "empty" read the same.
+    var compactText: String? {
+        switch self {
+        case .null: return nil
+        case .bool(let value): return value ? "true" : "false"
+        case .integer(let value): return String(value)
+        case .double(let value): return String(value)
+        case .string(let value): return value
+        case .array(let values):
+            if values.isEmpty { return nil }
+            return "[" + values.map { $0.compactText ?? "null" }.joined(separator: ", ") + "]"
+        case .object(let map):
+            if map.isEmpty { return nil }
+            return "{" + map.keys.sorted().map { "\($0): \(map[$0]?.compactText ?? "null")" }.joined(separator: ", ") + "}"
+        }
+    }
+}

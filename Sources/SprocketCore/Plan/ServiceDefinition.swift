@@ -1,0 +1,253 @@
+/// What a Swarm service should look like, in engine-neutral terms with resolved object names.
+///
+/// Both sides of a comparison use this type: the desired definition is built from the spec, the observed one
+/// is read back from the engine by the driver, which drops the defaults the engine fills in. Equality of the
+/// two means "no change"; the JSON form of the difference is the field-level diff shown in `plan`.
+/// Environment, labels and lists whose order carries no meaning are kept sorted so that order never makes a diff.
+public struct ServiceDefinition: Sendable, Hashable, Codable {
+    public var image: String
+    /// Docker's `Command` (Compose `entrypoint`).
+    public var entrypoint: [String]?
+    /// Docker's `Args` (Compose `command`).
+    public var args: [String]?
+    /// `KEY=VALUE`, sorted by key.
+    public var env: [String]
+    public var containerLabels: [String: String]
+    /// Service labels, including the ownership labels (but not the spec hash, which is derived from this value).
+    public var serviceLabels: [String: String]
+    public var user: String?
+    public var workingDirectory: String?
+    public var hostname: String?
+    public var stopSignal: String?
+    public var stopGracePeriodNanoseconds: Int64?
+    public var initProcess: Bool?
+    public var readOnly: Bool?
+    public var tty: Bool?
+    public var capabilitiesAdded: [String]
+    public var capabilitiesDropped: [String]
+    public var dnsServers: [String]
+    public var dnsSearch: [String]
+    /// Docker's `Hosts` form: `IP HOSTNAME`.
+    public var hosts: [String]
+    public var sysctls: [String: String]
+    public var ulimits: [UlimitDefinition]
+    public var mounts: [MountDefinition]
+    /// Sorted by network name.
+    public var networks: [NetworkAttachmentDefinition]
+    /// Sorted by target path.
+    public var secrets: [FileMountDefinition]
+    /// Sorted by target path.
+    public var configs: [FileMountDefinition]
+    public var healthcheck: HealthcheckDefinition?
+    public var logDriver: LogDriverDefinition?
+    public var mode: String
+    public var replicas: Int?
+    public var endpointMode: String
+    public var ports: [PortDefinition]
+    public var limits: ResourceAmountsDefinition?
+    public var reservations: ResourceAmountsDefinition?
+    public var constraints: [String]
+    public var spreadPreferences: [String]
+    public var maxReplicasPerNode: Int?
+    public var updateConfig: UpdatePolicyDefinition?
+    public var rollbackConfig: UpdatePolicyDefinition?
+    public var restartPolicy: RestartPolicyDefinition?
+
+    public init(image: String) {
+        self.image = image
+        self.entrypoint = nil
+        self.args = nil
+        self.env = []
+        self.containerLabels = [:]
+        self.serviceLabels = [:]
+        self.capabilitiesAdded = []
+        self.capabilitiesDropped = []
+        self.dnsServers = []
+        self.dnsSearch = []
+        self.hosts = []
+        self.sysctls = [:]
+        self.ulimits = []
+        self.mounts = []
+        self.networks = []
+        self.secrets = []
+        self.configs = []
+        self.mode = DeploySpec.Mode.replicated.rawValue
+        self.replicas = 1
+        self.endpointMode = DeploySpec.EndpointMode.vip.rawValue
+        self.ports = []
+        self.constraints = []
+        self.spreadPreferences = []
+    }
+
+    /// Puts order-insensitive collections in a canonical order. Both the builder and the driver call it.
+    public mutating func normalize() {
+        env.sort { $0.split(separator: "=", maxSplits: 1).first ?? "" < $1.split(separator: "=", maxSplits: 1).first ?? "" }
+        networks.sort { $0.network < $1.network }
+        secrets.sort { $0.target < $1.target }
+        configs.sort { $0.target < $1.target }
+        mounts.sort { $0.target < $1.target }
+        ports.sort { ($0.published ?? 0, $0.target, $0.transportProtocol) < ($1.published ?? 0, $1.target, $1.transportProtocol) }
+        ulimits.sort { $0.name < $1.name }
+        for index in networks.indices { networks[index].aliases.sort() }
+        if limits == ResourceAmountsDefinition() { limits = nil }
+        if reservations == ResourceAmountsDefinition() { reservations = nil }
+    }
+
+    /// Names of the Docker secrets and configs this definition mounts (for garbage collection).
+    public var referencedObjectNames: Set<String> {
+        Set(secrets.map(\.objectName) + configs.map(\.objectName))
+    }
+}
+
+public struct UlimitDefinition: Sendable, Hashable, Codable {
+    public var name: String
+    public var soft: Int64
+    public var hard: Int64
+
+    public init(name: String, soft: Int64, hard: Int64) {
+        self.name = name
+        self.soft = soft
+        self.hard = hard
+    }
+}
+
+public struct MountDefinition: Sendable, Hashable, Codable {
+    public var type: String
+    /// The Docker volume name (volume), host path (bind), or nil.
+    public var source: String?
+    public var target: String
+    public var readOnly: Bool
+
+    public init(type: String, source: String?, target: String, readOnly: Bool) {
+        self.type = type
+        self.source = source
+        self.target = target
+        self.readOnly = readOnly
+    }
+}
+
+public struct NetworkAttachmentDefinition: Sendable, Hashable, Codable {
+    /// The Docker network name.
+    public var network: String
+    public var aliases: [String]
+
+    public init(network: String, aliases: [String]) {
+        self.network = network
+        self.aliases = aliases
+    }
+}
+
+/// A secret or config mounted as a file.
+public struct FileMountDefinition: Sendable, Hashable, Codable {
+    /// The Docker object name (with its content-hash suffix).
+    public var objectName: String
+    public var target: String
+    public var uid: String
+    public var gid: String
+    public var mode: UInt32
+
+    public init(objectName: String, target: String, uid: String = "0", gid: String = "0", mode: UInt32 = 0o444) {
+        self.objectName = objectName
+        self.target = target
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
+    }
+}
+
+public struct HealthcheckDefinition: Sendable, Hashable, Codable {
+    public var test: [String]
+    public var intervalNanoseconds: Int64?
+    public var timeoutNanoseconds: Int64?
+    public var retries: Int?
+    public var startPeriodNanoseconds: Int64?
+
+    public init(
+        test: [String],
+        intervalNanoseconds: Int64? = nil,
+        timeoutNanoseconds: Int64? = nil,
+        retries: Int? = nil,
+        startPeriodNanoseconds: Int64? = nil
+    ) {
+        self.test = test
+        self.intervalNanoseconds = intervalNanoseconds
+        self.timeoutNanoseconds = timeoutNanoseconds
+        self.retries = retries
+        self.startPeriodNanoseconds = startPeriodNanoseconds
+    }
+}
+
+public struct LogDriverDefinition: Sendable, Hashable, Codable {
+    public var name: String
+    public var options: [String: String]
+
+    public init(name: String, options: [String: String]) {
+        self.name = name
+        self.options = options
+    }
+}
+
+public struct PortDefinition: Sendable, Hashable, Codable {
+    public var target: Int
+    public var published: Int?
+    public var transportProtocol: String
+    public var publishMode: String
+
+    public init(target: Int, published: Int?, transportProtocol: String, publishMode: String) {
+        self.target = target
+        self.published = published
+        self.transportProtocol = transportProtocol
+        self.publishMode = publishMode
+    }
+}
+
+public struct ResourceAmountsDefinition: Sendable, Hashable, Codable {
+    public var nanoCPUs: Int64?
+    public var memoryBytes: Int64?
+    public var pids: Int64?
+
+    public init(nanoCPUs: Int64? = nil, memoryBytes: Int64? = nil, pids: Int64? = nil) {
+        self.nanoCPUs = nanoCPUs
+        self.memoryBytes = memoryBytes
+        self.pids = pids
+    }
+}
+
+public struct UpdatePolicyDefinition: Sendable, Hashable, Codable {
+    public var parallelism: Int?
+    public var delayNanoseconds: Int64?
+    public var failureAction: String?
+    public var monitorNanoseconds: Int64?
+    public var maxFailureRatio: Double?
+    public var order: String?
+
+    public init(
+        parallelism: Int? = nil,
+        delayNanoseconds: Int64? = nil,
+        failureAction: String? = nil,
+        monitorNanoseconds: Int64? = nil,
+        maxFailureRatio: Double? = nil,
+        order: String? = nil
+    ) {
+        self.parallelism = parallelism
+        self.delayNanoseconds = delayNanoseconds
+        self.failureAction = failureAction
+        self.monitorNanoseconds = monitorNanoseconds
+        self.maxFailureRatio = maxFailureRatio
+        self.order = order
+    }
+}
+
+public struct RestartPolicyDefinition: Sendable, Hashable, Codable {
+    public var condition: String?
+    public var delayNanoseconds: Int64?
+    public var maxAttempts: Int?
+    public var windowNanoseconds: Int64?
+
+    public init(condition: String? = nil, delayNanoseconds: Int64? = nil, maxAttempts: Int? = nil, windowNanoseconds: Int64? = nil) {
+        self.condition = condition
+        self.delayNanoseconds = delayNanoseconds
+        self.maxAttempts = maxAttempts
+        self.windowNanoseconds = windowNanoseconds
+    }
+}

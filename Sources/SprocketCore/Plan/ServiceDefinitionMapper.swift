@@ -1,0 +1,128 @@
+/// Maps a spec service onto a ``ServiceDefinition``, applying the defaults Compose and Swarm document.
+struct ServiceDefinitionMapper {
+    var identity: StackIdentity
+    var networkName: (String) -> String
+    var volumeName: (String) -> String
+    var configName: (String) -> String
+    var secretName: (String) -> String
+
+    func definition(of spec: ServiceSpec) -> ServiceDefinition {
+        var definition = ServiceDefinition(image: spec.image)
+        definition.entrypoint = spec.entrypoint
+        definition.args = spec.command
+        definition.env = spec.environment.map { "\($0.name)=\($0.value)" }
+        definition.containerLabels = spec.labels
+        definition.user = spec.user
+        definition.workingDirectory = spec.workingDirectory
+        definition.hostname = spec.hostname
+        definition.stopSignal = spec.stopSignal
+        definition.stopGracePeriodNanoseconds = spec.stopGracePeriod?.nanoseconds
+        definition.initProcess = spec.initProcess
+        definition.readOnly = spec.readOnlyRootFilesystem
+        definition.tty = spec.tty
+        definition.capabilitiesAdded = spec.capabilitiesAdded
+        definition.capabilitiesDropped = spec.capabilitiesDropped
+        definition.dnsServers = spec.dnsServers
+        definition.dnsSearch = spec.dnsSearch
+        definition.hosts = spec.extraHosts.map(Self.dockerHostEntry)
+        definition.sysctls = spec.sysctls
+        definition.ulimits = spec.ulimits.map { UlimitDefinition(name: $0.name, soft: $0.soft, hard: $0.hard) }
+        definition.mounts = spec.mounts.map(mount)
+        definition.networks = spec.networks.map {
+            NetworkAttachmentDefinition(network: networkName($0.name), aliases: $0.aliases)
+        }
+        definition.secrets = spec.secrets.map {
+            fileMount($0, objectName: secretName($0.source), defaultTarget: "/run/secrets/\($0.source)")
+        }
+        definition.configs = spec.configs.map {
+            fileMount($0, objectName: configName($0.source), defaultTarget: "/\($0.source)")
+        }
+        definition.healthcheck = spec.healthcheck.map {
+            HealthcheckDefinition(
+                test: $0.test,
+                intervalNanoseconds: $0.interval?.nanoseconds,
+                timeoutNanoseconds: $0.timeout?.nanoseconds,
+                retries: $0.retries,
+                startPeriodNanoseconds: $0.startPeriod?.nanoseconds
+            )
+        }
+        definition.ports = spec.ports.map {
+            PortDefinition(
+                target: $0.target, published: $0.published, transportProtocol: $0.transportProtocol.rawValue,
+                publishMode: $0.mode.rawValue)
+        }
+        definition.logDriver = spec.logging.map { LogDriverDefinition(name: $0.driver, options: $0.options) }
+        applyDeploy(spec.deploy, to: &definition)
+        return definition
+    }
+
+    private func applyDeploy(_ deploy: DeploySpec, to definition: inout ServiceDefinition) {
+        definition.mode = deploy.mode.rawValue
+        switch deploy.mode {
+        case .replicated, .replicatedJob: definition.replicas = deploy.replicas ?? 1
+        case .global, .globalJob: definition.replicas = nil
+        }
+        definition.endpointMode = deploy.endpointMode.rawValue
+        definition.limits = amounts(deploy.resources.limits)
+        definition.reservations = amounts(deploy.resources.reservations)
+        definition.constraints = deploy.placement.constraints
+        definition.spreadPreferences = deploy.placement.spreadPreferences
+        definition.maxReplicasPerNode = deploy.placement.maxReplicasPerNode
+        definition.updateConfig = deploy.updateConfig.map(policy)
+        definition.rollbackConfig = deploy.rollbackConfig.map(policy)
+        definition.restartPolicy = deploy.restartPolicy.map {
+            RestartPolicyDefinition(
+                condition: $0.condition?.rawValue,
+                delayNanoseconds: $0.delay?.nanoseconds,
+                maxAttempts: $0.maxAttempts,
+                windowNanoseconds: $0.window?.nanoseconds
+            )
+        }
+    }
+
+    private func mount(_ spec: MountSpec) -> MountDefinition {
+        let source: String? =
+            switch spec.kind {
+            case .volume: spec.source.map(volumeName)
+            case .bind: spec.source
+            case .tmpfs: nil
+            }
+        return MountDefinition(type: spec.kind.rawValue, source: source, target: spec.target, readOnly: spec.readOnly)
+    }
+
+    private func fileMount(_ reference: FileReference, objectName: String, defaultTarget: String) -> FileMountDefinition {
+        FileMountDefinition(
+            objectName: objectName,
+            target: reference.target ?? defaultTarget,
+            uid: reference.uid ?? "0",
+            gid: reference.gid ?? "0",
+            mode: reference.mode ?? 0o444
+        )
+    }
+
+    private func amounts(_ amounts: ResourceAmounts) -> ResourceAmountsDefinition? {
+        let definition = ResourceAmountsDefinition(
+            nanoCPUs: amounts.nanoCPUs, memoryBytes: amounts.memoryBytes, pids: amounts.pids)
+        return definition == ResourceAmountsDefinition() ? nil : definition
+    }
+
+    private func policy(_ policy: UpdatePolicy) -> UpdatePolicyDefinition {
+        UpdatePolicyDefinition(
+            parallelism: policy.parallelism,
+            delayNanoseconds: policy.delay?.nanoseconds,
+            failureAction: policy.failureAction?.rawValue,
+            monitorNanoseconds: policy.monitor?.nanoseconds,
+            maxFailureRatio: policy.maxFailureRatio,
+            order: policy.order?.rawValue
+        )
+    }
+
+    /// Compose writes `host:ip` (or `host=ip`); Docker's Hosts entries are `ip host`.
+    static func dockerHostEntry(_ entry: String) -> String {
+        let separator: Character = entry.contains("=") ? "=" : ":"
+        guard let index = entry.firstIndex(of: separator) else { return entry }
+        let host = entry[..<index]
+        let address = entry[entry.index(after: index)...]
+        return "\(address) \(host)"
+    }
+}

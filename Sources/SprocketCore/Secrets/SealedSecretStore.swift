@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// Generated secret values of one stack environment, each sealed with AES-GCM under the local ``SecretKey``.
+///
+/// The file holds only ciphertext; the additional authenticated data binds each entry to its stack,
+/// environment and name, so an entry copied under another name does not decrypt.
+public final class SealedSecretStore: Sendable {
+    private struct FileContents: Codable {
+        var schemaVersion: Int
+        var entries: [String: String]
+    }
+
+    public let path: String
+    private let key: SecretKey
+    private let identity: StackIdentity
+    private let contents: Mutex<FileContents>
+
+    public init(path: String, key: SecretKey, identity: StackIdentity) throws {
+        self.path = path
+        self.key = key
+        self.identity = identity
+        var loaded = FileContents(schemaVersion: 1, entries: [:])
+        if let bytes = try AtomicFile.read(path) {
+            do {
+                loaded = try JSONDecoder().decode(FileContents.self, from: Data(bytes))
+            } catch {
+                throw SprocketError(
+                    .secretStore, "the sealed secret store cannot be read: \(error)", subject: path,
+                    hint: "restore it from a backup, or delete it to generate new values (services will be rolled)")
+            }
+        }
+        self.contents = Mutex(loaded)
+    }
+
+    /// The stored value of a generated secret, if there is one.
+    public func value(named name: String) throws -> [UInt8]? {
+        guard let sealed = contents.withLock({ $0.entries[name] }) else { return nil }
+        guard let combined = Data(base64Encoded: sealed) else { throw corrupt(name) }
+        do {
+            let box = try AES.GCM.SealedBox(combined: combined)
+            return Array(try AES.GCM.open(box, using: key.derived("sprocket-seal-v1"), authenticating: aad(name)))
+        } catch {
+            throw SprocketError(
+                .secretStore, "generated secret '\(name)' cannot be decrypted with the key \(key.path)", subject: path,
+                hint: "the key file does not belong to this store: restore the right key, or remove the entry to regenerate it")
+        }
+    }
+
+    /// Returns the stored value, or generates, seals and saves one.
+    public func valueOrGenerate(named name: String, generate: () -> [UInt8]) throws -> [UInt8] {
+        if let existing = try value(named: name) { return existing }
+        let fresh = generate()
+        let box = try AES.GCM.seal(fresh, using: key.derived("sprocket-seal-v1"), authenticating: aad(name))
+        guard let combined = box.combined else { throw corrupt(name) }
+        let snapshot = contents.withLock { contents in
+            contents.entries[name] = combined.base64EncodedString()
+            return contents
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try AtomicFile.write(Array(try encoder.encode(snapshot)), to: path, permissions: 0o600)
+        return fresh
+    }
+
+    private func aad(_ name: String) -> [UInt8] {
+        Array("\(identity.stack)\u{0}\(identity.environment)\u{0}\(name)".utf8)
+    }
+
+    private func corrupt(_ name: String) -> SprocketError {
+        SprocketError(.secretStore, "entry '\(name)' is damaged", subject: path, hint: "remove the entry to regenerate it")
+    }
+}

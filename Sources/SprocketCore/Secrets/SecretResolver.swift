@@ -1,0 +1,107 @@
+import Foundation
+
+/// A secret's value for one run, or why it is not available.
+public struct SecretMaterial: Sendable {
+    public var name: String
+    public var content: SensitiveBytes?
+    /// Set when `content` is nil: e.g. "from environment variable API_KEY (not set)".
+    public var unavailableReason: String?
+
+    public init(name: String, content: SensitiveBytes?, unavailableReason: String? = nil) {
+        self.name = name
+        self.content = content
+        self.unavailableReason = unavailableReason
+    }
+}
+
+/// Reads the value of every secret a stack declares: from files, environment variables, or the sealed store.
+///
+/// Offline (`plan --offline`) it never generates or fails: unavailable values are reported as such.
+public struct SecretResolver: Sendable {
+    public var processEnvironment: [String: String]
+    public var store: SealedSecretStore?
+    public var isOffline: Bool
+
+    public init(processEnvironment: [String: String], store: SealedSecretStore?, isOffline: Bool = false) {
+        self.processEnvironment = processEnvironment
+        self.store = store
+        self.isOffline = isOffline
+    }
+
+    public func resolve(_ stack: StackSpec) throws -> [String: SecretMaterial] {
+        var materials: [String: SecretMaterial] = [:]
+        var problems: [SprocketError] = []
+        for layer in stack.layers {
+            for secret in layer.secrets {
+                do {
+                    materials[secret.name] = try resolve(secret)
+                } catch let error as SprocketError {
+                    problems.append(error)
+                }
+            }
+        }
+        if let first = problems.first {
+            guard problems.count > 1 else { throw first }
+            throw SprocketError(
+                first.code, problems.map(\.description).joined(separator: "\n"),
+                hint: "every secret must have a value before `up`; `plan --offline` shows the plan without them")
+        }
+        return materials
+    }
+
+    private func resolve(_ secret: SecretSpec) throws -> SecretMaterial {
+        switch secret.source {
+        case .external:
+            return SecretMaterial(name: secret.name, content: nil, unavailableReason: "external")
+        case .environment(let variable):
+            if let value = processEnvironment[variable] {
+                return SecretMaterial(name: secret.name, content: SensitiveBytes(Array(value.utf8)))
+            }
+            return try unavailable(
+                secret, "environment variable \(variable) is not set",
+                hint: "export \(variable) before running, or change the secret's source")
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return try unavailable(secret, "file \(path) cannot be read", hint: "create the file or fix the path")
+            }
+            return SecretMaterial(name: secret.name, content: SensitiveBytes(Array(data)))
+        case .generate(let length, let alphabet):
+            guard let store else {
+                return try unavailable(secret, "no sealed secret store is open", hint: "run without --offline")
+            }
+            if isOffline {
+                if let value = try store.value(named: secret.name) {
+                    return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
+                }
+                return SecretMaterial(name: secret.name, content: nil, unavailableReason: "generated at the first `up`")
+            }
+            let value = try store.valueOrGenerate(named: secret.name) {
+                RandomSecret.generate(length: length, alphabet: alphabet)
+            }
+            return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
+        }
+    }
+
+    private func unavailable(_ secret: SecretSpec, _ reason: String, hint: String) throws -> SecretMaterial {
+        if isOffline {
+            return SecretMaterial(name: secret.name, content: nil, unavailableReason: reason)
+        }
+        throw SprocketError(
+            .secretUnavailable, "secret '\(secret.name)': \(reason)", subject: secret.location.description, hint: hint)
+    }
+}
+
+/// Random secret values from the system's CSPRNG, without modulo bias.
+public enum RandomSecret {
+    public static func generate(length: Int, alphabet: SecretAlphabet) -> [UInt8] {
+        let characters = alphabet.characters
+        guard characters.count > 1 else { return [] }
+        var generator = SystemRandomNumberGenerator()
+        var text = ""
+        for _ in 0..<length {
+            // `random(in:using:)` rejects biased draws internally.
+            text.append(characters[Int.random(in: 0..<characters.count, using: &generator)])
+        }
+        return Array(text.utf8)
+    }
+}

@@ -1,0 +1,93 @@
+/// A Docker config declared by a layer (`configs:`). Its content is rendered by the loader.
+public struct ConfigSpec: Sendable, Hashable {
+    public enum Source: Sendable, Hashable {
+        /// `file:`, resolved to an absolute path.
+        case file(path: String)
+        /// `content:`, inline (already interpolated).
+        case content
+        /// `template:` a Mustache file rendered over the settings.
+        case template(path: String)
+        /// `template_content:` an inline Mustache template.
+        case templateContent
+        /// `external: true`: an existing config with this name; not created.
+        case external(name: String)
+    }
+
+    public var name: String
+    public var source: Source
+    /// The bytes to store (nil only for external configs).
+    public var content: [UInt8]?
+    public var labels: [String: String]
+    public var location: SourceLocation
+
+    public init(name: String, source: Source, content: [UInt8]?, labels: [String: String] = [:], location: SourceLocation) {
+        self.name = name
+        self.source = source
+        self.content = content
+        self.labels = labels
+        self.location = location
+    }
+}
+
+/// A Docker secret declared by a layer (`secrets:`). The value is read later, by a ``SecretResolver``,
+/// so that the spec model itself never holds a secret.
+public struct SecretSpec: Sendable, Hashable {
+    public enum Source: Sendable, Hashable {
+        /// `file:`, resolved to an absolute path.
+        case file(path: String)
+        /// `environment:` the name of a process environment variable.
+        case environment(variable: String)
+        /// `generate:` random, created once and kept in the sealed store.
+        case generate(length: Int, alphabet: SecretAlphabet)
+        /// `external: true`: an existing secret with this name; not created.
+        case external(name: String)
+    }
+
+    public var name: String
+    public var source: Source
+    public var labels: [String: String]
+    public var location: SourceLocation
+
+    public init(name: String, source: Source, labels: [String: String] = [:], location: SourceLocation) {
+        self.name = name
+        self.source = source
+        self.labels = labels
+        self.location = location
+    }
+}
+
+/// The characters a generated secret is drawn from.
+public enum SecretAlphabet: Sendable, Hashable {
+    case alphanumeric
+    case hex
+    case base64url
+    case asciiPrintable
+    case custom(String)
+
+    public static let defaultLength = 32
+
+    /// The distinct characters, in a fixed order.
+    public var characters: [Character] {
+        switch self {
+        case .alphanumeric: Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        case .hex: Array("0123456789abcdef")
+        case .base64url: Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        case .asciiPrintable: (33...126).compactMap { UnicodeScalar($0).map(Character.init) }
+        case .custom(let text):
+            text.reduce(into: [Character]()) { result, character in
+                if !result.contains(character) { result.append(character) }
+            }
+        }
+    }
+
+    /// The name used in the spec (`alphanumeric`, ...) or the literal alphabet.
+    public var specName: String {
+        switch self {
+        case .alphanumeric: "alphanumeric"
+        case .hex: "hex"
+        case .base64url: "base64url"
+        case .asciiPrintable: "ascii-printable"
+        case .custom(let text): text
+        }
+    }
+}

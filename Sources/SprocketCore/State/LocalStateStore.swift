@@ -1,0 +1,114 @@
+import Foundation
+
+/// State of one stack environment in a folder (default `.sprocket/<stack>/<env>/`):
+/// `state.json`, `runs/<id>.json`, `lock`, `secrets.sealed`. Every write is atomic.
+public struct LocalStateStore: Sendable {
+    public static let schemaVersion = 1
+
+    public let directory: String
+    public let identity: StackIdentity
+
+    public init(directory: String, identity: StackIdentity) {
+        self.directory = directory
+        self.identity = identity
+    }
+
+    /// `<root>/<stack>/<env>`.
+    public static func directory(root: String, identity: StackIdentity) -> String {
+        "\(root)/\(identity.stack)/\(identity.environment)"
+    }
+
+    public var statePath: String { "\(directory)/state.json" }
+    public var runsDirectory: String { "\(directory)/runs" }
+    public var sealedSecretsPath: String { "\(directory)/secrets.sealed" }
+
+    public func load() throws -> StackState {
+        guard let bytes = try AtomicFile.read(statePath) else { return StackState(identity: identity) }
+        let state = try decode(StackState.self, from: bytes, path: statePath)
+        guard state.schemaVersion <= Self.schemaVersion else {
+            throw SprocketError(
+                .stateCorrupt, "state schema version \(state.schemaVersion) is newer than this tool's (\(Self.schemaVersion))",
+                subject: statePath, hint: "upgrade sprocketctl")
+        }
+        return state
+    }
+
+    public func save(_ state: StackState) throws {
+        try AtomicFile.write(Self.encode(state), to: statePath)
+    }
+
+    public func record(_ run: RunRecord) throws {
+        try AtomicFile.write(Self.encode(run), to: "\(runsDirectory)/\(run.id).json")
+    }
+
+    /// All recorded runs, oldest first.
+    public func runs() throws -> [RunRecord] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: runsDirectory) else { return [] }
+        return try names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { name in
+            let path = "\(runsDirectory)/\(name)"
+            guard let bytes = try AtomicFile.read(path) else {
+                throw SprocketError(.stateIO, "run record vanished while reading", subject: path)
+            }
+            return try decode(RunRecord.self, from: bytes, path: path)
+        }
+    }
+
+    /// Marks runs left `running` by a process that died as `interrupted`. Call only while holding the lock.
+    public func markInterruptedRuns(now: Date) throws -> [RunRecord] {
+        var marked: [RunRecord] = []
+        for var run in try runs() where run.outcome == .running {
+            run.outcome = .interrupted
+            run.finishedAt = now
+            run.error = "the process ended before the run finished"
+            try record(run)
+            marked.append(run)
+        }
+        return marked
+    }
+
+    public func export() throws -> StateExport {
+        let sealed = try AtomicFile.read(sealedSecretsPath).map { String(decoding: $0, as: UTF8.self) }
+        return StateExport(schemaVersion: Self.schemaVersion, state: try load(), runs: try runs(), sealedSecrets: sealed)
+    }
+
+    /// Replaces this environment's state with an export. Call only while holding the lock.
+    public func importState(_ export: StateExport) throws {
+        guard export.schemaVersion <= Self.schemaVersion else {
+            throw SprocketError(.stateCorrupt, "the export's schema version \(export.schemaVersion) is newer than this tool's", hint: "upgrade sprocketctl")
+        }
+        guard export.state.stack == identity.stack, export.state.environment == identity.environment else {
+            throw SprocketError(
+                .stateCorrupt,
+                "the export belongs to \(export.state.stack)/\(export.state.environment), not \(identity)",
+                hint: "pass the matching -f and --env")
+        }
+        for run in export.runs { try record(run) }
+        if let sealed = export.sealedSecrets {
+            try AtomicFile.write(Array(sealed.utf8), to: sealedSecretsPath, permissions: 0o600)
+        }
+        try save(export.state)
+    }
+
+    public static func encode(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return Array(try encoder.encode(value)) + [0x0a]
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], path: String) throws -> T {
+        do {
+            return try Self.decoder().decode(type, from: Data(bytes))
+        } catch {
+            throw SprocketError(
+                .stateCorrupt, "cannot be decoded: \(error)", subject: path,
+                hint: "restore it from `state export`, or move it away: the cluster is the truth, only history is lost")
+        }
+    }
+}

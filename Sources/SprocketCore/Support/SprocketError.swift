@@ -1,0 +1,43 @@
+import Foundation
+
+/// The core's user-facing error: what failed, where (resource, file or endpoint), why, and what to do.
+public struct SprocketError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    /// An extensible error code; callers match on it, never on message text.
+    public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let secretUnavailable = Code(rawValue: "secret-unavailable")
+        public static let secretStore = Code(rawValue: "secret-store")
+        public static let stateCorrupt = Code(rawValue: "state-corrupt")
+        public static let stateIO = Code(rawValue: "state-io")
+        public static let locked = Code(rawValue: "locked")
+        public static let unsupportedChange = Code(rawValue: "unsupported-change")
+        public static let convergence = Code(rawValue: "convergence")
+        public static let engine = Code(rawValue: "engine")
+        public static let conflict = Code(rawValue: "conflict")
+        public static let cancelled = Code(rawValue: "cancelled")
+    }
+
+    public var code: Code
+    public var message: String
+    /// The resource, file:line or endpoint the error is about.
+    public var subject: String?
+    public var hint: String?
+
+    public init(_ code: Code, _ message: String, subject: String? = nil, hint: String? = nil) {
+        self.code = code
+        self.message = message
+        self.subject = subject
+        self.hint = hint
+    }
+
+    public var description: String {
+        var text = subject.map { "\($0): \(message)" } ?? message
+        if let hint { text += "\n  hint: \(hint)" }
+        return text
+    }
+
+    public var errorDescription: String? { description }
+}

@@ -14,6 +14,8 @@
 #   ensure_swift              put the Swift toolchain on PATH (/opt/swift/usr/bin or PATH)
 #   ensure_busybox_image      build the local images (scripts/build-images) if missing
 #   swift_scratch_args        "--scratch-path DIR" when SPROCKET_SCRATCH_PATH is set
+#   http_get URL [SECONDS]    print a URL's body (curl, else wget, else bash's /dev/tcp)
+#   free_tcp_port             print a free TCP port on 127.0.0.1
 #
 # Environment knobs:
 #   SPROCKET_SCRATCH_PATH   build folder for `swift build` (default: SwiftPM's .build)
@@ -278,4 +280,47 @@ ensure_busybox_image() {
             return
         fi
     done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Network helpers
+
+# http_get URL [SECONDS]: print the body of an http:// URL on stdout; non-zero unless it answers
+# 2xx within SECONDS (default 5). Uses curl, else wget, else bash's /dev/tcp (HTTP/1.0).
+http_get() {
+    local url="$1" max="${2:-5}"
+    if command -v curl >/dev/null 2>&1; then
+        curl -fsS --max-time "$max" "$url"
+    elif command -v wget >/dev/null 2>&1; then
+        wget -q -T "$max" -t 1 -O - "$url"
+    else
+        local rest="${url#http://}" host_port path host port response
+        host_port="${rest%%/*}"
+        path="/${rest#"$host_port"}"
+        path="/${path#//}"
+        host="${host_port%:*}"
+        port="${host_port##*:}"
+        [[ "$port" == "$host_port" ]] && port=80
+        response="$(
+            exec 3<>"/dev/tcp/$host/$port" || exit 1
+            printf 'GET %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$host_port" >&3
+            timeout "$max" cat <&3
+        )" || return 1
+        [[ "$response" =~ ^HTTP/1\.[01]\ 2 ]] || return 1
+        printf '%s\n' "${response#*$'\r\n\r\n'}"
+    fi
+}
+
+# free_tcp_port: print a TCP port on 127.0.0.1 that nothing listens on (from the ephemeral range).
+free_tcp_port() {
+    local port tries=0
+    while ((tries < 100)); do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            printf '%s\n' "$port"
+            return 0
+        fi
+        tries=$((tries + 1))
+    done
+    return 1
 }

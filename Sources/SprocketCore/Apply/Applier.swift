@@ -33,7 +33,14 @@ public struct Applier: Sendable {
             let layer = desired.layer(named: layerPlan.layer)
             try await applyLayer(layerPlan, desiredLayer: layer, observed: observed)
         }
-        for layerPlan in plan.orphanLayers {
+        // Orphaned layers have no known order: stop every service first, so that no config, secret or
+        // network of one orphaned layer is still in use by a service of another when it is removed.
+        let orphanServices = plan.orphanLayers.flatMap(\.changes).filter { $0.resource.kind == .service }
+        if !orphanServices.isEmpty {
+            try await removeServices(LayerPlan(layer: "(removed layers)", changes: orphanServices), observed: observed, timeout: LayerSpec.defaultTimeout)
+        }
+        for var layerPlan in plan.orphanLayers {
+            layerPlan.changes.removeAll { $0.resource.kind == .service }
             try await applyLayer(layerPlan, desiredLayer: nil, observed: observed)
         }
     }

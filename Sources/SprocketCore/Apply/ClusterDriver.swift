@@ -21,6 +21,8 @@ public protocol ClusterDriver: Sendable {
     func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence]
     /// Why a service fails: its tasks' errors and its last log lines.
     func diagnose(serviceNamed dockerName: String, logLines: Int) async throws -> ServiceDiagnosis
+    /// Where every service of the stack environment stands, for `status`.
+    func status(_ identity: StackIdentity) async throws -> [ServiceStatusReport]
     /// Docker names of configs and secrets referenced by any service's spec or previous spec, right now.
     func referencedObjectNames() async throws -> Set<String>
 }
@@ -58,5 +60,37 @@ public struct ServiceDiagnosis: Sendable, Hashable {
     public init(taskErrors: [String], logLines: [String]) {
         self.taskErrors = taskErrors
         self.logLines = logLines
+    }
+}
+
+/// One service's line in `status`.
+public struct ServiceStatusReport: Sendable, Hashable, Codable {
+    public var layer: String
+    public var name: String
+    public var dockerName: String
+    public var image: String
+    public var mode: String
+    public var desiredTasks: Int
+    public var runningTasks: Int
+    /// `UpdateStatus.State`, nil when no update ever ran.
+    public var updateState: String?
+    /// Tasks that failed or were rejected (Swarm keeps a few per slot), a sign of restarts.
+    public var restarts: Int
+    public var lastError: String?
+
+    public init(
+        layer: String, name: String, dockerName: String, image: String, mode: String, desiredTasks: Int,
+        runningTasks: Int, updateState: String?, restarts: Int, lastError: String?
+    ) {
+        self.layer = layer
+        self.name = name
+        self.dockerName = dockerName
+        self.image = image
+        self.mode = mode
+        self.desiredTasks = desiredTasks
+        self.runningTasks = runningTasks
+        self.updateState = updateState
+        self.restarts = restarts
+        self.lastError = lastError
     }
 }

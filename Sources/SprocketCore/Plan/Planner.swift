@@ -53,7 +53,7 @@ public struct Planner: Sendable {
                     serviceChanges[service.name] = .create
                     continue
                 }
-                let fields = FieldDiff.changes(from: current.definition, to: service.definition)
+                let fields = FieldDiff.changes(from: Self.comparable(current.definition, to: service.definition), to: service.definition)
                 if !fields.isEmpty {
                     changes.append(PlannedChange(action: .update, resource: ResourceID(.service, service.name), layer: layer.name, dockerName: service.dockerName, fields: fields))
                     serviceChanges[service.name] = .update
@@ -79,6 +79,16 @@ public struct Planner: Sendable {
 
         let orphans = options.prune && options.layers == nil ? orphanLayers(desired: desired, observed: observed) : []
         return Plan(identity: desired.identity, layers: layerPlans, orphanLayers: orphans, blockers: blockers, notes: notes)
+    }
+
+    /// Swarm pins the digest of a tag it could resolve (`img:1@sha256:...`); a spec naming only the tag is
+    /// satisfied by that, so the pin is not a difference.
+    static func comparable(_ observed: ServiceDefinition, to desired: ServiceDefinition) -> ServiceDefinition {
+        var observed = observed
+        if !desired.image.contains("@"), let at = observed.image.firstIndex(of: "@") {
+            observed.image = String(observed.image[..<at])
+        }
+        return observed
     }
 
     private func includes(_ layer: String) -> Bool { options.layers?.contains(layer) ?? true }

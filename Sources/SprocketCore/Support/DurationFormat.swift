@@ -5,8 +5,9 @@ extension Duration {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
-    public static func nanoseconds(_ value: Int64) -> Duration {
-        .seconds(value / 1_000_000_000) + .nanoseconds(value % 1_000_000_000)
+    /// A duration from whole nanoseconds (Docker's unit).
+    public static func fromNanoseconds(_ value: Int64) -> Duration {
+        Duration(secondsComponent: value / 1_000_000_000, attosecondsComponent: (value % 1_000_000_000) * 1_000_000_000)
     }
 
     /// Go-style text (`1m30s`, `500ms`), the form the spec uses, for plan output.

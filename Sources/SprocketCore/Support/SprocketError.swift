@@ -16,6 +16,7 @@ public struct SprocketError: Error, Sendable, CustomStringConvertible, Localized
         public static let unsupportedChange = Code(rawValue: "unsupported-change")
         public static let convergence = Code(rawValue: "convergence")
         public static let engine = Code(rawValue: "engine")
+        public static let engineUnreachable = Code(rawValue: "engine-unreachable")
         public static let conflict = Code(rawValue: "conflict")
         public static let cancelled = Code(rawValue: "cancelled")
     }

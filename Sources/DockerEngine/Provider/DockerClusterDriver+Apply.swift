@@ -1,0 +1,111 @@
+import SprocketCore
+
+extension DockerClusterDriver {
+    public func createNetwork(_ network: DesiredNetwork) async throws {
+        var labels = network.labels
+        labels[OwnershipLabel.specHash] = network.specHash
+        let request = NetworkCreateRequest(
+            name: network.dockerName, checkDuplicate: true, driver: network.driver, internal: network.isInternal,
+            attachable: network.attachable, options: network.options.nilIfEmpty, labels: labels)
+        let response = try await call("create network", subject: network.dockerName) { try await self.client.createNetwork(request) }
+        names.withLock { $0.networks.append((network.dockerName, response.id)) }
+    }
+
+    public func createVolume(_ volume: DesiredVolume) async throws {
+        var labels = volume.labels
+        labels[OwnershipLabel.specHash] = volume.specHash
+        let request = VolumeCreateRequest(name: volume.dockerName, driver: volume.driver, driverOpts: volume.options.nilIfEmpty, labels: labels)
+        _ = try await call("create volume", subject: volume.dockerName) { try await self.client.createVolume(request) }
+    }
+
+    public func createObject(_ object: DesiredObject) async throws {
+        guard let content = object.content else {
+            throw SprocketError(.secretUnavailable, "no content to create \(object.kind.rawValue) \(object.name) from", subject: object.dockerName)
+        }
+        var labels = object.labels
+        labels[OwnershipLabel.specHash] = object.contentSuffix
+        if object.kind == .secret {
+            let spec = SwarmSecret.Spec(name: object.dockerName, labels: labels, value: content.bytes)
+            let id = try await call("create secret", subject: object.dockerName) { try await self.client.createSecret(spec) }
+            names.withLock { $0.secrets.append((object.dockerName, id)) }
+        } else {
+            let spec = SwarmConfig.Spec(name: object.dockerName, labels: labels, content: content.bytes)
+            let id = try await call("create config", subject: object.dockerName) { try await self.client.createConfig(spec) }
+            names.withLock { $0.configs.append((object.dockerName, id)) }
+        }
+    }
+
+    public func createService(_ service: DesiredService) async throws {
+        let spec = translator.spec(for: service)
+        let response = try await call("create service", subject: service.dockerName) { try await self.client.createService(spec) }
+        names.withLock { $0.serviceIDs[service.dockerName] = response.id }
+    }
+
+    public func updateService(_ service: DesiredService, current: ObservedService) async throws {
+        let spec = translator.spec(for: service)
+        _ = try await call("update service", subject: service.dockerName) {
+            try await self.client.updateService(current.id, version: current.version, spec: spec)
+        }
+    }
+
+    public func removeService(_ service: ObservedService) async throws {
+        do {
+            try await call("remove service", subject: service.dockerName) { try await self.client.removeService(service.id) }
+        } catch let error as SprocketError where error.message.contains("404") {
+            return  // already gone: the goal is reached
+        }
+    }
+
+    public func waitUntilRemoved(_ services: [ObservedService], timeout: Duration) async throws {
+        let ids = services.map(\.id)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let tasks = try await call("list tasks") { try await self.client.listTasks(filters: DockerFilters(["service": ids])) }
+            let live = tasks.filter { task in !["shutdown", "complete", "failed", "rejected", "orphaned", "remove"].contains(task.status?.state ?? "") }
+            if live.isEmpty { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw SprocketError(
+            .convergence, "tasks of removed services are still running after \(timeout.goStyle)",
+            subject: services.map(\.dockerName).joined(separator: ", "),
+            hint: "check `docker service ps`; a task stuck in shutdown usually means its node is down")
+    }
+
+    public func removeObject(_ object: ObservedObject) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            do {
+                try await call("remove \(object.kind.rawValue)", subject: object.dockerName) {
+                    switch object.kind {
+                    case .network: try await self.client.removeNetwork(object.id)
+                    case .volume: try await self.client.removeVolume(object.id)
+                    case .config: try await self.client.removeConfig(object.id)
+                    case .secret: try await self.client.removeSecret(object.id)
+                    case .service: try await self.client.removeService(object.id)
+                    }
+                }
+                return
+            } catch let error as SprocketError {
+                if error.message.contains("404") || error.message.lowercased().contains("not found") { return }
+                // Containers of just-stopped tasks detach from networks (and release volumes) a moment after
+                // their task reports shutdown; retry "in use" for a short while before giving up.
+                let inUse = error.message.contains("active endpoints") || error.message.contains("in use")
+                guard inUse, ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    public func referencedObjectNames() async throws -> Set<String> {
+        let services = try await call("list services") { try await self.client.listServices() }
+        var referenced: Set<String> = []
+        for service in services {
+            for spec in [service.spec, service.previousSpec].compactMap({ $0 }) {
+                let container = spec.taskTemplate?.containerSpec
+                referenced.formUnion((container?.secrets ?? []).compactMap(\.secretName))
+                referenced.formUnion((container?.configs ?? []).compactMap(\.configName))
+            }
+        }
+        return referenced
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SprocketCore
+
+extension DockerClusterDriver {
+    /// Failed tasks of the current service version that make a service count as failing instead of starting.
+    static let failedTaskThreshold = 3
+
+    public func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence] {
+        let wanted = Set(serviceNames)
+        let services = try await call("list services") { try await self.client.listServices(status: true) }
+            .filter { wanted.contains($0.spec?.name ?? "") }
+        let ids = services.map(\.id)
+        let tasks = ids.isEmpty ? [] : try await call("list tasks") {
+            try await self.client.listTasks(filters: DockerFilters(["service": ids]))
+        }
+        let tasksByService = Dictionary(grouping: tasks) { $0.serviceID ?? "" }
+        return serviceNames.map { name in
+            guard let service = services.first(where: { $0.spec?.name == name }) else {
+                return ServiceConvergence(dockerName: name, desiredTasks: 0, runningTasks: 0, phase: .failed(reason: "the service does not exist"))
+            }
+            return convergence(of: service, tasks: tasksByService[service.id] ?? [])
+        }
+    }
+
+    private func convergence(of service: Service, tasks: [SwarmTask]) -> ServiceConvergence {
+        let name = service.spec?.name ?? service.id
+        let desired = Int(service.serviceStatus?.desiredTasks ?? 0)
+        let running = Int(service.serviceStatus?.runningTasks ?? 0)
+        let completed = Int(service.serviceStatus?.completedTasks ?? 0)
+        func result(_ phase: ServiceConvergence.Phase) -> ServiceConvergence {
+            ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: running, phase: phase)
+        }
+        let updateState = service.updateStatus?.state
+        let message = service.updateStatus?.message.map { ": \($0)" } ?? ""
+        switch updateState {
+        case "paused": return result(.failed(reason: "Swarm paused the update\(message)"))
+        case "rollback_started", "rollback_paused", "rollback_completed":
+            return result(.failed(reason: "Swarm rolled the update back (\(updateState ?? ""))\(message)"))
+        default: break
+        }
+        let since = EngineTimestamp.parse(service.updatedAt ?? service.createdAt ?? "")
+        let currentFailures = tasks.filter { task in
+            guard ["failed", "rejected"].contains(task.status?.state ?? "") else { return false }
+            guard let since, let created = EngineTimestamp.parse(task.createdAt ?? "") else { return true }
+            return created >= since
+        }
+        let isJob = service.spec?.mode?.replicatedJob != nil || service.spec?.mode?.globalJob != nil
+        let satisfied = isJob ? completed >= max(desired, 1) : running >= desired
+        if satisfied && (updateState == nil || updateState == "completed") {
+            return result(.converged)
+        }
+        if currentFailures.count >= Self.failedTaskThreshold && running < max(desired, 1) {
+            let latest = currentFailures.max { ($0.createdAt ?? "") < ($1.createdAt ?? "") }
+            let detail = latest.map(Self.describe) ?? "no detail"
+            return result(.failed(reason: "\(currentFailures.count) tasks failed and none keeps running; latest: \(detail)"))
+        }
+        return result(.progressing)
+    }
+
+    public func diagnose(serviceNamed dockerName: String, logLines: Int) async throws -> ServiceDiagnosis {
+        let services = try await call("list services") { try await self.client.listServices(filters: DockerFilters(["name": [dockerName]])) }
+        guard let service = services.first(where: { $0.spec?.name == dockerName }) else {
+            return ServiceDiagnosis(taskErrors: [], logLines: [])
+        }
+        let tasks = try await call("list tasks") { try await self.client.listTasks(filters: DockerFilters(["service": [service.id]])) }
+        let errors = tasks
+            .filter { $0.status?.err != nil || ["failed", "rejected"].contains($0.status?.state ?? "") }
+            .sorted { ($0.createdAt ?? "") > ($1.createdAt ?? "") }
+            .map(Self.describe)
+        let logs = (try? await client.serviceLogs(service.id, tail: logLines, timeout: .seconds(10))) ?? []
+        return ServiceDiagnosis(taskErrors: errors, logLines: logs.map(\.text).suffix(logLines).map { $0 })
+    }
+
+    static func describe(_ task: SwarmTask) -> String {
+        let state = task.status?.state ?? "unknown"
+        var text = "task \(task.id.prefix(12)) \(state)"
+        if let error = task.status?.err, !error.isEmpty { text += ": \(error)" } else if let message = task.status?.message { text += ": \(message)" }
+        if let code = task.status?.containerStatus?.exitCode, code != 0 { text += " (exit code \(code))" }
+        return text
+    }
+}
+
+/// Docker's RFC 3339 timestamps carry 0 to 9 fractional digits, which neither compare as strings nor parse with
+/// every Foundation formatter; this reads them exactly.
+enum EngineTimestamp {
+    static func parse(_ text: String) -> Date? {
+        guard text.count >= 20 else { return nil }
+        var base = text
+        var fraction = 0.0
+        if let dot = text.firstIndex(of: ".") {
+            let digitsEnd = text[dot...].dropFirst().firstIndex { !$0.isNumber } ?? text.endIndex
+            fraction = Double("0" + text[dot..<digitsEnd]) ?? 0
+            base = String(text[..<dot]) + String(text[digitsEnd...])
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: base).map { $0.addingTimeInterval(fraction) }
+    }
+}
+
+extension DockerClusterDriver {
+    public func status(_ identity: StackIdentity) async throws -> [ServiceStatusReport] {
+        let owned = DockerFilters.label(OwnershipLabel.stack, identity.stack).label(OwnershipLabel.environment, identity.environment)
+        let services = try await call("list services") { try await self.client.listServices(filters: owned, status: true) }
+        let ids = services.map(\.id)
+        let tasks = ids.isEmpty ? [] : try await call("list tasks") {
+            try await self.client.listTasks(filters: DockerFilters(["service": ids]))
+        }
+        let tasksByService = Dictionary(grouping: tasks) { $0.serviceID ?? "" }
+        return services.map { service in
+            let labels = service.spec?.labels ?? [:]
+            let failures = (tasksByService[service.id] ?? [])
+                .filter { ["failed", "rejected"].contains($0.status?.state ?? "") }
+                .sorted { ($0.createdAt ?? "") > ($1.createdAt ?? "") }
+            let mode = service.spec.map { translator.definition(of: $0).mode } ?? "replicated"
+            return ServiceStatusReport(
+                layer: labels[OwnershipLabel.layer] ?? "", name: labels[OwnershipLabel.name] ?? "",
+                dockerName: service.spec?.name ?? service.id,
+                image: service.spec?.taskTemplate?.containerSpec?.image ?? "", mode: mode,
+                desiredTasks: Int(service.serviceStatus?.desiredTasks ?? 0),
+                runningTasks: Int(service.serviceStatus?.runningTasks ?? 0),
+                updateState: service.updateStatus?.state, restarts: failures.count,
+                lastError: failures.first.map(Self.describe))
+        }.sorted { ($0.layer, $0.name) < ($1.layer, $1.name) }
+    }
+}

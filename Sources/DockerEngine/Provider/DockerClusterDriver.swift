@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import SprocketCore
+import Synchronization
+
+/// The ``ClusterDriver`` for Docker Swarm, over the Engine API client.
+///
+/// Reads are one list call per kind; name/ID tables from the last observation (plus the objects this run
+/// created) translate between the core's names and the IDs Docker uses inside service specs.
+public final class DockerClusterDriver: ClusterDriver {
+    public let client: DockerClient
+    let names = Mutex(NameTables())
+
+    struct NameTables {
+        var networks: [(name: String, id: String)] = []
+        var secrets: [(name: String, id: String)] = []
+        var configs: [(name: String, id: String)] = []
+        var serviceIDs: [String: String] = [:]
+    }
+
+    public init(client: DockerClient) {
+        self.client = client
+    }
+
+    var translator: ServiceSpecTranslator {
+        names.withLock { ServiceSpecTranslator(networks: $0.networks, secrets: $0.secrets, configs: $0.configs) }
+    }
+
+    public func observe(_ identity: StackIdentity) async throws -> ObservedState {
+        let owned = DockerFilters.label(OwnershipLabel.stack, identity.stack).label(OwnershipLabel.environment, identity.environment)
+        async let networksCall = call("list networks") { try await self.client.listNetworks() }
+        async let volumesCall = call("list volumes") { try await self.client.listVolumes(filters: owned) }
+        async let secretsCall = call("list secrets") { try await self.client.listSecrets() }
+        async let configsCall = call("list configs") { try await self.client.listConfigs() }
+        async let servicesCall = call("list services") { try await self.client.listServices(filters: owned) }
+        let (networks, volumes, secrets, configs, services) = try await (networksCall, volumesCall, secretsCall, configsCall, servicesCall)
+        names.withLock { tables in
+            tables.networks = networks.compactMap { network in network.name.map { ($0, network.id) } }
+            tables.secrets = secrets.compactMap { secret in secret.spec?.name.map { ($0, secret.id) } }
+            tables.configs = configs.compactMap { config in config.spec?.name.map { ($0, config.id) } }
+            for service in services { if let name = service.spec?.name { tables.serviceIDs[name] = service.id } }
+        }
+        let translator = self.translator
+        func isOwned(_ labels: [String: String]?) -> Bool {
+            labels?[OwnershipLabel.stack] == identity.stack && labels?[OwnershipLabel.environment] == identity.environment
+        }
+        return ObservedState(
+            identity: identity,
+            networks: networks.filter { isOwned($0.labels) }.map(observedNetwork),
+            volumes: (volumes.volumes ?? []).filter { isOwned($0.labels) }.map(observedVolume),
+            configs: configs.filter { isOwned($0.spec?.labels) }.map {
+                observedObject(.config, id: $0.id, name: $0.spec?.name, labels: $0.spec?.labels)
+            },
+            secrets: secrets.filter { isOwned($0.spec?.labels) }.map {
+                observedObject(.secret, id: $0.id, name: $0.spec?.name, labels: $0.spec?.labels)
+            },
+            services: services.map { observedService($0, translator: translator) }
+        )
+    }
+
+    private func observedNetwork(_ network: NetworkResource) -> ObservedObject {
+        var options = network.options ?? [:]
+        // Docker adds the VXLAN IDs it allocated to overlay networks; they are not part of what the spec asks for.
+        options["com.docker.network.driver.overlay.vxlanid_list"] = nil
+        let labels = network.labels ?? [:]
+        return ObservedObject(
+            kind: .network, id: network.id, dockerName: network.name ?? network.id,
+            layer: labels[OwnershipLabel.layer] ?? "", name: labels[OwnershipLabel.name] ?? "",
+            specHash: labels[OwnershipLabel.specHash],
+            attributes: ObjectAttributes.network(
+                driver: network.driver ?? "", attachable: network.attachable ?? false, isInternal: network.internal ?? false,
+                options: options, labels: labels))
+    }
+
+    private func observedVolume(_ volume: Volume) -> ObservedObject {
+        let labels = volume.labels ?? [:]
+        return ObservedObject(
+            kind: .volume, id: volume.name, dockerName: volume.name, layer: labels[OwnershipLabel.layer] ?? "",
+            name: labels[OwnershipLabel.name] ?? "", specHash: labels[OwnershipLabel.specHash],
+            attributes: ObjectAttributes.volume(driver: volume.driver ?? "local", options: volume.options ?? [:], labels: labels))
+    }
+
+    private func observedObject(_ kind: ResourceKind, id: String, name: String?, labels: [String: String]?) -> ObservedObject {
+        let labels = labels ?? [:]
+        return ObservedObject(
+            kind: kind, id: id, dockerName: name ?? id, layer: labels[OwnershipLabel.layer] ?? "",
+            name: labels[OwnershipLabel.name] ?? "", specHash: labels[OwnershipLabel.specHash])
+    }
+
+    private func observedService(_ service: Service, translator: ServiceSpecTranslator) -> ObservedService {
+        let labels = service.spec?.labels ?? [:]
+        let previous = service.previousSpec.map { translator.definition(of: $0).referencedObjectNames } ?? []
+        return ObservedService(
+            id: service.id, dockerName: service.spec?.name ?? service.id, layer: labels[OwnershipLabel.layer] ?? "",
+            name: labels[OwnershipLabel.name] ?? "", specHash: labels[OwnershipLabel.specHash],
+            version: service.version?.index ?? 0,
+            definition: service.spec.map { translator.definition(of: $0) } ?? ServiceDefinition(image: ""),
+            previousReferences: previous, updateState: service.updateStatus?.state,
+            updateMessage: service.updateStatus?.message)
+    }
+
+    /// Runs one engine call, turning its error into one that names the operation and says what to do.
+    func call<T: Sendable>(_ what: String, subject: String? = nil, _ body: @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DockerClientError {
+            throw DockerErrorTranslation.sprocketError(error, operation: what, subject: subject)
+        }
+    }
+}

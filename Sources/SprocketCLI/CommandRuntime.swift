@@ -1,0 +1,139 @@
+import ArgumentParser
+import DockerEngine
+import Foundation
+import Logging
+import SprocketCore
+import Synchronization
+
+/// What one command invocation works with: options, the process environment, the console, the engine.
+struct CommandRuntime {
+    let options: GlobalOptions
+    let environment: [String: String]
+    let console = Console()
+    let logger: Logger
+
+    init(options: GlobalOptions) {
+        self.options = options
+        environment = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "sprocketctl")
+        logger.logLevel = options.verbose ? .debug : .warning
+        self.logger = logger
+    }
+
+    /// Runs a command body and turns its errors into a message and the documented exit code.
+    static func run(_ options: GlobalOptions, _ body: (CommandRuntime) async throws -> Void) async throws {
+        let runtime = CommandRuntime(options: options)
+        do {
+            try await body(runtime)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw runtime.report(error)
+        }
+    }
+
+    func report(_ error: any Error) -> ExitCode {
+        let code: Int32
+        switch error {
+        case let error as SpecError:
+            code = ExitStatus.invalidSpec
+            if options.json {
+                console.json(ErrorOutput(error: "invalid spec", diagnostics: error.diagnostics))
+            }
+            console.err(error.description)
+            return ExitCode(code)
+        case let error as SprocketError where error.code == .locked:
+            code = ExitStatus.locked
+        case let error as SprocketError where error.code == .engineUnreachable:
+            code = ExitStatus.engineUnreachable
+        case let error as DockerClientError:
+            if case .daemonUnreachable = error { code = ExitStatus.engineUnreachable } else { code = ExitStatus.failure }
+        default:
+            code = ExitStatus.failure
+        }
+        if options.json { console.json(ErrorOutput(error: String(describing: error), diagnostics: nil)) }
+        console.err("error: \(error)")
+        return ExitCode(code)
+    }
+
+    func loadSpec() throws -> StackSpec {
+        let stack = try SpecLoader(processEnvironment: environment).load(path: options.file, environment: options.environment)
+        return stack
+    }
+
+    /// The state root: `SPROCKET_STATE_DIR` names the stack environment's own folder, like `--state-dir`.
+    var stateDirectoryOverride: String? { options.stateDirectory ?? environment["SPROCKET_STATE_DIR"] }
+
+    var keyFilePath: String {
+        environment["SPROCKET_KEY_FILE"]
+            ?? SecretKey.defaultPath(home: environment["HOME"] ?? NSHomeDirectory())
+    }
+
+    /// Builds a deployment; the engine client is created only if the command reaches the engine, and is shut
+    /// down when the body ends.
+    func withDeployment(
+        events: @escaping ApplyEventHandler = { _ in },
+        _ body: (Deployment, EngineHandle) async throws -> Void
+    ) async throws {
+        let endpoint = try DockerEndpoint.fromEnvironment(environment)
+        let handle = EngineHandle(endpoint: endpoint, logger: logger)
+        let context = DeploymentContext(
+            processEnvironment: environment,
+            stateRoot: ".sprocket",
+            stateDirectoryOverride: stateDirectoryOverride,
+            keyFilePath: keyFilePath,
+            events: events,
+            driver: { try await handle.driver() }
+        )
+        do {
+            try await body(Deployment(context: context), handle)
+        } catch {
+            await handle.shutdown()
+            throw error
+        }
+        await handle.shutdown()
+    }
+}
+
+/// The engine connection of one command, opened on first use.
+final class EngineHandle: Sendable {
+    let endpoint: DockerEndpoint
+    let logger: Logger
+    private let state = Mutex<DockerClusterDriver?>(nil)
+
+    init(endpoint: DockerEndpoint, logger: Logger) {
+        self.endpoint = endpoint
+        self.logger = logger
+    }
+
+    func driver() async throws -> DockerClusterDriver {
+        if let existing = state.withLock({ $0 }) { return existing }
+        let client = DockerClient(endpoint: endpoint, logger: logger)
+        let driver = DockerClusterDriver(client: client)
+        let winner = state.withLock { current -> DockerClusterDriver in
+            if let current { return current }
+            current = driver
+            return driver
+        }
+        if winner !== driver { try? await client.shutdown() }
+        do {
+            _ = try await winner.client.negotiateVersion()
+        } catch let error as DockerClientError {
+            throw SprocketError(
+                { if case .daemonUnreachable = error { return .engineUnreachable } else { return .engine } }(),
+                "\(error)", subject: endpoint.description)
+        }
+        return winner
+    }
+
+    var callStats: DockerCallStats? { state.withLock { $0?.client.callStats() } }
+
+    func shutdown() async {
+        if let driver = state.withLock({ $0 }) { try? await driver.client.shutdown() }
+    }
+}
+
+struct ErrorOutput: Encodable {
+    var error: String
+    var diagnostics: [SpecDiagnostic]?
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SprocketCore
+
+struct DownCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "down", abstract: "Remove every object of the stack environment (volumes only with --volumes).")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Act on this stack name instead of reading the spec.")
+    var stack: String?
+
+    @Flag(help: "Also remove the stack environment's named volumes (their data is lost).")
+    var volumes = false
+
+    @Flag(help: "Remove without asking. Required when stdin is not a terminal.")
+    var yes = false
+
+    func run() async throws {
+        try await CommandRuntime.run(options) { runtime in
+            let identity = try runtime.identity(stackOverride: stack)
+            if !yes {
+                guard runtime.console.isStandardInputTerminal else {
+                    throw SprocketError(.conflict, "`down` removes \(identity) and needs confirmation", hint: "pass --yes")
+                }
+                guard runtime.console.confirm("Remove every service, network, config and secret of \(identity)?") else {
+                    throw ExitCode(ExitStatus.failure)
+                }
+            }
+            let renderer = EventRenderer(console: runtime.console, json: options.json)
+            let started = ContinuousClock.now
+            try await runtime.withDeployment(events: renderer.handler) { deployment, engine in
+                var outcome = "failed"
+                var result: Deployment.Result?
+                defer {
+                    if options.json {
+                        runtime.console.json(RunSummary(
+                            outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0,
+                            dockerCalls: engine.callStats.map { .init(total: $0.total, mutating: $0.mutating) },
+                            seconds: (ContinuousClock.now - started).seconds))
+                    }
+                }
+                result = try await deployment.down(identity, removeVolumes: volumes, command: "down")
+                outcome = "succeeded"
+                if let result, !options.json {
+                    for note in result.plan.notes { runtime.console.err("note: \(note)") }
+                    runtime.console.err(result.applied ? "down: removed \(result.plan.allChanges.count) objects of \(identity)" : "down: nothing of \(identity) is deployed")
+                }
+            }
+        }
+    }
+}

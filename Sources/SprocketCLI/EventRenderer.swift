@@ -1,0 +1,130 @@
+import Foundation
+import SprocketCore
+import Synchronization
+
+/// Draws apply events: a live status line on a terminal, plain lines otherwise, NDJSON on stdout with `--json`.
+final class EventRenderer: Sendable {
+    private let console: Console
+    private let json: Bool
+    private let live: Bool
+    private let lastWaiting = Mutex<String?>(nil)
+
+    init(console: Console, json: Bool) {
+        self.console = console
+        self.json = json
+        self.live = console.isStandardErrorTerminal && !json
+    }
+
+    var handler: ApplyEventHandler { { [self] event in self.render(event) } }
+
+    func render(_ event: ApplyEvent) {
+        if json {
+            console.json(EventRecord(event))
+            return
+        }
+        switch event {
+        case .waiting(let layer, let converged, let total, let pending):
+            let text = "layer \(layer): \(converged)/\(total) services converged" + (pending.isEmpty ? "" : " (waiting for \(pending.prefix(3).joined(separator: ", "))\(pending.count > 3 ? ", ..." : ""))")
+            if live {
+                console.status(text)
+            } else {
+                // Plain mode prints a waiting line only when it changes, so CI logs stay short.
+                let changed = lastWaiting.withLock { last -> Bool in
+                    defer { last = text }
+                    return last != text
+                }
+                if changed { console.err(text) }
+            }
+            return
+        default:
+            break
+        }
+        if live { console.status("") }
+        if let line = Self.line(for: event) { console.err(line) }
+    }
+
+    static func line(for event: ApplyEvent) -> String? {
+        switch event {
+        case .layerStarted(let layer, let changes): "layer \(layer): \(changes) change\(changes == 1 ? "" : "s")"
+        case .changeStarted: nil
+        case .changeSucceeded(let change, let seconds): "  \(change.action.rawValue)d \(change.resource) (\(String(format: "%.1f", seconds))s)".replacingOccurrences(of: "deleted", with: "removed")
+        case .changeFailed(let change, let message): "  failed to \(change.action.rawValue) \(change.resource): \(message)"
+        case .waiting: nil
+        case .layerSucceeded(let layer, let seconds): "layer \(layer): converged in \(String(format: "%.1f", seconds))s"
+        case .layerFailed(let layer, _): "layer \(layer): failed"
+        case .serviceFailed(let service, let reason, _): "  service \(service) failed: \(reason)"
+        case .warning(let text): "warning: \(text)"
+        case .note(let text): "note: \(text)"
+        }
+    }
+}
+
+/// The NDJSON form of an event: `{"event": "...", ...}`.
+struct EventRecord: Encodable {
+    var event: String
+    var layer: String?
+    var resource: String?
+    var action: String?
+    var dockerName: String?
+    var seconds: Double?
+    var message: String?
+    var converged: Int?
+    var total: Int?
+    var pending: [String]?
+    var taskErrors: [String]?
+    var logLines: [String]?
+
+    init(_ event: ApplyEvent) {
+        self.event = ""
+        switch event {
+        case .layerStarted(let layer, let changes):
+            self.event = "layer-started"
+            self.layer = layer
+            self.total = changes
+        case .changeStarted(let change):
+            self.event = "change-started"
+            set(change)
+        case .changeSucceeded(let change, let seconds):
+            self.event = "change-succeeded"
+            set(change)
+            self.seconds = seconds
+        case .changeFailed(let change, let message):
+            self.event = "change-failed"
+            set(change)
+            self.message = message
+        case .waiting(let layer, let converged, let total, let pending):
+            self.event = "waiting"
+            self.layer = layer
+            self.converged = converged
+            self.total = total
+            self.pending = pending
+        case .layerSucceeded(let layer, let seconds):
+            self.event = "layer-succeeded"
+            self.layer = layer
+            self.seconds = seconds
+        case .layerFailed(let layer, let message):
+            self.event = "layer-failed"
+            self.layer = layer
+            self.message = message
+        case .serviceFailed(let service, let reason, let diagnosis):
+            self.event = "service-failed"
+            self.resource = service
+            self.message = reason
+            self.taskErrors = diagnosis.taskErrors
+            self.logLines = diagnosis.logLines
+        case .warning(let text):
+            self.event = "warning"
+            self.message = text
+        case .note(let text):
+            self.event = "note"
+            self.message = text
+        }
+    }
+
+    private mutating func set(_ change: PlannedChange) {
+        layer = change.layer
+        resource = change.resource.description
+        action = change.action.rawValue
+        dockerName = change.dockerName
+    }
+}

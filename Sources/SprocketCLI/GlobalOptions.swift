@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// Flags every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: [.customShort("f"), .customLong("file")], help: "A stack folder, a stack.yaml, or a Compose file (default: the current folder).")
+    var file: String?
+
+    @Option(name: .customLong("env"), help: "The environment to act on (default: the spec's default environment).")
+    var environment: String?
+
+    @Flag(name: .customLong("json"), help: "Machine-readable output on stdout (NDJSON events for long commands).")
+    var json = false
+
+    @Option(name: .customLong("state-dir"), help: "The state folder of this stack environment (default: .sprocket/<stack>/<env>; env SPROCKET_STATE_DIR).")
+    var stateDirectory: String?
+
+    @Flag(name: .customLong("verbose"), help: "Print debug details on stderr.")
+    var verbose = false
+}

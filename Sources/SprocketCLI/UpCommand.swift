@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import SprocketCore
+
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up", abstract: "Bring the stack environment to the spec, layer by layer, waiting for each to converge.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Only this layer (repeatable); other layers are neither changed nor pruned.")
+    var layer: [String] = []
+
+    @Flag(help: "Apply without asking. Without a terminal on stdin, `up` never asks.")
+    var yes = false
+
+    @Flag(help: "Keep objects that are gone from the spec instead of removing them.")
+    var noPrune = false
+
+    func run() async throws {
+        try await CommandRuntime.run(options) { runtime in
+            let stack = try runtime.loadSpec()
+            let renderer = EventRenderer(console: runtime.console, json: options.json)
+            let started = ContinuousClock.now
+            let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)
+            try await runtime.withDeployment(events: renderer.handler) { deployment, engine in
+                if !yes && runtime.console.isStandardInputTerminal && !options.json {
+                    let preview = try await deployment.prepare(stack, options: plannerOptions, offline: false).plan
+                    guard preview.hasChanges else {
+                        runtime.console.err(PlanRenderer(color: false).summary(preview))
+                        return
+                    }
+                    for line in PlanRenderer(color: runtime.console.usesColor).render(preview) { runtime.console.err(line) }
+                    guard runtime.console.confirm("Apply these changes?") else { throw ExitCode(ExitStatus.failure) }
+                }
+                var outcome = "failed"
+                var result: Deployment.Result?
+                defer {
+                    if options.json {
+                        runtime.console.json(RunSummary(
+                            outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0,
+                            dockerCalls: engine.callStats.map { .init(total: $0.total, mutating: $0.mutating) },
+                            seconds: (ContinuousClock.now - started).seconds))
+                    }
+                }
+                result = try await deployment.up(stack, options: plannerOptions, command: "up")
+                outcome = "succeeded"
+                if let result, !options.json {
+                    if !result.applied { runtime.console.err(PlanRenderer(color: false).summary(result.plan)) }
+                    for note in result.plan.notes { runtime.console.err("note: \(note)") }
+                    if result.applied {
+                        runtime.console.err("up: \(stack.name)/\(stack.environment) converged (\(result.plan.allChanges.count) changes, run \(result.runID ?? "-"))")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The last NDJSON line of `up --json` and `down --json`.
+struct RunSummary: Encodable {
+    struct Calls: Encodable {
+        var total: Int
+        var mutating: Int
+    }
+
+    var event = "summary"
+    var outcome: String
+    var runID: String?
+    var changes: Int
+    var dockerCalls: Calls?
+    var seconds: Double
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

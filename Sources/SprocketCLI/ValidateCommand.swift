@@ -1,0 +1,29 @@
+import ArgumentParser
+import SprocketCore
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Check the spec and report every problem at once (needs nothing but the spec).")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await CommandRuntime.run(options) { runtime in
+            let stack = try runtime.loadSpec()
+            let services = stack.layers.reduce(0) { $0 + $1.services.count }
+            if options.json {
+                runtime.console.json(ValidateOutput(valid: true, stack: stack.name, environment: stack.environment, layers: stack.layers.map(\.name), services: services))
+            } else {
+                runtime.console.out("\(stack.name)/\(stack.environment): valid (\(stack.layers.count) layers, \(services) services)")
+            }
+        }
+    }
+}
+
+struct ValidateOutput: Encodable {
+    var valid: Bool
+    var stack: String
+    var environment: String
+    var layers: [String]
+    var services: Int
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// The commands' shared workflow: load, resolve secrets, observe, plan, lock, apply, record.
+///
+/// Holds no global state; everything it touches comes in through ``DeploymentContext``.
+public struct Deployment: Sendable {
+    public var context: DeploymentContext
+
+    public init(context: DeploymentContext) {
+        self.context = context
+    }
+
+    /// A plan and the inputs it was made from.
+    public struct Prepared: Sendable {
+        public var stack: StackSpec
+        public var desired: DesiredState
+        public var observed: ObservedState
+        public var plan: Plan
+        public var secrets: [String: SecretMaterial]
+    }
+
+    /// The outcome of `up` or `down`.
+    public struct Result: Sendable {
+        public var plan: Plan
+        public var runID: String?
+        public var applied: Bool
+    }
+
+    public func store(for identity: StackIdentity) -> LocalStateStore {
+        LocalStateStore(directory: context.stateDirectory(identity), identity: identity)
+    }
+
+    /// Plans against the cluster (or against nothing, offline). Generates no secret and writes nothing offline.
+    public func prepare(_ stack: StackSpec, options: Planner.Options, offline: Bool) async throws -> Prepared {
+        let identity = StackIdentity(stack: stack.name, environment: stack.environment)
+        let secrets = try resolveSecrets(stack, identity: identity, offline: offline)
+        let desired = DesiredStateBuilder(stack: stack, secrets: secrets).build()
+        let observed: ObservedState
+        if offline {
+            observed = .empty(identity)
+        } else {
+            observed = try await context.driver().observe(identity)
+        }
+        let plan = Planner(options: options).plan(desired: desired, observed: observed)
+        return Prepared(stack: stack, desired: desired, observed: observed, plan: plan, secrets: secrets)
+    }
+
+    /// Brings the cluster to the spec. With no changes it writes nothing and makes no mutating call.
+    public func up(_ stack: StackSpec, options: Planner.Options, command: String) async throws -> Result {
+        let identity = StackIdentity(stack: stack.name, environment: stack.environment)
+        let store = store(for: identity)
+        let lock = try StateLock.acquire(directory: store.directory, command: command, now: context.now())
+        defer { lock.release() }
+        if let previous = lock.takenOverFrom {
+            context.events(.warning("took over the lock of a run that ended without releasing it (\(previous))"))
+        }
+        for run in try store.markInterruptedRuns(now: context.now()) {
+            context.events(.warning("run \(run.id) (\(run.command)) was interrupted; this run re-plans from the cluster"))
+        }
+        let prepared = try await prepare(stack, options: options, offline: false)
+        guard prepared.plan.hasChanges else { return Result(plan: prepared.plan, runID: nil, applied: false) }
+        let runID = try await record(prepared.plan, desired: prepared.desired, store: store, command: command) {
+            try await Applier(driver: context.driver(), concurrency: context.concurrency, events: context.events)
+                .apply(prepared.plan, desired: prepared.desired, observed: prepared.observed)
+        }
+        var state = try store.load()
+        state.secretFingerprints = fingerprints(prepared.secrets)
+        state.updatedAt = context.now()
+        state.lastRunID = runID
+        state.lastSuccessfulRunID = runID
+        try store.save(state)
+        return Result(plan: prepared.plan, runID: runID, applied: true)
+    }
+
+    /// Removes every object of the stack environment; volumes only with `removeVolumes`.
+    public func down(_ identity: StackIdentity, removeVolumes: Bool, command: String) async throws -> Result {
+        let store = store(for: identity)
+        let lock = try StateLock.acquire(directory: store.directory, command: command, now: context.now())
+        defer { lock.release() }
+        let observed = try await context.driver().observe(identity)
+        var plan = Planner().plan(desired: DesiredState(identity: identity, layers: []), observed: observed)
+        if !removeVolumes {
+            for index in plan.orphanLayers.indices {
+                let kept = plan.orphanLayers[index].changes.filter { $0.resource.kind == .volume }
+                plan.notes += kept.map { "keeping volume \($0.dockerName) (pass --volumes to remove data volumes)" }
+                plan.orphanLayers[index].changes.removeAll { $0.resource.kind == .volume }
+            }
+        }
+        guard plan.hasChanges else { return Result(plan: plan, runID: nil, applied: false) }
+        let desired = DesiredState(identity: identity, layers: [])
+        let runID = try await record(plan, desired: desired, store: store, command: command) {
+            try await Applier(driver: context.driver(), concurrency: context.concurrency, events: context.events)
+                .apply(plan, desired: desired, observed: observed)
+        }
+        var state = try store.load()
+        state.lastRunID = runID
+        state.updatedAt = context.now()
+        try store.save(state)
+        return Result(plan: plan, runID: runID, applied: true)
+    }
+
+    /// Records the run as `running`, performs it, then records how it ended (even when it failed).
+    private func record(
+        _ plan: Plan, desired: DesiredState, store: LocalStateStore, command: String,
+        _ body: () async throws -> Void
+    ) async throws -> String {
+        let started = context.now()
+        var run = RunRecord(
+            id: RunRecord.makeID(at: started), command: command, startedAt: started, changes: plan.allChanges,
+            snapshot: SpecSnapshot(desired))
+        try store.record(run)
+        do {
+            try await body()
+            run.outcome = .succeeded
+        } catch {
+            run.outcome = .failed
+            run.error = String(describing: error)
+            run.finishedAt = context.now()
+            try? store.record(run)
+            var state = (try? store.load()) ?? StackState(identity: store.identity)
+            state.lastRunID = run.id
+            state.updatedAt = run.finishedAt
+            try? store.save(state)
+            throw error
+        }
+        run.finishedAt = context.now()
+        try store.record(run)
+        return run.id
+    }
+
+    private func resolveSecrets(_ stack: StackSpec, identity: StackIdentity, offline: Bool) throws -> [String: SecretMaterial] {
+        let needsStore = stack.layers.contains { layer in
+            layer.secrets.contains { if case .generate = $0.source { true } else { false } }
+        }
+        var sealedStore: SealedSecretStore?
+        if needsStore {
+            let path = store(for: identity).sealedSecretsPath
+            let keyExists = FileManager.default.fileExists(atPath: context.keyFilePath)
+            if offline && !keyExists {
+                sealedStore = nil
+            } else {
+                let key = try SecretKey.loadOrCreate(at: context.keyFilePath)
+                sealedStore = try SealedSecretStore(path: path, key: key, identity: identity)
+            }
+        }
+        if offline && needsStore && sealedStore == nil {
+            // Offline with no key yet: generated values do not exist; show them as pending without creating a key.
+            return try SecretResolver(processEnvironment: context.processEnvironment, store: nil, isOffline: true).resolve(stack)
+        }
+        return try SecretResolver(processEnvironment: context.processEnvironment, store: sealedStore, isOffline: offline)
+            .resolve(stack)
+    }
+
+    private func fingerprints(_ secrets: [String: SecretMaterial]) -> [String: String] {
+        guard let key = try? SecretKey.loadOrCreate(at: context.keyFilePath) else { return [:] }
+        return secrets.compactMapValues { material in material.content.map { key.fingerprint($0.bytes) } }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Everything a ``Deployment`` depends on, injected by the CLI (or a test).
+public struct DeploymentContext: Sendable {
+    /// The process environment (for `SPROCKET_*` settings and `environment:` secrets); the core never reads it itself.
+    public var processEnvironment: [String: String]
+    /// Root of the local state (`.sprocket` by default); one folder per stack and environment below it.
+    public var stateRoot: String
+    /// When set, the exact state folder of the stack environment (`--state-dir`), instead of `<root>/<stack>/<env>`.
+    public var stateDirectoryOverride: String?
+    /// The key that seals generated secrets and keys fingerprints.
+    public var keyFilePath: String
+    public var concurrency: Int
+    public var events: ApplyEventHandler
+    public var now: @Sendable () -> Date
+    /// Builds the driver lazily, so offline commands never touch the engine.
+    public var driver: @Sendable () async throws -> any ClusterDriver
+
+    public init(
+        processEnvironment: [String: String],
+        stateRoot: String,
+        stateDirectoryOverride: String? = nil,
+        keyFilePath: String,
+        concurrency: Int = 8,
+        events: @escaping ApplyEventHandler = { _ in },
+        now: @escaping @Sendable () -> Date = { Date() },
+        driver: @escaping @Sendable () async throws -> any ClusterDriver
+    ) {
+        self.processEnvironment = processEnvironment
+        self.stateRoot = stateRoot
+        self.stateDirectoryOverride = stateDirectoryOverride
+        self.keyFilePath = keyFilePath
+        self.concurrency = concurrency
+        self.events = events
+        self.now = now
+        self.driver = driver
+    }
+
+    public func stateDirectory(_ identity: StackIdentity) -> String {
+        stateDirectoryOverride ?? LocalStateStore.directory(root: stateRoot, identity: identity)
+    }
+}

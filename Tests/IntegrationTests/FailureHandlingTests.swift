@@ -1,0 +1,128 @@
+import DockerEngine
+import Foundation
+import Logging
+import SprocketCore
+import SprocketTestSupport
+import Testing
+
+@Suite("Failures are reported and lose nothing", .tags(.integration))
+struct FailureHandlingTests {
+    @Test("a crashing service fails up with its task error and logs, and the next layer is not deployed")
+    func crashingServiceStopsTheRun() async throws {
+        try await SwarmTestStack.with(prefix: "crash") { stack in
+            try stack.write("stack.yaml", "stack: {{stack}}\nlayers: [base, broken, top]\n")
+            try stack.write("base.yaml", """
+                services:
+                  fine:
+                    image: sprocket-local/busybox:latest
+                    command: ["sh", "-c", "sleep 100000"]
+                    stop_grace_period: 1s
+                    deploy: { endpoint_mode: dnsrr }
+                """)
+            try stack.write("broken.yaml", """
+                needs: [base]
+                timeout: 60s
+                services:
+                  crasher:
+                    image: sprocket-local/busybox:latest
+                    command: ["sh", "-c", "echo boom-marker-line; exit 3"]
+                    deploy:
+                      endpoint_mode: dnsrr
+                      restart_policy: { condition: any, delay: 1s }
+                """)
+            try stack.write("top.yaml", """
+                needs: [broken]
+                services:
+                  never:
+                    image: sprocket-local/busybox:latest
+                    command: ["sh", "-c", "sleep 100000"]
+                    deploy: { endpoint_mode: dnsrr }
+                """)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: SprocketError.self) {
+                try await stack.up(environment: nil)
+            }
+            #expect(ContinuousClock.now - started < .seconds(60))
+            let message = String(describing: try #require(error))
+            #expect(error?.code == .convergence)
+            #expect(message.contains("crasher"))
+            #expect(message.contains("exit code 3"), "names the task error: \(message)")
+            #expect(message.contains("boom-marker-line"), "shows the last log lines: \(message)")
+            let names = try await stack.services().compactMap(\.spec?.name)
+            #expect(!names.contains { $0.hasSuffix("_never") }, "the next layer must not be deployed")
+            let runs = try stack.deployment().store(for: StackIdentity(stack: stack.stackName, environment: "default")).runs()
+            #expect(runs.last?.outcome == .failed)
+        }
+    }
+
+    @Test("two runs at once: one proceeds, the other fails at once naming the holder")
+    func concurrentRunsAreSerialisedByTheLock() async throws {
+        try await SwarmTestStack.with(prefix: "lock") { stack in
+            try TwoLayerSpec.write(to: stack, bluePort: 18_187, greenPort: 18_188)
+            let environment = ["IT_TOKEN": "token"]
+            async let first: Deployment.Result = stack.up(environment: "blue", processEnvironment: environment)
+            try await Task.sleep(for: .milliseconds(400))
+            let started = ContinuousClock.now
+            let error = await #expect(throws: SprocketError.self) {
+                try await stack.up(environment: "blue", processEnvironment: environment)
+            }
+            #expect(ContinuousClock.now - started < .seconds(5), "the second run must fail at once, not wait")
+            #expect(error?.code == .locked)
+            #expect(String(describing: error).contains("pid \(getpid())"))
+            let result = try await first
+            #expect(result.applied)
+            #expect(!(try await stack.plan(environment: "blue", processEnvironment: environment)).hasChanges)
+        }
+    }
+
+    @Test("a run killed with SIGKILL mid-deploy is finished by the next up, without duplicates")
+    func killedRunConvergesOnRetry() async throws {
+        try await SwarmTestStack.with(prefix: "kill") { stack in
+            try TwoLayerSpec.write(to: stack, bluePort: 18_189, greenPort: 18_190)
+            let environment = ["IT_TOKEN": "token"]
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try CLIBinary.path())
+            process.arguments = ["up", "-f", stack.folder.path, "--env", "blue", "--yes"]
+            var processEnvironment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            processEnvironment["SPROCKET_STATE_DIR"] = "\(stack.stateFolder.path)/\(stack.stackName)/blue"
+            processEnvironment["SPROCKET_KEY_FILE"] = stack.keyFile
+            process.environment = processEnvironment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Kill once the first service exists: the run is then in the middle of its first layer.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline, try await stack.services().isEmpty {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal)
+
+            let result = try await stack.up(environment: "blue", processEnvironment: environment)
+            #expect(result.applied)
+            let names = try await stack.services(environment: "blue").compactMap(\.spec?.name)
+            #expect(names.sorted() == ["api", "front", "worker"].map { "\(stack.stackName)-blue_\($0)" })
+            #expect(try await stack.networks().count == 2)
+            #expect(!(try await stack.plan(environment: "blue", processEnvironment: environment)).hasChanges)
+            let runs = try stack.deployment().store(for: StackIdentity(stack: stack.stackName, environment: "blue")).runs()
+            #expect(runs.first?.outcome == .interrupted)
+            #expect(runs.last?.outcome == .succeeded)
+        }
+    }
+
+    @Test("no daemon at the address: one clear error with the remedy", arguments: [
+        DockerEndpoint.unixSocket(path: "/nonexistent/docker.sock"), .tcp(host: "127.0.0.1", port: 1, tls: false),
+    ])
+    func unreachableDaemonIsExplained(endpoint: DockerEndpoint) async throws {
+        let client = DockerClient(endpoint: endpoint, logger: Logger(label: "it"))
+        let driver = DockerClusterDriver(client: client)
+        let error = await #expect(throws: SprocketError.self) {
+            _ = try await driver.observe(StackIdentity(stack: "it-none", environment: "x"))
+        }
+        try await client.shutdown()
+        #expect(error?.code == .engineUnreachable)
+        let text = String(describing: error)
+        #expect(text.contains("dockerd") && text.contains("DOCKER_HOST"), "\(text)")
+    }
+}

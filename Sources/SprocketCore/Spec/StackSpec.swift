@@ -19,6 +19,8 @@ public struct StackSpec: Sendable, Hashable {
     public var location: SourceLocation
     /// How the stack was given: a stack folder/file or a plain Compose file.
     public var kind: Kind
+    /// Problems that do not stop a deploy (e.g. Compose keys Swarm ignores), set by ``SpecLoader``.
+    public var warnings: [SpecDiagnostic]
 
     public enum Kind: String, Sendable, Hashable, Codable {
         case stack
@@ -34,7 +36,8 @@ public struct StackSpec: Sendable, Hashable {
         layers: [LayerSpec],
         rootDirectory: String,
         location: SourceLocation,
-        kind: Kind = .stack
+        kind: Kind = .stack,
+        warnings: [SpecDiagnostic] = []
     ) {
         self.name = name
         self.description = description
@@ -45,6 +48,7 @@ public struct StackSpec: Sendable, Hashable {
         self.rootDirectory = rootDirectory
         self.location = location
         self.kind = kind
+        self.warnings = warnings
     }
 
     /// The layer with this name, if any.

@@ -1,0 +1,138 @@
+/// A layer's `configs:` (whose content the loader reads or renders now) and `secrets:` (whose values
+/// are only located here and read later by the secret resolver).
+struct ConfigSecretParser {
+    let context: SpecParseContext
+    let origin: SpecFileOrigin
+    let settings: Settings
+
+    static let configSources = ["file", "content", "template", "template_content", "external"]
+    static let secretSources = ["file", "environment", "generate", "external"]
+
+    func configs(_ node: YAMLNode) -> [ConfigSpec] {
+        guard let entries = context.mapping(node, for: "configs") else { return [] }
+        return entries.map { entry in
+            var config = ConfigSpec(name: entry.key, source: .content, content: [], location: entry.keyLocation)
+            guard let fields = context.fields(entry.value, of: "config `\(entry.key)`", known: Self.configSources + ["name", "labels"],
+                                              unsupported: ComposeCompatibility.configKeys),
+                let source = singleSource(fields, of: entry, kind: "config", sources: Self.configSources)
+            else { return config }
+            if let node = fields["labels"] { config.labels = KeyValueParser(context: context).dictionary(node, for: "labels") }
+            let externalName = externalName(fields, of: entry, source: source, kind: "config")
+            switch source.key {
+            case "file":
+                guard let path = context.string(source.value, for: "file") else { break }
+                config.source = .file(path: origin.absolute(path))
+                config.content = readBytes(path, at: source.value.location)
+            case "content":
+                config.content = context.string(source.value, for: "content").map { Array($0.utf8) }
+            case "template":
+                guard let path = context.string(source.value, for: "template") else { break }
+                config.source = .template(path: origin.absolute(path))
+                config.content = renderFile(path, at: source.value.location).map { Array($0.utf8) }
+            case "template_content":
+                config.source = .templateContent
+                config.content = context.string(source.value, for: "template_content")
+                    .flatMap { TemplateRenderer.render($0, settings: settings, origin: source.value.location, diagnostics: context.diagnostics) }
+                    .map { Array($0.utf8) }
+            default:
+                config.source = .external(name: externalName ?? entry.key)
+                config.content = nil
+            }
+            return config
+        }
+    }
+
+    func secrets(_ node: YAMLNode) -> [SecretSpec] {
+        guard let entries = context.mapping(node, for: "secrets") else { return [] }
+        return entries.map { entry in
+            var secret = SecretSpec(name: entry.key, source: .environment(variable: ""), location: entry.keyLocation)
+            guard let fields = context.fields(entry.value, of: "secret `\(entry.key)`", known: Self.secretSources + ["name", "labels"],
+                                              unsupported: ComposeCompatibility.secretKeys),
+                let source = singleSource(fields, of: entry, kind: "secret", sources: Self.secretSources)
+            else { return secret }
+            if let node = fields["labels"] { secret.labels = KeyValueParser(context: context).dictionary(node, for: "labels") }
+            let externalName = externalName(fields, of: entry, source: source, kind: "secret")
+            switch source.key {
+            case "file":
+                secret.source = .file(path: origin.absolute(context.string(source.value, for: "file") ?? ""))
+            case "environment":
+                secret.source = .environment(variable: context.string(source.value, for: "environment") ?? "")
+            case "generate":
+                let (length, alphabet) = generate(source.value)
+                secret.source = .generate(length: length, alphabet: alphabet)
+            default:
+                secret.source = .external(name: externalName ?? entry.key)
+            }
+            return secret
+        }
+    }
+
+    /// Exactly one source key; none or several is an error at the resource's name.
+    private func singleSource(_ fields: SpecFields, of entry: YAMLEntry, kind: String, sources: [String]) -> YAMLEntry? {
+        let present = sources.compactMap { fields.entries[$0] }
+        guard present.count == 1, let source = present.first else {
+            let found = present.isEmpty ? "none" : SpecSuggestions.list(present.map(\.key))
+            context.diagnostics.error(entry.keyLocation, "\(kind) `\(entry.key)` needs exactly one of \(SpecSuggestions.list(sources)), found \(found)",
+                                      hint: present.isEmpty ? "say where the \(kind) comes from, e.g. `file: ./\(entry.key)`" : "keep one source")
+            return nil
+        }
+        return source
+    }
+
+    /// The real name of an external config or secret; also reports `name:` without `external: true`
+    /// and `external: false` given as the only source.
+    private func externalName(_ fields: SpecFields, of entry: YAMLEntry, source: YAMLEntry, kind: String) -> String? {
+        let name = ResourceParser(context: context).externalName(fields, of: entry, kind: kind)
+        if source.key == "external", name == nil, fields["external"]?.scalar.flatMap({ ScalarParsers.boolean($0.text) }) == false {
+            context.diagnostics.error(source.keyLocation, "\(kind) `\(entry.key)` has `external: false` and no other source",
+                                      hint: "remove `external: false` and say where the \(kind) comes from")
+        }
+        return name
+    }
+
+    /// `generate: true`, or `{length, alphabet}`; range checks are the validator's.
+    private func generate(_ node: YAMLNode) -> (Int, SecretAlphabet) {
+        var length = SecretAlphabet.defaultLength
+        var alphabet = SecretAlphabet.alphanumeric
+        if node.scalar != nil {
+            if context.boolean(node, for: "generate") == false {
+                context.diagnostics.error(node.location, "`generate: false` generates nothing",
+                                          hint: "write `generate: true`, or choose another source")
+            }
+            return (length, alphabet)
+        }
+        guard let fields = context.fields(node, of: "`generate`", known: ["length", "alphabet"]) else { return (length, alphabet) }
+        if let node = fields["length"] { length = context.integer(node, for: "generate.length") ?? length }
+        if let node = fields["alphabet"], let text = context.string(node, for: "generate.alphabet") {
+            let named: [SecretAlphabet] = [.alphanumeric, .hex, .base64url, .asciiPrintable]
+            if let match = named.first(where: { $0.specName == text }) {
+                alphabet = match
+            } else {
+                alphabet = .custom(text)
+                if let suggestion = SpecSuggestions.closest(to: text, in: named.map(\.specName)) {
+                    context.diagnostics.warning(node.location, "alphabet `\(text)` is taken as a literal set of characters",
+                                                hint: "did you mean `\(suggestion)`?")
+                }
+            }
+        }
+        return (length, alphabet)
+    }
+
+    private func readBytes(_ path: String, at location: SourceLocation) -> [UInt8]? {
+        guard let bytes = SpecFiles.bytes(at: origin.absolute(path)) else {
+            context.diagnostics.error(location, "config file `\(origin.display(path))` does not exist or cannot be read",
+                                      hint: "paths are relative to the file that declares the config")
+            return nil
+        }
+        return bytes
+    }
+
+    private func renderFile(_ path: String, at location: SourceLocation) -> String? {
+        let display = origin.display(path)
+        guard let template = SpecFiles.text(at: origin.absolute(path), displayPath: display, reportingAt: location,
+                                            what: "template", diagnostics: context.diagnostics)
+        else { return nil }
+        return TemplateRenderer.render(template, settings: settings, origin: SourceLocation(file: display, line: 1, column: 1),
+                                       diagnostics: context.diagnostics)
+    }
+}

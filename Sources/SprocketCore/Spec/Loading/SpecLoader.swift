@@ -1,0 +1,73 @@
+import Foundation
+
+/// Loads a stack spec from disk for one environment: finds the file, parses every YAML file into
+/// typed values with their positions, resolves settings, interpolates `${name}`, renders config
+/// templates, and validates the result with ``SpecValidator``.
+///
+/// Loading never stops at the first problem: every error of every file is collected and thrown
+/// together in one ``SpecError``. Warnings (Compose keys Swarm ignores, ...) do not fail the load; they
+/// are returned in ``StackSpec/warnings``.
+public struct SpecLoader: Sendable {
+    /// The variables the loader may read (`SPROCKET_<NAME>` overrides; `${VAR}` in Compose files).
+    /// The loader never reads the real process environment itself.
+    public var processEnvironment: [String: String]
+    /// The folder relative paths are resolved from; nil means the process's current directory.
+    public var currentDirectory: String?
+
+    /// - Parameters:
+    ///   - processEnvironment: the environment variables to honour (usually `ProcessInfo.processInfo.environment`).
+    ///   - currentDirectory: where relative paths start; nil for the process's current directory.
+    public init(processEnvironment: [String: String], currentDirectory: String? = nil) {
+        self.processEnvironment = processEnvironment
+        self.currentDirectory = currentDirectory
+    }
+
+    /// Loads and validates a stack.
+    ///
+    /// - Parameters:
+    ///   - path: a stack folder (holding `stack.yaml`, or else `compose.yaml`/`docker-compose.yml`), a
+    ///     `stack.yaml`, or a Compose file; nil means the current folder.
+    ///   - environment: the `--env` value; nil selects `default_environment`, else the only declared
+    ///     environment, else `default`.
+    /// - Returns: the typed, interpolated stack, with warnings in ``StackSpec/warnings``.
+    /// - Throws: ``SpecError`` with every error (and warning) found, sorted by file and position.
+    public func load(path: String?, environment: String?) throws(SpecError) -> StackSpec {
+        let diagnostics = SpecDiagnosticCollector()
+        let loaded = loadUnvalidated(path: path, environment: environment, diagnostics: diagnostics)
+        if let loaded { diagnostics.append(contentsOf: SpecValidator.validate(loaded)) }
+        let sorted = diagnostics.sorted()
+        guard var stack = loaded, !diagnostics.hasErrors else {
+            throw SpecError(sorted.isEmpty ? [SpecDiagnostic(.synthetic(path ?? "."), "the spec could not be loaded")] : sorted)
+        }
+        stack.warnings = sorted
+        return stack
+    }
+
+    private func loadUnvalidated(path: String?, environment: String?, diagnostics: SpecDiagnosticCollector) -> StackSpec? {
+        let directory = currentDirectory ?? FileManager.default.currentDirectoryPath
+        guard let origin = SpecLocator.locate(path: path, currentDirectory: directory, diagnostics: diagnostics) else { return nil }
+        let fileLocation = SourceLocation(file: origin.displayPath, line: 1, column: 1)
+        guard let text = SpecFiles.text(at: origin.absolutePath, displayPath: origin.displayPath, reportingAt: fileLocation,
+                                        what: "spec file", diagnostics: diagnostics)
+        else { return nil }
+        switch YAMLReader.parse(text, file: origin.displayPath, diagnostics: diagnostics) {
+        case .invalid:
+            return nil
+        case .empty:
+            diagnostics.error(fileLocation, "`\(origin.displayPath)` is empty",
+                              hint: "a stack file needs `stack:` and `layers:`; a Compose file needs `services:`")
+            return nil
+        case .document(let root):
+            switch SpecLocator.format(of: root, origin: origin, diagnostics: diagnostics) {
+            case .stack:
+                return StackFileLoader(processEnvironment: processEnvironment, diagnostics: diagnostics)
+                    .load(root, origin: origin, requestedEnvironment: environment)
+            case .compose:
+                return ComposeFileLoader(processEnvironment: processEnvironment, diagnostics: diagnostics)
+                    .load(root, origin: origin, requestedEnvironment: environment)
+            case nil:
+                return nil
+            }
+        }
+    }
+}

@@ -14,6 +14,7 @@
 #   ensure_swift              put the Swift toolchain on PATH (/opt/swift/usr/bin or PATH)
 #   ensure_busybox_image      build the local images (scripts/build-images) if missing
 #   swift_scratch_args        "--scratch-path DIR" when SPROCKET_SCRATCH_PATH is set
+#   build_sprocketctl         build the release sprocketctl (reused when up to date); prints its path
 #   http_get URL [SECONDS]    print a URL's body (curl, else wget, else bash's /dev/tcp)
 #   free_tcp_port             print a free TCP port on 127.0.0.1
 #
@@ -87,9 +88,13 @@ phase_end() {
     _PHASE_CURRENT=''
 }
 
-# phase_summary: print every finished phase with its wall time (stderr).
+# phase_summary [STATUS]: print every phase with its wall time (stderr). Meant for
+# `trap 'phase_summary $?' EXIT`: a phase still open is marked failed when STATUS is non-zero.
 phase_summary() {
-    [[ -n "$_PHASE_CURRENT" ]] && phase_end "interrupted"
+    local status="${1:-0}"
+    if [[ -n "$_PHASE_CURRENT" ]]; then
+        if ((status != 0)); then phase_end "failed"; else phase_end; fi
+    fi
     ((${#_PHASE_NAMES[@]} == 0)) && return 0
     local i
     log_info "elapsed time per phase:"
@@ -260,6 +265,35 @@ swift_scratch_args() {
     if [[ -n "${SPROCKET_SCRATCH_PATH:-}" ]]; then
         printf '%s\n' --scratch-path "$SPROCKET_SCRATCH_PATH"
     fi
+}
+
+# build_sprocketctl: print the path of a release build of sprocketctl on stdout, building it
+# (swift build -c release --product sprocketctl) unless the binary is newer than Package.swift,
+# Package.resolved and every file under Sources/.
+build_sprocketctl() {
+    ensure_swift
+    local scratch bin_dir bin newer=''
+    mapfile -t scratch < <(swift_scratch_args)
+    bin_dir="$(cd "$SPROCKET_ROOT" && swift build -c release "${scratch[@]}" --show-bin-path)" \
+        || die "swift build --show-bin-path failed"
+    bin="$bin_dir/sprocketctl"
+    if [[ -x "$bin" ]]; then
+        newer="$(cd "$SPROCKET_ROOT" && find Package.swift Sources -newer "$bin" -print -quit)"
+        if [[ -z "$newer" && -f "$SPROCKET_ROOT/Package.resolved" && "$SPROCKET_ROOT/Package.resolved" -nt "$bin" ]]; then
+            newer=Package.resolved
+        fi
+        if [[ -z "$newer" ]]; then
+            log_info "$bin is up to date"
+            printf '%s\n' "$bin"
+            return 0
+        fi
+        log_info "$newer is newer than $bin: rebuilding"
+    fi
+    log_info "swift build -c release --product sprocketctl (a first build takes several minutes)"
+    (cd "$SPROCKET_ROOT" && swift build -c release "${scratch[@]}" --product sprocketctl) >&2 \
+        || die "swift build -c release --product sprocketctl failed (see above)"
+    [[ -x "$bin" ]] || die "swift build succeeded but $bin is missing"
+    printf '%s\n' "$bin"
 }
 
 # ---------------------------------------------------------------------------------------------

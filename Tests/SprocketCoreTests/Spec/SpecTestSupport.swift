@@ -61,6 +61,17 @@ enum SpecFixtures {
     static func load(_ name: String, environment: String? = nil, variables: [String: String] = [:]) throws -> StackSpec {
         try SpecLoader(processEnvironment: variables).load(path: path(name), environment: environment)
     }
+
+    /// The errors of a load expected to fail (empty when it succeeds).
+    static func errors(_ name: String, environment: String? = nil, variables: [String: String] = [:]) throws -> [SpecDiagnostic] {
+        let path = try path(name)
+        do {
+            _ = try SpecLoader(processEnvironment: variables).load(path: path, environment: environment)
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
 }
 
 extension StackSpec {

@@ -18,16 +18,22 @@ final class SpecParseContext {
     /// The entries of a mapping, first occurrence of each key, in order; `null` is an empty mapping.
     /// Repeated keys are reported at the repetition.
     func mapping(_ node: YAMLNode, for key: String) -> [YAMLEntry]? {
+        mapping(node, described: "`\(key)`")
+    }
+
+    /// ``mapping(_:for:)`` with the mapping already described for messages (`service `web``).
+    private func mapping(_ node: YAMLNode, described: String) -> [YAMLEntry]? {
         if node.isNull { return [] }
         guard let entries = node.mapping else {
-            typeError(node, expected: "a mapping", for: key)
+            diagnostics.error(node.location, "expected a mapping for \(described), found \(node.kindDescription)",
+                              hint: "write a mapping of `key: value` lines here; docs/spec.md shows its keys")
             return nil
         }
         var seen: [String: SourceLocation] = [:]
         var unique: [YAMLEntry] = []
         for entry in entries {
             if let first = seen[entry.key] {
-                diagnostics.error(entry.keyLocation, "duplicate key `\(entry.key)` in `\(key)`",
+                diagnostics.error(entry.keyLocation, "duplicate key `\(entry.key)` in \(described)",
                                   hint: "`\(entry.key)` is already set at line \(first.line); keep one of them")
                 continue
             }
@@ -43,7 +49,7 @@ final class SpecParseContext {
         _ node: YAMLNode, of what: String, known: [String], ignored: Set<String> = [],
         unsupported: [String: UnsupportedComposeKey] = [:]
     ) -> SpecFields? {
-        guard let entries = mapping(node, for: what) else { return nil }
+        guard let entries = mapping(node, described: what) else { return nil }
         var fields = SpecFields(location: node.location)
         for entry in entries {
             if known.contains(entry.key) {

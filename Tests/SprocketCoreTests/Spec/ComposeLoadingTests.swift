@@ -1,0 +1,63 @@
+import Testing
+@testable import SprocketCore
+
+/// A plain Compose file loads as a one-layer stack called `main`.
+@Suite("Loading a Compose file")
+struct ComposeLoadingTests {
+    @Test("the folder names the stack, extension keys and merge keys work, unsupported keys warn")
+    func composeFile() throws {
+        let root = try SpecFixtures.path("compose-app")
+        let stack = try SpecFixtures.load("compose-app/docker-compose.yml", environment: "a", variables: ["TAG": "2.1"])
+        #expect(stack.kind == .compose && stack.name == "compose-app" && stack.environment == "a")
+        #expect(stack.declaredEnvironments.isEmpty)
+        #expect(stack.layers.map(\.name) == ["main"])
+        let api = try #require(stack.service("api"))
+        #expect(api.image == "example/api:2.1", "Compose files read ${VAR} from the process environment")
+        #expect(api.environment.map(\.name) == ["TIER"], "merged from the x-defaults anchor")
+        #expect(api.deploy.replicas == 2 && api.deploy.resources.limits.memoryBytes == 1 << 30)
+        #expect(api.healthcheck?.test == ["CMD-SHELL", "curl -f http://localhost/"])
+        #expect(api.healthcheck?.interval == .seconds(30), "Compose files take bare numbers as seconds")
+        let layer = try #require(stack.layers.first)
+        #expect(layer.networks.map(\.name) == ["default"], "the implicit default network, since db names it")
+        #expect(layer.volumes.map(\.name) == ["db-data"])
+        #expect(layer.secrets.first?.source == .file(path: root + "/secrets/db-password.txt"))
+        let warned = Set(stack.warnings.map { $0.message.split(separator: "`", omittingEmptySubsequences: false)[1] })
+        #expect(warned == ["restart", "depends_on", "container_name"])
+        #expect(stack.warnings.allSatisfy { $0.severity == .warning && $0.hint != nil })
+        #expect(stack.warnings.first { $0.message.contains("depends_on") }?.hint
+            == "put the dependency in an earlier layer and use `needs`")
+    }
+
+    @Test("a default applies when the variable is unset, and two environments of one file can coexist")
+    func defaultsAndEnvironments() throws {
+        let first = try SpecFixtures.load("compose-app/docker-compose.yml", environment: "blue")
+        let second = try SpecFixtures.load("compose-app/docker-compose.yml", environment: "green")
+        #expect(first.service("api")?.image == "example/api:latest")
+        #expect(first.environment == "blue" && second.environment == "green")
+        #expect(try SpecFixtures.load("compose-app/docker-compose.yml").environment == "default")
+    }
+
+    @Test("Compose `name:` names the stack, a folder holding compose.yaml is enough, built-ins interpolate")
+    func namedProject() throws {
+        let stack = try SpecFixtures.load("compose-named", environment: "qa")
+        #expect(stack.name == "shop" && stack.kind == .compose)
+        #expect(stack.service("web")?.environment.map(\.value) == ["shop", "qa"])
+    }
+
+    @Test("a folder name becomes a valid stack name", arguments: [("My_App", "my-app"), ("shop.v2", "shop-v2"), ("api", "api")])
+    func folderNames(folder: String, expected: String) throws {
+        #expect(ComposeFileLoader.projectName(fromFolder: folder) == expected)
+        let spec = try TemporarySpec(["\(folder)/docker-compose.yml": "services:\n  web:\n    image: nginx\n"])
+        defer { spec.remove() }
+        #expect(try spec.load(folder).name == expected)
+    }
+
+    @Test("an undefined variable in a Compose file is an error with its column")
+    func undefinedVariable() throws {
+        let spec = try TemporarySpec(["app/compose.yaml": "services:\n  web:\n    image: nginx:${TAG}\n"])
+        defer { spec.remove() }
+        let diagnostic = try #require(spec.diagnostics("app").first)
+        #expect(diagnostic.message == "undefined variable `TAG`")
+        #expect(diagnostic.location == SourceLocation(file: "app/compose.yaml", line: 3, column: 18))
+    }
+}

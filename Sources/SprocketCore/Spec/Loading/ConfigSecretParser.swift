@@ -8,16 +8,19 @@ struct ConfigSecretParser {
     static let configSources = ["file", "content", "template", "template_content", "external"]
     static let secretSources = ["file", "environment", "generate", "external"]
 
+    /// What configs and secrets share: one source key, labels, and the real name of an external one.
+    private struct Declaration {
+        var source: YAMLEntry
+        var labels: [String: String]
+        var externalName: String?
+    }
+
     func configs(_ node: YAMLNode) -> [ConfigSpec] {
-        guard let entries = context.mapping(node, for: "configs") else { return [] }
-        return entries.map { entry in
+        declarations(node, kind: "config", sources: Self.configSources, unsupported: ComposeCompatibility.configKeys).map { entry, declaration in
             var config = ConfigSpec(name: entry.key, source: .content, content: [], location: entry.keyLocation)
-            guard let fields = context.fields(entry.value, of: "config `\(entry.key)`", known: Self.configSources + ["name", "labels"],
-                                              unsupported: ComposeCompatibility.configKeys),
-                let source = singleSource(fields, of: entry, kind: "config", sources: Self.configSources)
-            else { return config }
-            if let node = fields["labels"] { config.labels = KeyValueParser(context: context).dictionary(node, for: "labels") }
-            let externalName = externalName(fields, of: entry, source: source, kind: "config")
+            guard let declaration else { return config }
+            let source = declaration.source
+            config.labels = declaration.labels
             switch source.key {
             case "file":
                 guard let path = context.string(source.value, for: "file") else { break }
@@ -35,7 +38,7 @@ struct ConfigSecretParser {
                     .flatMap { TemplateRenderer.render($0, settings: settings, origin: source.value.location, diagnostics: context.diagnostics) }
                     .map { Array($0.utf8) }
             default:
-                config.source = .external(name: externalName ?? entry.key)
+                config.source = .external(name: declaration.externalName ?? entry.key)
                 config.content = nil
             }
             return config
@@ -43,15 +46,11 @@ struct ConfigSecretParser {
     }
 
     func secrets(_ node: YAMLNode) -> [SecretSpec] {
-        guard let entries = context.mapping(node, for: "secrets") else { return [] }
-        return entries.map { entry in
+        declarations(node, kind: "secret", sources: Self.secretSources, unsupported: ComposeCompatibility.secretKeys).map { entry, declaration in
             var secret = SecretSpec(name: entry.key, source: .environment(variable: ""), location: entry.keyLocation)
-            guard let fields = context.fields(entry.value, of: "secret `\(entry.key)`", known: Self.secretSources + ["name", "labels"],
-                                              unsupported: ComposeCompatibility.secretKeys),
-                let source = singleSource(fields, of: entry, kind: "secret", sources: Self.secretSources)
-            else { return secret }
-            if let node = fields["labels"] { secret.labels = KeyValueParser(context: context).dictionary(node, for: "labels") }
-            let externalName = externalName(fields, of: entry, source: source, kind: "secret")
+            guard let declaration else { return secret }
+            let source = declaration.source
+            secret.labels = declaration.labels
             switch source.key {
             case "file":
                 secret.source = .file(path: origin.absolute(context.string(source.value, for: "file") ?? ""))
@@ -61,9 +60,24 @@ struct ConfigSecretParser {
                 let (length, alphabet) = generate(source.value)
                 secret.source = .generate(length: length, alphabet: alphabet)
             default:
-                secret.source = .external(name: externalName ?? entry.key)
+                secret.source = .external(name: declaration.externalName ?? entry.key)
             }
             return secret
+        }
+    }
+
+    /// Each entry of `configs:`/`secrets:` with its shared parts; nil when its fields or source are unusable.
+    private func declarations(
+        _ node: YAMLNode, kind: String, sources: [String], unsupported: [String: UnsupportedComposeKey]
+    ) -> [(entry: YAMLEntry, declaration: Declaration?)] {
+        guard let entries = context.mapping(node, for: "\(kind)s") else { return [] }
+        return entries.map { entry in
+            guard let fields = context.fields(entry.value, of: "\(kind) `\(entry.key)`", known: sources + ["name", "labels"],
+                                              unsupported: unsupported),
+                let source = singleSource(fields, of: entry, kind: kind, sources: sources)
+            else { return (entry, nil) }
+            let labels = fields["labels"].map { KeyValueParser(context: context).dictionary($0, for: "labels") } ?? [:]
+            return (entry, Declaration(source: source, labels: labels, externalName: externalName(fields, of: entry, source: source, kind: kind)))
         }
     }
 

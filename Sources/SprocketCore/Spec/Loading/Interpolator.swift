@@ -14,17 +14,27 @@ struct Interpolator {
     }
 
     func interpolate(_ scalar: YAMLScalar, at location: SourceLocation, diagnostics: SpecDiagnosticCollector) -> String {
+        Self.substitute(scalar, at: location, compose: isCompose, diagnostics: diagnostics) { reference, at in
+            resolve(reference, at: at, diagnostics: diagnostics)
+        }
+    }
+
+    /// Replaces each reference in `scalar` with `resolve(reference, itsLocation)`; malformed references
+    /// are reported. Shared by value interpolation and the settings resolver.
+    static func substitute(
+        _ scalar: YAMLScalar, at location: SourceLocation, compose: Bool, diagnostics: SpecDiagnosticCollector,
+        resolve: (InterpolationScanner.Reference, SourceLocation) -> String
+    ) -> String {
         guard scalar.text.contains("$") else { return scalar.text }
         var result = ""
-        for piece in InterpolationScanner.scan(scalar.text, compose: isCompose) {
+        for piece in InterpolationScanner.scan(scalar.text, compose: compose) {
             switch piece {
             case .literal(let text):
                 result += text
             case .malformed(let offset, let problem):
                 diagnostics.error(Self.location(ofOffset: offset, in: scalar, at: location), problem.message, hint: problem.hint)
             case .reference(let reference):
-                let at = Self.location(ofOffset: reference.offset, in: scalar, at: location)
-                result += resolve(reference, at: at, diagnostics: diagnostics)
+                result += resolve(reference, Self.location(ofOffset: reference.offset, in: scalar, at: location))
             }
         }
         return result

@@ -38,18 +38,12 @@ struct KeyValueParser {
     /// The pairs as a dictionary; a key repeated in the list form is reported (the mapping form's
     /// repeated keys are reported by ``SpecParseContext/mapping(_:for:)``).
     func dictionary(_ node: YAMLNode, for key: String, listAllowed: Bool = true) -> [String: String] {
-        var result: [String: String] = [:]
-        var firstLines: [String: Int] = [:]
-        for pair in pairs(node, for: key, listAllowed: listAllowed) {
-            if let line = firstLines[pair.key] {
-                context.diagnostics.error(pair.location, "duplicate key `\(pair.key)` in `\(key)`",
-                                          hint: "`\(pair.key)` is already set at line \(line); keep one of them")
-                continue
-            }
-            firstLines[pair.key] = pair.location.line
-            result[pair.key] = pair.value
+        let pairs = pairs(node, for: key, listAllowed: listAllowed)
+        for (pair, first) in SpecRepeats.find(in: pairs, key: \.key) {
+            context.diagnostics.error(pair.location, "duplicate key `\(pair.key)` in `\(key)`",
+                                      hint: "`\(pair.key)` is already set at line \(first.location.line); keep one of them")
         }
-        return result
+        return Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Environment variables in declaration order; repeated names are left for the validator, which

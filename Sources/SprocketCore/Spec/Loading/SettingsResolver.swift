@@ -171,24 +171,13 @@ private struct SettingExpander {
             return candidate.text
         }
         visiting.append(name)
-        var text = ""
-        for piece in InterpolationScanner.scan(candidate.text, compose: false) {
-            switch piece {
-            case .literal(let literal):
-                text += literal
-            case .malformed(let offset, let problem):
-                diagnostics.error(Interpolator.location(ofOffset: offset, in: scalar, at: candidate.location), problem.message, hint: problem.hint)
-            case .reference(let reference):
-                if resolved[reference.name] != nil || winners[reference.name] != nil {
-                    text += expand(reference.name)
-                } else {
-                    let known = Array(winners.keys) + SettingsResolver.builtinNames
-                    diagnostics.error(Interpolator.location(ofOffset: reference.offset, in: scalar, at: candidate.location),
-                                      "undefined setting `\(reference.name)` in setting `\(name)`",
-                                      hint: SpecSuggestions.hint(for: reference.name, in: known.sorted(),
-                                                                 otherwise: "declare it under `settings:` in stack.yaml"))
-                }
-            }
+        let text = Interpolator.substitute(scalar, at: candidate.location, compose: false, diagnostics: diagnostics) { reference, at in
+            if resolved[reference.name] != nil || winners[reference.name] != nil { return expand(reference.name) }
+            let known = Array(winners.keys) + SettingsResolver.builtinNames
+            diagnostics.error(at, "undefined setting `\(reference.name)` in setting `\(name)`",
+                              hint: SpecSuggestions.hint(for: reference.name, in: known.sorted(),
+                                                         otherwise: "declare it under `settings:` in stack.yaml"))
+            return ""
         }
         visiting.removeLast()
         resolved[name] = text

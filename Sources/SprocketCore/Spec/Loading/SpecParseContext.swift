@@ -29,18 +29,13 @@ final class SpecParseContext {
                               hint: "write a mapping of `key: value` lines here; docs/spec.md shows its keys")
             return nil
         }
-        var seen: [String: SourceLocation] = [:]
-        var unique: [YAMLEntry] = []
-        for entry in entries {
-            if let first = seen[entry.key] {
-                diagnostics.error(entry.keyLocation, "duplicate key `\(entry.key)` in \(described)",
-                                  hint: "`\(entry.key)` is already set at line \(first.line); keep one of them")
-                continue
-            }
-            seen[entry.key] = entry.keyLocation
-            unique.append(entry)
+        let repeats = SpecRepeats.find(in: entries, key: \.key)
+        for (entry, first) in repeats {
+            diagnostics.error(entry.keyLocation, "duplicate key `\(entry.key)` in \(described)",
+                              hint: "`\(entry.key)` is already set at line \(first.keyLocation.line); keep one of them")
         }
-        return unique
+        let repeated = Set(repeats.map(\.item.keyLocation))
+        return entries.filter { !repeated.contains($0.keyLocation) }
     }
 
     /// A mapping with a fixed set of keys. Unknown keys are errors with a suggestion; keys in

@@ -10,14 +10,11 @@ struct LayerGraphCheck {
     }
 
     func run(into diagnostics: inout [SpecDiagnostic]) {
-        var firstLayer: [String: LayerSpec] = [:]
+        for (layer, first) in SpecRepeats.find(in: stack.layers, key: \.name) {
+            diagnostics.append(SpecDiagnostic(layer.location, "layer `\(layer.name)` is listed twice",
+                                              hint: "remove one of the entries (the first is at \(first.location))"))
+        }
         for layer in stack.layers {
-            if let first = firstLayer[layer.name] {
-                diagnostics.append(SpecDiagnostic(layer.location, "layer `\(layer.name)` is listed twice",
-                                                  hint: "remove one of the entries (the first is at \(first.location))"))
-            } else {
-                firstLayer[layer.name] = layer
-            }
             for reference in layer.needs where !names.contains(reference.name) {
                 diagnostics.append(SpecDiagnostic(reference.location, "layer `\(layer.name)` needs the undefined layer `\(reference.name)`",
                                                   hint: SpecSuggestions.hint(for: reference.name, in: names.sorted(),

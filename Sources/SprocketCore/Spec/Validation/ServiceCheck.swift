@@ -27,23 +27,17 @@ struct ServiceCheck {
     }
 
     private mutating func checkEnvironment() {
-        var firstLine: [String: SourceLocation] = [:]
-        for variable in service.environment {
-            if !SpecNameRules.isEnvironmentVariableName(variable.name) {
-                error(variable.location, "invalid environment variable name `\(variable.name)` in \(subject)",
-                      hint: "use letters, digits and `_` (also `.` and `-`), starting with a letter or `_`")
-            }
-            if let first = firstLine[variable.name] {
-                error(variable.location, "environment variable `\(variable.name)` is set twice in \(subject)",
-                      hint: "keep one of them (the other is at \(first))")
-            } else {
-                firstLine[variable.name] = variable.location
-            }
+        for variable in service.environment where !SpecNameRules.isEnvironmentVariableName(variable.name) {
+            error(variable.location, "invalid environment variable name `\(variable.name)` in \(subject)",
+                  hint: "use letters, digits and `_` (also `.` and `-`), starting with a letter or `_`")
+        }
+        for (variable, first) in SpecRepeats.find(in: service.environment, key: \.name) {
+            error(variable.location, "environment variable `\(variable.name)` is set twice in \(subject)",
+                  hint: "keep one of them (the other is at \(first.location))")
         }
     }
 
     private mutating func checkMounts() {
-        var targets: [String: SourceLocation] = [:]
         for mount in service.mounts {
             if !mount.target.hasPrefix("/") {
                 error(mount.location, "mount target `\(mount.target)` in \(subject) is not an absolute path",
@@ -53,30 +47,25 @@ struct ServiceCheck {
                 error(mount.location, "bind mount source `\(source)` in \(subject) is a relative path",
                       hint: "Swarm resolves bind sources on each node: use an absolute host path, or a named volume")
             }
-            if let first = targets[mount.target] {
-                error(mount.location, "mount target `\(mount.target)` is used twice in \(subject)",
-                      hint: "mount one thing per path (the other mount is at \(first))")
-            } else {
-                targets[mount.target] = mount.location
-            }
+        }
+        for (mount, first) in SpecRepeats.find(in: service.mounts, key: \.target) {
+            error(mount.location, "mount target `\(mount.target)` is used twice in \(subject)",
+                  hint: "mount one thing per path (the other mount is at \(first.location))")
         }
     }
 
     /// Secrets and configs land in files; two of them cannot share one.
     private mutating func checkFileTargets() {
-        var targets: [String: SourceLocation] = [:]
         let files = service.secrets.map { ($0, Self.secretTarget($0)) } + service.configs.map { ($0, Self.configTarget($0)) }
-        for (reference, target) in files {
+        for (reference, _) in files {
             if let mode = reference.mode, mode > 0o7777 {
                 error(reference.location, "file mode \(mode) of `\(reference.source)` in \(subject) is out of range",
                       hint: "write a mode such as `0444` (octal) or `292` (decimal)")
             }
-            if let first = targets[target] {
-                error(reference.location, "`\(target)` is the target of two secrets or configs in \(subject)",
-                      hint: "give one of them another `target:` (the other is at \(first))")
-            } else {
-                targets[target] = reference.location
-            }
+        }
+        for ((reference, target), first) in SpecRepeats.find(in: files, key: \.1) {
+            error(reference.location, "`\(target)` is the target of two secrets or configs in \(subject)",
+                  hint: "give one of them another `target:` (the other is at \(first.0.location))")
         }
     }
 

@@ -3,12 +3,6 @@
 struct UniquenessCheck {
     let stack: StackSpec
 
-    /// A declaration seen first, to point back at when it is repeated.
-    private struct First {
-        var layer: String
-        var location: SourceLocation
-    }
-
     func run(into diagnostics: inout [SpecDiagnostic]) {
         let layers = stack.layers
         check("network", layers.flatMap { layer in layer.networks.map { (layer.name, $0.name, $0.location) } }, into: &diagnostics)
@@ -20,36 +14,29 @@ struct UniquenessCheck {
     }
 
     private func check(_ kind: String, _ declarations: [(layer: String, name: String, location: SourceLocation)], into diagnostics: inout [SpecDiagnostic]) {
-        var first: [String: First] = [:]
-        for declaration in declarations {
-            guard let earlier = first[declaration.name] else {
-                first[declaration.name] = First(layer: declaration.layer, location: declaration.location)
-                continue
-            }
-            let layers = earlier.layer == declaration.layer
+        for (declaration, first) in SpecRepeats.find(in: declarations, key: \.name) {
+            let earlierLayer = first.layer
+            let layers = earlierLayer == declaration.layer
                 ? "twice in layer `\(declaration.layer)`"
-                : "in layers `\(earlier.layer)` and `\(declaration.layer)`"
+                : "in layers `\(earlierLayer)` and `\(declaration.layer)`"
             diagnostics.append(SpecDiagnostic(
                 declaration.location, "\(kind) `\(declaration.name)` is declared \(layers)",
-                hint: "\(kind) names are unique across the stack; rename one (the other is at \(earlier.location))"))
+                hint: "\(kind) names are unique across the stack; rename one (the other is at \(first.location))"))
         }
     }
 
     private func checkPorts(into diagnostics: inout [SpecDiagnostic]) {
-        var first: [String: (service: String, location: SourceLocation)] = [:]
-        for service in stack.layers.flatMap(\.services) {
-            for port in service.ports {
-                guard let published = port.published else { continue }
-                let key = "\(published)/\(port.transportProtocol.rawValue)"
-                guard let earlier = first[key] else {
-                    first[key] = (service.name, port.location)
-                    continue
-                }
-                let who = earlier.service == service.name ? "twice by service `\(service.name)`" : "by services `\(earlier.service)` and `\(service.name)`"
-                diagnostics.append(SpecDiagnostic(
-                    port.location, "host port \(key) is published \(who)",
-                    hint: "a host port can be published once per swarm; choose another port (the other is at \(earlier.location))"))
+        let published = stack.layers.flatMap(\.services).flatMap { service in
+            service.ports.compactMap { port in
+                port.published.map { (service: service.name, key: "\($0)/\(port.transportProtocol.rawValue)", location: port.location) }
             }
+        }
+        for (port, first) in SpecRepeats.find(in: published, key: \.key) {
+            let earlier = first.service
+            let who = earlier == port.service ? "twice by service `\(port.service)`" : "by services `\(earlier)` and `\(port.service)`"
+            diagnostics.append(SpecDiagnostic(
+                port.location, "host port \(port.key) is published \(who)",
+                hint: "a host port can be published once per swarm; choose another port (the other is at \(first.location))"))
         }
     }
 }

@@ -72,6 +72,8 @@ extension MalformedSpecCase {
               "unknown key `layer`"),
         stack("built-in setting declared", "stack: demo\nsettings:\n  env: prod\nlayers: [app]\n", line: 3, column: 3,
               "`env` is a built-in setting"),
+        stack("setting overridden by a variable the tool reads", "stack: demo\nsettings:\n  key-file: x\nlayers: [app]\n", line: 3, column: 3,
+              "setting `key-file` would be overridden by `SPROCKET_KEY_FILE`"),
         stack("settings that refer to each other", "stack: demo\nsettings:\n  a: x${b}\n  b: ${a}\nlayers: [app]\n", line: 3, column: 6,
               "settings form a cycle: a -> b -> a"),
         stack("setting that refers to an undefined one", "stack: demo\nsettings:\n  url: https://${domian}\n  domain: x\nlayers: [app]\n",

@@ -78,30 +78,4 @@ enum DurationParser {
             message: "unknown unit `\(unit)` in duration `\(text)`",
             hint: meant.map { "did you mean `\(number)\($0)`?" } ?? hint)
     }
-
-    /// Go's formatting of a duration (`1h2m3s`, `500ms`), for messages and normalised output.
-    static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let nanos = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        if nanos == 0 { return "0s" }
-        if nanos < 1_000_000_000 {
-            if nanos % 1_000_000 == 0 { return "\(nanos / 1_000_000)ms" }
-            if nanos % 1_000 == 0 { return "\(nanos / 1_000)us" }
-            return "\(nanos)ns"
-        }
-        var text = ""
-        let hours = seconds / 3600
-        let minutes = (seconds % 3600) / 60
-        if hours > 0 { text += "\(hours)h" }
-        if hours > 0 || minutes > 0 { text += "\(minutes)m" }
-        let fraction = nanos % 1_000_000_000
-        var secondsText = "\(seconds % 60)"
-        if fraction > 0 {
-            var digits = String(fraction)
-            digits = String(repeating: "0", count: 9 - digits.count) + digits
-            while digits.hasSuffix("0") { digits.removeLast() }
-            secondsText += "." + digits
-        }
-        return text + secondsText + "s"
-    }
 }

@@ -4,6 +4,8 @@
 struct SettingsResolver {
     /// The built-in settings; they are set by the loader and cannot be declared or overridden.
     static let builtinNames = ["stack", "env"]
+    /// Variables the tool reads for itself; a setting whose override variable is one of them would be ambiguous.
+    static let toolVariables: Set<String> = ["SPROCKET_STATE_DIR", "SPROCKET_KEY_FILE"]
 
     let diagnostics: SpecDiagnosticCollector
     let processEnvironment: [String: String]
@@ -119,6 +121,12 @@ struct SettingsResolver {
         if Self.builtinNames.contains(entry.key) {
             diagnostics.error(entry.keyLocation, "`\(entry.key)` is a built-in setting and cannot be set in `\(section)`",
                               hint: "the loader sets `stack` and `env`; choose another name")
+            return false
+        }
+        let variable = Settings.environmentVariable(for: entry.key)
+        if Self.toolVariables.contains(variable) {
+            diagnostics.error(entry.keyLocation, "setting `\(entry.key)` would be overridden by `\(variable)`, which sprocketctl itself reads",
+                              hint: "choose another name for the setting")
             return false
         }
         guard InterpolationScanner.isSettingName(entry.key) else {

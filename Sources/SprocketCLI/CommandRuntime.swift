@@ -58,6 +58,8 @@ struct CommandRuntime {
 
     func loadSpec() throws -> StackSpec {
         let stack = try SpecLoader(processEnvironment: environment).load(path: options.file, environment: options.environment)
+        // Warnings (Compose keys Swarm ignores, ...) go to stderr and never change the exit code.
+        for warning in stack.warnings { console.err(warning.description) }
         return stack
     }
 

@@ -11,7 +11,7 @@ public final class SwarmTestStack: Sendable {
     public let folder: TemporaryDirectory
     public let stateFolder: TemporaryDirectory
     public let client: DockerClient
-    private let recorded = Mutex<[ApplyEvent]>([])
+    private let recorded = EventLog()
 
     public init(prefix: String) throws {
         stackName = "it-\(prefix)-\(uniqueSuffix())"
@@ -39,13 +39,13 @@ public final class SwarmTestStack: Sendable {
             processEnvironment: processEnvironment,
             stateRoot: stateFolder.path,
             keyFilePath: keyFile,
-            events: { [recorded] event in recorded.withLock { $0.append(event) } },
+            events: { [recorded] event in recorded.append(event) },
             driver: { driver }
         )
         return Deployment(context: context)
     }
 
-    public var events: [ApplyEvent] { recorded.withLock { $0 } }
+    public var events: [ApplyEvent] { recorded.all }
 
     /// Loads and deploys; returns the result.
     @discardableResult
@@ -86,7 +86,8 @@ public final class SwarmTestStack: Sendable {
         for service in services { try? await client.removeService(service.id) }
         let deadline = ContinuousClock.now + .seconds(60)
         while !services.isEmpty, ContinuousClock.now < deadline {
-            let tasks = (try? await client.listTasks(filters: DockerFilters(["service": services.map(\.id)]))) ?? []
+            let ids = Set(services.map(\.id))
+            let tasks = ((try? await client.listTasks()) ?? []).filter { ids.contains($0.serviceID ?? "") }
             if tasks.allSatisfy({ ["shutdown", "complete", "failed", "rejected"].contains($0.status?.state ?? "") }) { break }
             try? await Task.sleep(for: .milliseconds(300))
         }
@@ -118,4 +119,15 @@ public final class SwarmTestStack: Sendable {
         }
         await stack.cleanUp()
     }
+}
+
+/// Apply events collected from concurrent tasks.
+public final class EventLog: Sendable {
+    private let events = Mutex<[ApplyEvent]>([])
+
+    public init() {}
+
+    public func append(_ event: ApplyEvent) { events.withLock { $0.append(event) } }
+
+    public var all: [ApplyEvent] { events.withLock { $0 } }
 }

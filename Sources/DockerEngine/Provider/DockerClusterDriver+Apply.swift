@@ -60,8 +60,12 @@ extension DockerClusterDriver {
         let ids = services.map(\.id)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let tasks = try await call("list tasks") { try await self.client.listTasks(filters: DockerFilters(["service": ids])) }
-            let live = tasks.filter { task in !["shutdown", "complete", "failed", "rejected", "orphaned", "remove"].contains(task.status?.state ?? "") }
+            // Filtering tasks by a removed service's ID is a 404, so list them all and filter here.
+            let tasks = try await call("list tasks") { try await self.client.listTasks() }
+            let live = tasks.filter { task in
+                ids.contains(task.serviceID ?? "")
+                    && !["shutdown", "complete", "failed", "rejected", "orphaned", "remove"].contains(task.status?.state ?? "")
+            }
             if live.isEmpty { return }
             try await Task.sleep(for: .milliseconds(250))
         }

@@ -63,12 +63,16 @@ public final class DockerClusterDriver: ClusterDriver {
         // Docker adds the VXLAN IDs it allocated to overlay networks; they are not part of what the spec asks for.
         options["com.docker.network.driver.overlay.vxlanid_list"] = nil
         let labels = network.labels ?? [:]
+        // Right after creation an overlay network can report an empty driver for a moment; only overlay networks
+        // have swarm scope, so read that as overlay instead of reporting a change that would block the run.
+        var driver = network.driver ?? ""
+        if driver.isEmpty && network.scope == "swarm" { driver = "overlay" }
         return ObservedObject(
             kind: .network, id: network.id, dockerName: network.name ?? network.id,
             layer: labels[OwnershipLabel.layer] ?? "", name: labels[OwnershipLabel.name] ?? "",
             specHash: labels[OwnershipLabel.specHash],
             attributes: ObjectAttributes.network(
-                driver: network.driver ?? "", attachable: network.attachable ?? false, isInternal: network.internal ?? false,
+                driver: driver, attachable: network.attachable ?? false, isInternal: network.internal ?? false,
                 options: options, labels: labels))
     }
 

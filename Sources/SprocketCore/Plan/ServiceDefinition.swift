@@ -89,6 +89,21 @@ public struct ServiceDefinition: Sendable, Hashable, Codable {
         ports.sort { ($0.published ?? 0, $0.target, $0.transportProtocol) < ($1.published ?? 0, $1.target, $1.transportProtocol) }
         ulimits.sort { $0.name < $1.name }
         for index in networks.indices { networks[index].aliases.sort() }
+        // Docker reports 0 for unset counters and ratios, and 0 means the same as unset (no limit / the default).
+        for policy in [\ServiceDefinition.updateConfig, \ServiceDefinition.rollbackConfig] {
+            guard var value = self[keyPath: policy] else { continue }
+            if value.parallelism == 0 { value.parallelism = nil }
+            if value.delayNanoseconds == 0 { value.delayNanoseconds = nil }
+            if value.monitorNanoseconds == 0 { value.monitorNanoseconds = nil }
+            if value.maxFailureRatio == 0 { value.maxFailureRatio = nil }
+            self[keyPath: policy] = value == UpdatePolicyDefinition() ? nil : value
+        }
+        if var restart = restartPolicy {
+            if restart.maxAttempts == 0 { restart.maxAttempts = nil }
+            if restart.delayNanoseconds == 0 { restart.delayNanoseconds = nil }
+            if restart.windowNanoseconds == 0 { restart.windowNanoseconds = nil }
+            restartPolicy = restart == RestartPolicyDefinition() ? nil : restart
+        }
         if limits == ResourceAmountsDefinition() { limits = nil }
         if reservations == ResourceAmountsDefinition() { reservations = nil }
     }

@@ -54,9 +54,22 @@ public final class SealedSecretStore: Sendable {
         let fresh = generate()
         let box = try AES.GCM.seal(fresh, using: key.derived("sprocket-seal-v1"), authenticating: aad(name))
         guard let combined = box.combined else { throw corrupt(name) }
+        // Merge with what is on disk now, so that an entry written through another instance since this one
+        // was opened is kept rather than overwritten with this instance's older view.
+        let onDisk = try AtomicFile.read(path).flatMap { try? JSONDecoder().decode(FileContents.self, from: Data($0)) }
         let snapshot = contents.withLock { contents in
-            contents.entries[name] = combined.base64EncodedString()
+            for (key, value) in onDisk?.entries ?? [:] where contents.entries[key] == nil {
+                contents.entries[key] = value
+            }
+            if let existing = onDisk?.entries[name] {
+                contents.entries[name] = existing
+            } else {
+                contents.entries[name] = combined.base64EncodedString()
+            }
             return contents
+        }
+        if onDisk?.entries[name] != nil, let stored = try value(named: name) {
+            return stored  // another instance generated it first: keep one value for everyone
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

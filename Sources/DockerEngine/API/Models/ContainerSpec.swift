@@ -99,6 +99,8 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
         case image = "Image", labels = "Labels", command = "Command", args = "Args", hostname = "Hostname"
         case env = "Env", dir = "Dir", user = "User", groups = "Groups", tty = "TTY", openStdin = "OpenStdin"
         case readOnly = "ReadOnly", mounts = "Mounts", stopSignal = "StopSignal"
+        // The API reference spells it `HealthCheck`, but dockerd returns `Healthcheck` (its Go field name); it
+        // accepts either on input because Go matches JSON keys case-insensitively, so use what it returns.
         case stopGracePeriod = "StopGracePeriod", healthCheck = "Healthcheck", hosts = "Hosts"
         case dnsConfig = "DNSConfig", secrets = "Secrets", configs = "Configs", isolation = "Isolation"
         case `init` = "Init", sysctls = "Sysctls", capabilityAdd = "CapabilityAdd"

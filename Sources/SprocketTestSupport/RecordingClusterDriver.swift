@@ -1,0 +1,500 @@
+import Foundation
+import SprocketCore
+import Synchronization
+
+/// An in-memory Swarm for unit tests of the applier and the deployment workflow.
+///
+/// It keeps networks, volumes, configs, secrets and services (with their version index, spec and previous spec)
+/// and answers `observe` the way ``DockerClusterDriver`` does: only objects carrying the stack environment's
+/// ownership labels, with layer, name and spec hash read from those labels, network and volume attributes built
+/// with ``ObjectAttributes``, and each service's previous spec reduced to the object names it mounts.
+///
+/// It mimics the engine's refusals that matter for ordering: creating a name that exists is a conflict (volumes
+/// excepted: Docker returns the existing one), a service cannot mount a secret or config or join a network that
+/// does not exist, an update must carry the current version index, and a network, volume, secret or config that a
+/// service's current spec uses cannot be removed. Removing something already gone succeeds, as with the real
+/// driver, which treats a 404 as done.
+///
+/// Every call is recorded in order in ``calls`` (`"createNetwork it-dev_front"`, `"convergence it-dev_api"`).
+/// Mutating calls sleep for ``mutationDelay`` while counted as in flight, so ``maxConcurrentCalls`` shows how many
+/// overlapped. Failures and convergence are scriptable per call and per service.
+public final class RecordingClusterDriver: ClusterDriver, Sendable {
+    /// How a service answers the applier's convergence polls.
+    public enum ConvergenceScript: Sendable, Hashable {
+        /// Converged at the first poll (the default).
+        case converges
+        /// Progressing for this many polls, then converged.
+        case convergesAfter(polls: Int)
+        /// Reported as `.failed(reason:)` with no task running.
+        case fails(reason: String)
+        /// Progressing forever with no task running (the layer's deadline decides).
+        case neverConverges
+    }
+
+    /// A network, volume, config or secret as the engine holds it.
+    public struct StoredObject: Sendable, Hashable {
+        public var kind: ResourceKind
+        public var id: String
+        public var dockerName: String
+        /// Including the ownership labels and the spec hash, as the real driver writes them.
+        public var labels: [String: String]
+        public var driver: String
+        public var attachable: Bool
+        public var isInternal: Bool
+        public var options: [String: String]
+        /// The bytes of a config or secret.
+        public var content: [UInt8]?
+
+        /// `specHash`, when given, is added as the spec-hash label (as the real driver does on create).
+        public init(
+            kind: ResourceKind, id: String, dockerName: String, labels: [String: String], specHash: String? = nil, driver: String = "",
+            attachable: Bool = false, isInternal: Bool = false, options: [String: String] = [:], content: [UInt8]? = nil
+        ) {
+            self.kind = kind
+            self.id = id
+            self.dockerName = dockerName
+            self.labels = labels
+            if let specHash { self.labels[OwnershipLabel.specHash] = specHash }
+            self.driver = driver
+            self.attachable = attachable
+            self.isInternal = isInternal
+            self.options = options
+            self.content = content
+        }
+    }
+
+    /// A service as the engine holds it.
+    public struct StoredService: Sendable, Hashable {
+        public var id: String
+        public var dockerName: String
+        /// Service labels including the spec hash.
+        public var labels: [String: String]
+        public var version: UInt64
+        public var definition: ServiceDefinition
+        /// The spec before the last update, which Swarm keeps for its own rollback.
+        public var previousDefinition: ServiceDefinition?
+        public var updateState: String?
+    }
+
+    /// The error every scripted or engine-like refusal throws (a ``SprocketError`` with code `.engine` or
+    /// `.conflict`, naming the operation and the object, like the real driver's translated errors).
+    public static func engineError(_ code: SprocketError.Code = .engine, _ operation: String, _ dockerName: String, _ reason: String) -> SprocketError {
+        SprocketError(code, "\(operation) failed: \(reason)", subject: dockerName)
+    }
+
+    private struct Cluster {
+        var objects: [ResourceKind: [String: StoredObject]] = [:]
+        var services: [String: StoredService] = [:]
+        var nextID = 1
+        var calls: [String] = []
+        var inFlight = 0
+        var maxInFlight = 0
+        var scriptedFailures: [String: String] = [:]
+        var convergence: [String: ConvergenceScript] = [:]
+        var polls: [String: Int] = [:]
+        var diagnoses: [String: ServiceDiagnosis] = [:]
+
+        mutating func makeID(_ prefix: String) -> String {
+            defer { nextID += 1 }
+            return "\(prefix)\(nextID)"
+        }
+
+        func allObjects(_ kind: ResourceKind) -> [StoredObject] {
+            (objects[kind] ?? [:]).values.sorted { $0.dockerName < $1.dockerName }
+        }
+
+        func object(_ kind: ResourceKind, _ dockerName: String) -> StoredObject? { objects[kind]?[dockerName] }
+
+        mutating func store(_ object: StoredObject) { objects[object.kind, default: [:]][object.dockerName] = object }
+
+        /// Services whose current spec uses the object (Swarm ignores previous specs when removing).
+        func users(of kind: ResourceKind, _ dockerName: String) -> [String] {
+            services.values.filter { service in
+                let definition = service.definition
+                switch kind {
+                case .network: return definition.networks.contains { $0.network == dockerName }
+                case .volume: return definition.mounts.contains { $0.type == "volume" && $0.source == dockerName }
+                case .config: return definition.configs.contains { $0.objectName == dockerName }
+                case .secret: return definition.secrets.contains { $0.objectName == dockerName }
+                case .service: return false
+                }
+            }.map(\.dockerName).sorted()
+        }
+    }
+
+    private let cluster = Mutex(Cluster())
+    /// How long each mutating call takes, so that concurrent calls overlap visibly.
+    public let mutationDelay: Duration
+
+    public init(mutationDelay: Duration = .milliseconds(2)) {
+        self.mutationDelay = mutationDelay
+    }
+
+    // MARK: - Scripting and inspection
+
+    /// Makes the call with exactly this text (e.g. `"createService it-dev_api"`) throw an engine error.
+    public func failCall(_ call: String, reason: String = "scripted failure") {
+        cluster.withLock { $0.scriptedFailures[call] = reason }
+    }
+
+    /// Sets how the service with this Docker name converges.
+    public func script(_ dockerName: String, _ script: ConvergenceScript) {
+        cluster.withLock { $0.convergence[dockerName] = script }
+    }
+
+    /// What `diagnose` returns for this service.
+    public func setDiagnosis(_ dockerName: String, _ diagnosis: ServiceDiagnosis) {
+        cluster.withLock { $0.diagnoses[dockerName] = diagnosis }
+    }
+
+    /// Every call so far, in order.
+    public var calls: [String] { cluster.withLock { $0.calls } }
+
+    /// The calls that change the cluster (creates, updates, removals).
+    public var mutatingCalls: [String] {
+        calls.filter { call in Self.mutatingVerbs.contains { call.hasPrefix($0 + " ") } }
+    }
+
+    public static let mutatingVerbs = [
+        "createNetwork", "createVolume", "createConfig", "createSecret", "createService", "updateService",
+        "removeService", "removeNetwork", "removeVolume", "removeConfig", "removeSecret",
+    ]
+
+    /// The most mutating calls that were in flight at the same time.
+    public var maxConcurrentCalls: Int { cluster.withLock { $0.maxInFlight } }
+
+    /// Forgets the recorded calls and the concurrency high-water mark (the cluster stays as it is).
+    public func resetCalls() {
+        cluster.withLock {
+            $0.calls = []
+            $0.maxInFlight = 0
+        }
+    }
+
+    /// Docker names of the stored objects of one kind (services included), sorted.
+    public func names(_ kind: ResourceKind) -> [String] {
+        cluster.withLock { cluster in
+            kind == .service ? cluster.services.keys.sorted() : cluster.allObjects(kind).map(\.dockerName)
+        }
+    }
+
+    public func object(_ kind: ResourceKind, named dockerName: String) -> StoredObject? {
+        cluster.withLock { $0.object(kind, dockerName) }
+    }
+
+    public func service(named dockerName: String) -> StoredService? {
+        cluster.withLock { $0.services[dockerName] }
+    }
+
+    // MARK: - Seeding (records nothing)
+
+    /// Makes the cluster hold `desired` as if a run had applied it: missing objects are created and services are
+    /// created or updated when their definition differs (an update keeps the former spec as the previous one).
+    /// Nothing is removed.
+    public func seed(_ desired: DesiredState) {
+        cluster.withLock { cluster in
+            for layer in desired.layers {
+                for network in layer.networks where !network.isExternal { Self.insert(network, into: &cluster) }
+                for volume in layer.volumes where !volume.isExternal { Self.insert(volume, into: &cluster) }
+                for object in layer.configs + layer.secrets where !object.isExternal && cluster.object(object.kind, object.dockerName) == nil {
+                    Self.insert(object, into: &cluster)
+                }
+                for service in layer.services {
+                    if let current = cluster.services[service.dockerName] {
+                        if current.definition != service.definition { Self.update(current, to: service, in: &cluster) }
+                    } else {
+                        Self.insert(service, into: &cluster)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds a network, volume, config or secret with these labels (e.g. an external one, or another stack's).
+    public func seedObject(_ kind: ResourceKind, dockerName: String, labels: [String: String] = [:], driver: String = "overlay") {
+        cluster.withLock { cluster in
+            let id = kind == .volume ? dockerName : cluster.makeID(kind.rawValue + "-")
+            cluster.store(StoredObject(
+                kind: kind, id: id, dockerName: dockerName, labels: labels, driver: driver,
+                content: kind == .config || kind == .secret ? [] : nil))
+        }
+    }
+
+    /// Adds a service that is not the stack's (no ownership labels unless given), e.g. one that mounts a secret.
+    public func seedService(dockerName: String, definition: ServiceDefinition, labels: [String: String] = [:]) {
+        cluster.withLock { cluster in
+            let id = cluster.makeID("svc-")
+            cluster.services[dockerName] = StoredService(
+                id: id, dockerName: dockerName, labels: labels, version: 1, definition: definition, previousDefinition: nil,
+                updateState: nil)
+        }
+    }
+
+    /// What `observe` would return, without recording a call.
+    public func snapshot(_ identity: StackIdentity) -> ObservedState {
+        cluster.withLock { cluster in
+            func isOwned(_ labels: [String: String]) -> Bool {
+                labels[OwnershipLabel.stack] == identity.stack && labels[OwnershipLabel.environment] == identity.environment
+            }
+            func observed(_ kind: ResourceKind) -> [ObservedObject] {
+                cluster.allObjects(kind).filter { isOwned($0.labels) }.map(Self.observedObject)
+            }
+            return ObservedState(
+                identity: identity, networks: observed(.network), volumes: observed(.volume), configs: observed(.config),
+                secrets: observed(.secret),
+                services: cluster.services.values.filter { isOwned($0.labels) }.sorted { $0.dockerName < $1.dockerName }
+                    .map(Self.observedService))
+        }
+    }
+
+    // MARK: - ClusterDriver
+
+    public func observe(_ identity: StackIdentity) async throws -> ObservedState {
+        try record("observe \(identity)")
+        return snapshot(identity)
+    }
+
+    public func createNetwork(_ network: DesiredNetwork) async throws {
+        try await mutate("createNetwork", network.dockerName) { cluster in
+            guard cluster.object(.network, network.dockerName) == nil else {
+                throw Self.engineError(.conflict, "create network", network.dockerName, "a network with this name already exists")
+            }
+            Self.insert(network, into: &cluster)
+        }
+    }
+
+    public func createVolume(_ volume: DesiredVolume) async throws {
+        try await mutate("createVolume", volume.dockerName) { cluster in
+            // Docker returns the existing volume of that name instead of failing.
+            if cluster.object(.volume, volume.dockerName) == nil { Self.insert(volume, into: &cluster) }
+        }
+    }
+
+    public func createObject(_ object: DesiredObject) async throws {
+        let verb = object.kind == .secret ? "createSecret" : "createConfig"
+        try await mutate(verb, object.dockerName) { cluster in
+            guard object.content != nil else {
+                throw SprocketError(.secretUnavailable, "no content to create \(object.kind.rawValue) \(object.name) from", subject: object.dockerName)
+            }
+            guard cluster.object(object.kind, object.dockerName) == nil else {
+                throw Self.engineError(.conflict, "create \(object.kind.rawValue)", object.dockerName, "already exists")
+            }
+            Self.insert(object, into: &cluster)
+        }
+    }
+
+    public func createService(_ service: DesiredService) async throws {
+        try await mutate("createService", service.dockerName) { cluster in
+            guard cluster.services[service.dockerName] == nil else {
+                throw Self.engineError(.conflict, "create service", service.dockerName, "a service with this name already exists")
+            }
+            try Self.checkReferences(of: service, in: cluster)
+            Self.insert(service, into: &cluster)
+        }
+    }
+
+    public func updateService(_ service: DesiredService, current: ObservedService) async throws {
+        try await mutate("updateService", service.dockerName) { cluster in
+            guard let stored = cluster.services[service.dockerName], stored.id == current.id else {
+                throw Self.engineError(.engine, "update service", service.dockerName, "404 service not found")
+            }
+            guard stored.version == current.version else {
+                throw Self.engineError(
+                    .conflict, "update service", service.dockerName,
+                    "update out of sequence (version \(current.version), the service is at \(stored.version))")
+            }
+            try Self.checkReferences(of: service, in: cluster)
+            Self.update(stored, to: service, in: &cluster)
+        }
+    }
+
+    public func removeService(_ service: ObservedService) async throws {
+        try await mutate("removeService", service.dockerName) { cluster in
+            cluster.services[service.dockerName] = nil
+            cluster.polls[service.dockerName] = nil
+        }
+    }
+
+    public func waitUntilRemoved(_ services: [ObservedService], timeout: Duration) async throws {
+        // Tasks stop as the service is removed here.
+        try record("waitUntilRemoved \(services.map(\.dockerName).joined(separator: ","))")
+    }
+
+    public func removeObject(_ object: ObservedObject) async throws {
+        let verb = "remove" + object.kind.rawValue.prefix(1).uppercased() + object.kind.rawValue.dropFirst()
+        try await mutate(verb, object.dockerName) { cluster in
+            let users = cluster.users(of: object.kind, object.dockerName)
+            guard users.isEmpty else {
+                throw Self.engineError(
+                    .engine, "remove \(object.kind.rawValue)", object.dockerName,
+                    "\(object.kind.rawValue) is in use by service \(users.joined(separator: ", "))")
+            }
+            cluster.objects[object.kind]?[object.dockerName] = nil
+        }
+    }
+
+    public func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence] {
+        try record("convergence \(serviceNames.joined(separator: ","))")
+        return cluster.withLock { cluster in
+            serviceNames.map { name in
+                guard let service = cluster.services[name] else {
+                    return ServiceConvergence(dockerName: name, desiredTasks: 0, runningTasks: 0, phase: .failed(reason: "the service does not exist"))
+                }
+                cluster.polls[name, default: 0] += 1
+                let desired = service.definition.replicas ?? 1
+                switch cluster.convergence[name] ?? .converges {
+                case .converges:
+                    return ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: desired, phase: .converged)
+                case .convergesAfter(let polls) where cluster.polls[name, default: 0] > polls:
+                    return ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: desired, phase: .converged)
+                case .convergesAfter, .neverConverges:
+                    return ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: 0, phase: .progressing)
+                case .fails(let reason):
+                    return ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: 0, phase: .failed(reason: reason))
+                }
+            }
+        }
+    }
+
+    public func diagnose(serviceNamed dockerName: String, logLines: Int) async throws -> ServiceDiagnosis {
+        try record("diagnose \(dockerName)")
+        let diagnosis = cluster.withLock { $0.diagnoses[dockerName] } ?? ServiceDiagnosis(taskErrors: [], logLines: [])
+        return ServiceDiagnosis(taskErrors: diagnosis.taskErrors, logLines: Array(diagnosis.logLines.suffix(logLines)))
+    }
+
+    public func status(_ identity: StackIdentity) async throws -> [ServiceStatusReport] {
+        try record("status \(identity)")
+        let observed = snapshot(identity)
+        return cluster.withLock { cluster in
+            observed.services.map { service in
+                let desired = service.definition.replicas ?? 1
+                var running = desired
+                var lastError: String?
+                switch cluster.convergence[service.dockerName] ?? .converges {
+                case .converges: break
+                case .convergesAfter(let polls): if cluster.polls[service.dockerName, default: 0] <= polls { running = 0 }
+                case .neverConverges: running = 0
+                case .fails(let reason):
+                    running = 0
+                    lastError = reason
+                }
+                return ServiceStatusReport(
+                    layer: service.layer, name: service.name, dockerName: service.dockerName, image: service.definition.image,
+                    mode: service.definition.mode, desiredTasks: desired, runningTasks: running, updateState: service.updateState,
+                    restarts: lastError == nil ? 0 : 1, lastError: lastError)
+            }
+        }
+    }
+
+    public func referencedObjectNames() async throws -> Set<String> {
+        try record("referencedObjectNames")
+        return cluster.withLock { cluster in
+            cluster.services.values.reduce(into: Set<String>()) { names, service in
+                names.formUnion(service.definition.referencedObjectNames)
+                names.formUnion(service.previousDefinition?.referencedObjectNames ?? [])
+            }
+        }
+    }
+
+    // MARK: - Internals
+
+    /// Records a read call and throws its scripted failure, if any.
+    private func record(_ call: String) throws {
+        let failure = cluster.withLock { cluster in
+            cluster.calls.append(call)
+            return cluster.scriptedFailures[call]
+        }
+        if let failure { throw Self.engineError(.engine, call, call.split(separator: " ").dropFirst().joined(separator: " "), failure) }
+    }
+
+    /// Records a mutating call, counts it in flight for ``mutationDelay``, then applies `change` atomically.
+    private func mutate(_ verb: String, _ dockerName: String, _ change: (inout Cluster) throws -> Void) async throws {
+        let call = "\(verb) \(dockerName)"
+        let failure = cluster.withLock { cluster in
+            cluster.calls.append(call)
+            cluster.inFlight += 1
+            cluster.maxInFlight = max(cluster.maxInFlight, cluster.inFlight)
+            return cluster.scriptedFailures[call]
+        }
+        defer { cluster.withLock { $0.inFlight -= 1 } }
+        try await Task.sleep(for: mutationDelay)
+        if let failure { throw Self.engineError(.engine, verb, dockerName, failure) }
+        try cluster.withLock { try change(&$0) }
+    }
+
+    private static func checkReferences(of service: DesiredService, in cluster: Cluster) throws {
+        let definition = service.definition
+        let missing =
+            definition.networks.map(\.network).filter { cluster.object(.network, $0) == nil }.map { "network \($0)" }
+            + definition.secrets.map(\.objectName).filter { cluster.object(.secret, $0) == nil }.map { "secret \($0)" }
+            + definition.configs.map(\.objectName).filter { cluster.object(.config, $0) == nil }.map { "config \($0)" }
+        if let first = missing.first {
+            throw engineError(.engine, "create service", service.dockerName, "\(first) not found")
+        }
+    }
+
+    private static func insert(_ network: DesiredNetwork, into cluster: inout Cluster) {
+        guard cluster.object(.network, network.dockerName) == nil else { return }
+        cluster.store(StoredObject(
+            kind: .network, id: cluster.makeID("net-"), dockerName: network.dockerName, labels: network.labels, specHash: network.specHash,
+            driver: network.driver, attachable: network.attachable, isInternal: network.isInternal, options: network.options))
+    }
+
+    private static func insert(_ volume: DesiredVolume, into cluster: inout Cluster) {
+        guard cluster.object(.volume, volume.dockerName) == nil else { return }
+        cluster.store(StoredObject(
+            kind: .volume, id: volume.dockerName, dockerName: volume.dockerName, labels: volume.labels, specHash: volume.specHash,
+            driver: volume.driver, options: volume.options))
+    }
+
+    private static func insert(_ object: DesiredObject, into cluster: inout Cluster) {
+        cluster.store(StoredObject(
+            kind: object.kind, id: cluster.makeID(object.kind.rawValue + "-"), dockerName: object.dockerName, labels: object.labels,
+            specHash: object.contentSuffix, content: object.content?.bytes))
+    }
+
+    private static func insert(_ service: DesiredService, into cluster: inout Cluster) {
+        cluster.services[service.dockerName] = StoredService(
+            id: cluster.makeID("svc-"), dockerName: service.dockerName, labels: labels(of: service), version: 1,
+            definition: service.definition, previousDefinition: nil, updateState: nil)
+    }
+
+    private static func update(_ stored: StoredService, to service: DesiredService, in cluster: inout Cluster) {
+        var updated = stored
+        updated.previousDefinition = stored.definition
+        updated.definition = service.definition
+        updated.labels = labels(of: service)
+        updated.version += 1
+        updated.updateState = "completed"
+        cluster.services[service.dockerName] = updated
+    }
+
+    private static func labels(of service: DesiredService) -> [String: String] {
+        var labels = service.definition.serviceLabels
+        labels[OwnershipLabel.specHash] = service.specHash
+        return labels
+    }
+
+    private static func observedObject(_ object: StoredObject) -> ObservedObject {
+        let attributes: [String: String] =
+            switch object.kind {
+            case .network:
+                ObjectAttributes.network(
+                    driver: object.driver, attachable: object.attachable, isInternal: object.isInternal, options: object.options,
+                    labels: object.labels)
+            case .volume: ObjectAttributes.volume(driver: object.driver, options: object.options, labels: object.labels)
+            default: [:]
+            }
+        return ObservedObject(
+            kind: object.kind, id: object.id, dockerName: object.dockerName, layer: object.labels[OwnershipLabel.layer] ?? "",
+            name: object.labels[OwnershipLabel.name] ?? "", specHash: object.labels[OwnershipLabel.specHash], attributes: attributes)
+    }
+
+    private static func observedService(_ service: StoredService) -> ObservedService {
+        ObservedService(
+            id: service.id, dockerName: service.dockerName, layer: service.labels[OwnershipLabel.layer] ?? "",
+            name: service.labels[OwnershipLabel.name] ?? "", specHash: service.labels[OwnershipLabel.specHash],
+            version: service.version, definition: service.definition,
+            previousReferences: service.previousDefinition?.referencedObjectNames ?? [], updateState: service.updateState)
+    }
+}

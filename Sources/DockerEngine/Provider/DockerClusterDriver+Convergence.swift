@@ -4,6 +4,8 @@ import SprocketCore
 extension DockerClusterDriver {
     /// Failed tasks of the current service version that make a service count as failing instead of starting.
     static let failedTaskThreshold = 3
+    /// How long a task must have been running to count towards convergence (seconds).
+    static let stabilityWindow: TimeInterval = 2
 
     public func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence] {
         let wanted = Set(serviceNames)
@@ -45,7 +47,15 @@ extension DockerClusterDriver {
             return created >= since
         }
         let isJob = service.spec?.mode?.replicatedJob != nil || service.spec?.mode?.globalJob != nil
-        let satisfied = isJob ? completed >= max(desired, 1) : running >= desired
+        // A task that exits at once is "running" for an instant; count only tasks that stayed up for a while,
+        // so that a crash-looping service is never reported as converged.
+        let now = Date()
+        let stableRunning = tasks.filter { task in
+            guard task.desiredState == "running", task.status?.state == "running" else { return false }
+            guard let since = EngineTimestamp.parse(task.status?.timestamp ?? "") else { return false }
+            return now.timeIntervalSince(since) >= Self.stabilityWindow
+        }.count
+        let satisfied = isJob ? completed >= max(desired, 1) : stableRunning >= desired
         if satisfied && (updateState == nil || updateState == "completed") {
             return result(.converged)
         }

@@ -39,33 +39,39 @@ public struct Applier: Sendable {
         if !orphanServices.isEmpty {
             try await removeServices(LayerPlan(layer: "(removed layers)", changes: orphanServices), observed: observed, timeout: LayerSpec.defaultTimeout)
         }
-        for var layerPlan in plan.orphanLayers {
-            layerPlan.changes.removeAll { $0.resource.kind == .service }
-            try await applyLayer(layerPlan, desiredLayer: nil, observed: observed)
-        }
+        // Removals of networks, volumes and old config/secret versions wait until every layer is done: a later
+        // layer's services may still use them until their own update detaches them.
+        let removals = (plan.layers + plan.orphanLayers).reversed().flatMap(\.changes).filter { $0.action == .delete && $0.resource.kind != .service }
+        try await removeUnused(removals, observed: observed)
     }
 
     private func applyLayer(_ plan: LayerPlan, desiredLayer: DesiredLayer?, observed: ObservedState) async throws {
         let clock = ContinuousClock()
         let started = clock.now
-        events(.layerStarted(layer: plan.layer, changes: plan.changes.count))
+        events(.layerStarted(layer: plan.layer, changes: plan.changes.filter { $0.action != .delete || $0.resource.kind == .service }.count))
         do {
             try await removeServices(plan, observed: observed, timeout: desiredLayer?.timeout ?? LayerSpec.defaultTimeout)
-            try await run(plan.changes.filter { $0.action == .delete && ($0.resource.kind == .network || $0.resource.kind == .volume) }) { change in
-                guard let object = observed.objects(of: change.resource.kind).first(where: { $0.name == change.resource.name && $0.dockerName == change.dockerName }) else { return }
-                try await driver.removeObject(object)
-            }
             if let desiredLayer {
                 try await createObjects(plan, layer: desiredLayer)
                 try await applyServices(plan, layer: desiredLayer, observed: observed)
                 try await waitForConvergence(desiredLayer, deadline: started + desiredLayer.timeout)
             }
-            try await collectGarbage(plan, observed: observed)
         } catch {
             events(.layerFailed(layer: plan.layer, message: String(describing: error)))
             throw error
         }
         events(.layerSucceeded(layer: plan.layer, seconds: seconds(clock.now - started)))
+    }
+
+    /// Removes networks and volumes, then old config and secret versions (re-checking just before that no
+    /// service spec or previous spec refers to them any more).
+    private func removeUnused(_ removals: [PlannedChange], observed: ObservedState) async throws {
+        let networksAndVolumes = removals.filter { $0.resource.kind == .network || $0.resource.kind == .volume }
+        try await run(networksAndVolumes) { change in
+            guard let object = observed.objects(of: change.resource.kind).first(where: { $0.dockerName == change.dockerName }) else { return }
+            try await driver.removeObject(object)
+        }
+        try await collectGarbage(removals.filter { $0.resource.kind == .config || $0.resource.kind == .secret }, observed: observed)
     }
 
     private func removeServices(_ plan: LayerPlan, observed: ObservedState, timeout: Duration) async throws {
@@ -152,8 +158,7 @@ public struct Applier: Sendable {
     }
 
     /// Deletes old config and secret versions, re-checking just before that nothing refers to them any more.
-    private func collectGarbage(_ plan: LayerPlan, observed: ObservedState) async throws {
-        let deletions = plan.changes.filter { $0.action == .delete && ($0.resource.kind == .config || $0.resource.kind == .secret) }
+    private func collectGarbage(_ deletions: [PlannedChange], observed: ObservedState) async throws {
         guard !deletions.isEmpty else { return }
         let referenced = try await driver.referencedObjectNames()
         try await run(deletions) { change in

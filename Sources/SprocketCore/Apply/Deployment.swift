@@ -58,6 +58,12 @@ public struct Deployment: Sendable {
             context.events(.warning("run \(run.id) (\(run.command)) was interrupted; this run re-plans from the cluster"))
         }
         let prepared = try await prepare(stack, options: options, offline: false)
+        // A blocker is a difference too, even when it is the only one: never report "no changes" over it.
+        guard prepared.plan.blockers.isEmpty else {
+            throw SprocketError(
+                .unsupportedChange, prepared.plan.blockers.joined(separator: "\n"),
+                hint: "nothing was changed; resolve the listed changes and run again")
+        }
         guard prepared.plan.hasChanges else { return Result(plan: prepared.plan, runID: nil, applied: false) }
         let runID = try await record(prepared.plan, desired: prepared.desired, store: store, command: command) {
             try await Applier(driver: context.driver(), concurrency: context.concurrency, events: context.events)

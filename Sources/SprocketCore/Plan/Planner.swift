@@ -70,13 +70,12 @@ public struct Planner: Sendable {
             let change = PlannedChange(action: .delete, resource: ResourceID(object.kind, object.name), layer: object.layer, dockerName: object.dockerName, reason: "old version, no longer referenced")
             if let index = layerPlans.firstIndex(where: { $0.layer == object.layer }) {
                 layerPlans[index].changes.append(change)
-            } else if desired.layer(named: object.layer) == nil, options.layers == nil {
-                continue  // handled with the orphan layers below
-            } else if options.layers == nil {
-                layerPlans.append(LayerPlan(layer: object.layer, changes: [change]))
             }
         }
 
+        if options.layers != nil {
+            blockers += missingDependencies(desired: desired, observed: observed, plans: layerPlans)
+        }
         let orphans = options.prune && options.layers == nil ? orphanLayers(desired: desired, observed: observed) : []
         return Plan(identity: desired.identity, layers: layerPlans, orphanLayers: orphans, blockers: blockers, notes: notes)
     }
@@ -158,8 +157,11 @@ public struct Planner: Sendable {
             refer(service.definition.referencedObjectNames, by: service.name, "the spec")
         }
         var garbage: [ObservedObject] = []
+        let desiredLayerNames = Set(desired.layers.map(\.name))
         for object in (observed.configs + observed.secrets).sorted(by: { $0.dockerName < $1.dockerName })
-        where !desiredObjectNames.contains(object.dockerName) && includes(object.layer) {
+        where !desiredObjectNames.contains(object.dockerName) && includes(object.layer)
+            && desiredLayerNames.contains(object.layer)
+        {
             if let users = referencedAfterRun[object.dockerName] {
                 notes.append("keeping \(object.kind.rawValue) \(object.dockerName): still referenced by \(users.sorted().joined(separator: ", "))")
             } else if options.prune {
@@ -167,6 +169,32 @@ public struct Planner: Sendable {
             }
         }
         return garbage
+    }
+
+    /// Objects that services of the selected layers would use but that neither exist nor are created by this
+    /// plan, because their layer is not selected: the engine would refuse the service halfway through the run.
+    private func missingDependencies(desired: DesiredState, observed: ObservedState, plans: [LayerPlan]) -> [String] {
+        let created = Set(plans.flatMap(\.changes).filter { $0.action == .create }.map(\.dockerName))
+        let existing = Set((observed.networks + observed.volumes + observed.configs + observed.secrets).map(\.dockerName))
+        var owners: [String: (kind: ResourceKind, name: String, layer: String)] = [:]
+        for layer in desired.layers {
+            for network in layer.networks where !network.isExternal { owners[network.dockerName] = (.network, network.name, layer.name) }
+            for object in layer.configs + layer.secrets where !object.isExternal { owners[object.dockerName] = (object.kind, object.name, layer.name) }
+        }
+        var blockers: [String] = []
+        for plan in plans {
+            for change in plan.changes where change.resource.kind == .service && change.action != .delete {
+                guard let service = desired.layers.flatMap(\.services).first(where: { $0.name == change.resource.name }) else { continue }
+                let needed = service.definition.referencedObjectNames.union(service.definition.networks.map(\.network))
+                for name in needed.sorted() where !created.contains(name) && !existing.contains(name) {
+                    guard let owner = owners[name] else { continue }
+                    blockers.append(
+                        "service \(service.name) needs \(owner.kind.rawValue) \(owner.name) (\(name)) of layer \(owner.layer), which this run does not deploy; "
+                            + "add `--layer \(owner.layer)`, or run without --layer")
+                }
+            }
+        }
+        return blockers
     }
 
     private func orphanLayers(desired: DesiredState, observed: ObservedState) -> [LayerPlan] {
@@ -185,8 +213,9 @@ public struct Planner: Sendable {
             byLayer[object.layer, default: []].append(PlannedChange(action: .delete, resource: ResourceID(object.kind, object.name), layer: object.layer, dockerName: object.dockerName, reason: reason))
         }
         let referenced = Set(desired.layers.flatMap(\.services).flatMap(\.definition.referencedObjectNames))
+        let declared = Set(desired.layers.flatMap { $0.configs + $0.secrets }.map(\.dockerName))
         for object in observed.configs + observed.secrets
-        where !known.contains(object.layer) && !referenced.contains(object.dockerName) {
+        where !known.contains(object.layer) && !referenced.contains(object.dockerName) && !declared.contains(object.dockerName) {
             byLayer[object.layer, default: []].append(PlannedChange(action: .delete, resource: ResourceID(object.kind, object.name), layer: object.layer, dockerName: object.dockerName, reason: reason))
         }
         return byLayer.keys.sorted().reversed().map { LayerPlan(layer: $0, changes: byLayer[$0] ?? []) }

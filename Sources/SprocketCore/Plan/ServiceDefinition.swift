@@ -96,6 +96,9 @@ public struct ServiceDefinition: Sendable, Hashable, Codable {
             if value.delayNanoseconds == 0 { value.delayNanoseconds = nil }
             if value.monitorNanoseconds == 0 { value.monitorNanoseconds = nil }
             if value.maxFailureRatio == 0 { value.maxFailureRatio = nil }
+            // Swarm's documented defaults, which it writes into the spec when any update setting is given.
+            if value.failureAction == UpdatePolicy.FailureAction.pause.rawValue { value.failureAction = nil }
+            if value.order == UpdatePolicy.Order.stopFirst.rawValue { value.order = nil }
             self[keyPath: policy] = value == UpdatePolicyDefinition() ? nil : value
         }
         if var restart = restartPolicy {

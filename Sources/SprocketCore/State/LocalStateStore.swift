@@ -82,10 +82,18 @@ public struct LocalStateStore: Sendable {
                 "the export belongs to \(export.state.stack)/\(export.state.environment), not \(identity)",
                 hint: "pass the matching -f and --env")
         }
+        // Replace, not merge: runs that are not in the export are removed once the export's are written.
+        let previous = Set((try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? [])
         for run in export.runs { try record(run) }
+        let kept = Set(export.runs.map { "\($0.id).json" })
+        for name in previous.subtracting(kept) where name.hasSuffix(".json") {
+            try? FileManager.default.removeItem(atPath: "\(runsDirectory)/\(name)")
+        }
         if let sealed = export.sealedSecrets {
             try AtomicFile.write(Array(sealed.utf8), to: sealedSecretsPath, permissions: 0o600)
         }
+        // An export without a sealed store never deletes a local one: generated values cannot be recreated,
+        // and the store is useless without the local key anyway.
         try save(export.state)
     }
 

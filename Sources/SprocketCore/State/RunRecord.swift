@@ -34,13 +34,15 @@ public struct RunRecord: Sendable, Codable, Hashable {
         self.snapshot = snapshot
     }
 
-    /// A sortable, unique run ID: `20261129T010203Z-1a2b`.
+    /// A sortable, unique run ID: `20261129T010203.456Z-1a2b3c4d`. Milliseconds keep runs of the same second in
+    /// start order (runs are listed by ID); the random suffix keeps two machines' runs apart.
     public static func makeID(at date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date) + "-" + String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return formatter.string(from: date) + "-" + String(repeating: "0", count: 8 - suffix.count) + suffix
     }
 }
 

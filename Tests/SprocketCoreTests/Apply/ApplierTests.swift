@@ -271,36 +271,26 @@ struct ApplierTests {
     }
 
     @Test(
-        "rotating a secret that a later layer's service mounts deletes the old version in the same run",
-        .bug(
-            id: "applier-early-gc",
-            "Applier.applyLayer collects a layer's old config/secret versions right after that layer converged, before later layers update the services that mount them; referencedObjectNames() still sees the version in the later service's previous spec, so it is kept with a warning and only deleted by the next run"))
+        "rotating a secret that a later layer's service mounts deletes the old version in the same run")
     func rotationAcrossLayers() async throws {
         let driver = StackFixture.cluster(running: StackFixture.standard, StackFixture.standard, secrets: [["db-password": "one"], ["db-password": "two"]])
         let old = try #require(StackFixture.desired(StackFixture.standard, secrets: ["db-password": "one"]).objectName("db-password"))
         let events = EventLog()
         let plan = try await deploy(StackFixture.standard, on: driver, secrets: ["db-password": "three"], events: events)
         #expect(plan.allChanges.contains { $0.action == .delete && $0.dockerName == old })
-        withKnownIssue("v1 is kept with a warning because api (layer app) is updated after layer data's garbage collection") {
-            #expect(events.warnings.isEmpty)
-            #expect(!driver.names(.secret).contains(old))
-        }
+        #expect(events.warnings.isEmpty)
+        #expect(!driver.names(.secret).contains(old))
     }
 
     @Test(
-        "removing a network together with the later layer's use of it succeeds in one run",
-        .bug(
-            id: "applier-cross-layer-delete",
-            "Applier applies layers in order and deletes a layer's obsolete networks/volumes before later layers run, so a network of `edge` that `app`'s service is being detached from is removed while that service still uses it; the engine refuses (in use) and `up` fails every time"))
+        "removing a network together with the later layer's use of it succeeds in one run")
     func networkRemovedWithItsLaterUser() async throws {
         let before = StackFixture.standard.with {
             $0.edit(layer: "edge") { $0.networks.append(StackFixture.network("legacy")) }
             $0.edit(service: "api") { $0.networks.append(NetworkAttachment(name: "legacy", location: StackFixture.here)) }
         }
         let driver = StackFixture.cluster(running: before)
-        await withKnownIssue("removeNetwork it-dev_legacy fails: in use by it-dev_api") {
-            try await deploy(StackFixture.standard, on: driver)
-            #expect(!driver.names(.network).contains("it-dev_legacy"))
-        }
+        try await deploy(StackFixture.standard, on: driver)
+        #expect(!driver.names(.network).contains("it-dev_legacy"))
     }
 }

@@ -117,10 +117,7 @@ final class DeploymentTests: ScratchFolderSuite {
     }
 
     @Test(
-        "up refuses a plan whose only difference is a blocker",
-        .bug(
-            id: "up-ignores-lone-blockers",
-            "Deployment.up returns `applied: false` as soon as `plan.hasChanges` is false, before the Applier's blocker check runs; a network whose driver/options changed (a blocker, not a change) is silently ignored and the CLI prints 'No changes: ... matches the spec' with exit 0"))
+        "up refuses a plan whose only difference is a blocker")
     func loneBlocker() async throws {
         let driver = RecordingClusterDriver()
         let deployment = deployment(driver)
@@ -128,12 +125,10 @@ final class DeploymentTests: ScratchFolderSuite {
         let edited = StackFixture.standard.with { $0.edit(layer: "edge") { $0.networks[0].driver = "bridge" } }
         let prepared = try await deployment.prepare(edited, options: .init(), offline: false)
         #expect(prepared.plan.blockers.count == 1 && !prepared.plan.hasChanges)
-        await withKnownIssue("up returns normally with applied == false") {
-            let error = try await #require(throws: SprocketError.self) {
-                _ = try await deployment.up(edited, options: .init(), command: "up")
-            }
-            #expect(error.code == .unsupportedChange)
+        let error = try await #require(throws: SprocketError.self) {
+            _ = try await deployment.up(edited, options: .init(), command: "up")
         }
+        #expect(error.code == .unsupportedChange)
     }
 
     /// `standard` with `db-password` generated instead of read from the environment.

@@ -270,25 +270,17 @@ struct PlannerTests {
     }
 
     @Test(
-        "the plan's notes never claim to keep an object the same plan deletes",
-        .bug(
-            id: "planner-orphan-notes",
-            "collectableObjects() notes 'keeping config X: still referenced by the spec of service legacy' for configs and secrets of an orphan layer, because the orphan services are not in serviceChanges; orphanLayers() then deletes X anyway (also in every `down` plan)"))
+        "the plan's notes never claim to keep an object the same plan deletes")
     func orphanNotesContradictDeletes() {
         let plan = plan(StackFixture.standard, against: Self.withOldLayer)
         let deleted = plan.allChanges.filter { $0.action == .delete }.map(\.dockerName)
-        withKnownIssue("orphan-layer objects are both noted as kept and deleted") {
-            for note in plan.notes {
-                #expect(!deleted.contains { note.contains($0) }, "\(note)")
-            }
+        for note in plan.notes {
+            #expect(!deleted.contains { note.contains($0) }, "\(note)")
         }
     }
 
     @Test(
-        "a config still declared in a renamed layer is not deleted",
-        .bug(
-            id: "planner-renamed-layer-object",
-            "orphanLayers() deletes a config/secret whose layer label names a removed layer unless a desired service mounts it; it does not check desiredObjectNames, while the desired layer saw the same Docker name and planned no create. After `up` the declared config is gone and the next plan creates it again"))
+        "a config still declared in a renamed layer is not deleted")
     func renamedLayerKeepsDeclaredConfig() throws {
         let before = StackFixture.standard.with { $0.edit(layer: "edge") { $0.configs = [StackFixture.config("banner", "hello")] } }
         let after = before.with {
@@ -299,9 +291,7 @@ struct PlannerTests {
         #expect(StackFixture.desired(before).objectName("banner") == banner, "the Docker name does not depend on the layer")
         let plan = plan(after, against: before)
         #expect(plan.changes(in: "gateway").contains { $0.dockerName == banner } == false, "no create: it exists")
-        withKnownIssue("the declared config is deleted as part of the orphan layer `edge`") {
-            #expect(!plan.allChanges.contains { $0.action == .delete && $0.dockerName == banner })
-        }
+        #expect(!plan.allChanges.contains { $0.action == .delete && $0.dockerName == banner })
     }
 
     /// Docker names that a planned service create or update uses but that neither exist nor are created by the plan.
@@ -325,19 +315,14 @@ struct PlannerTests {
     }
 
     @Test(
-        "a plan limited to some layers never updates a service to use an object of an unselected layer that does not exist",
-        .bug(
-            id: "layer-filter-dangling-reference",
-            "With Options(layers: [\"app\"]) a rotated secret of layer `data` is not created (other layers are not changed), yet `api` is planned to mount the new version; the engine must refuse the update ('secret not found') in the middle of the run. The planner should block (name the layer to add) instead"))
+        "a plan limited to some layers never updates a service to use an object of an unselected layer that does not exist")
     func layerFilterDanglingReference() throws {
         let observed = StackFixture.cluster(running: StackFixture.standard).snapshot(identity)
         let desired = StackFixture.desired(StackFixture.standard, secrets: ["db-password": "new"])
         let plan = Planner(options: Planner.Options(layers: ["app"])).plan(desired: desired, observed: observed)
         #expect(plan.allChanges.map(\.description).first?.hasPrefix("~ service api: secrets[0].objectName") == true)
         let dangling = Self.danglingReferences(plan, desired: desired, observed: observed)
-        withKnownIssue("api would mount \(dangling)") {
-            #expect(dangling.isEmpty || !plan.blockers.isEmpty)
-        }
+        #expect(dangling.isEmpty || !plan.blockers.isEmpty)
     }
 
     @Test(

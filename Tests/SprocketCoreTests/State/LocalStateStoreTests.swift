@@ -53,17 +53,12 @@ final class LocalStateStoreTests: ScratchFolderSuite {
     }
 
     @Test(
-        "runs started within the same second are listed in start order",
-        .bug(
-            id: "run-id-same-second",
-            "RunRecord.makeID is `yyyyMMdd'T'HHmmss'Z'-<random UInt16 hex>` and runs() sorts by file name, so runs started in the same second come out in random order (and two of them can even share an ID, one overwriting the other); `history` shows them shuffled"))
+        "runs started within the same second are listed in start order")
     func runsSameSecond() throws {
         let runs = (0..<20).map { run(at: Double($0) * 0.01) }
         for run in runs.shuffled() { try store().record(run) }
         let listed = try store().runs()
-        withKnownIssue("listed by random suffix, not by start") {
-            #expect(listed.map(\.id) == runs.map(\.id))
-        }
+        #expect(listed.map(\.id) == runs.map(\.id))
     }
 
     @Test("only runs left `running` are marked interrupted")
@@ -125,19 +120,14 @@ final class LocalStateStoreTests: ScratchFolderSuite {
     }
 
     @Test(
-        "import replaces the run history",
-        .bug(
-            id: "state-import-merges",
-            "LocalStateStore.importState (`state import`: 'Replace the state with an export') writes the export's runs next to the runs already there instead of replacing them, so `history` afterwards mixes both environments' histories; an existing secrets.sealed also survives an export without one"))
+        "import replaces the run history")
     func importReplacesRuns() throws {
         let target = store()
         try target.record(run(at: 0, id: "local-run"))
         let export = StateExport(schemaVersion: 1, state: StackState(identity: identity), runs: [run(at: 60, id: "imported-run")], sealedSecrets: nil)
         try target.importState(export)
         let listed = try target.runs().map(\.id)
-        withKnownIssue("the local run is still listed") {
-            #expect(listed == ["imported-run"])
-        }
+        #expect(listed == ["imported-run"])
     }
 
     @Test("a state written by a newer tool is refused with the path and an upgrade hint")

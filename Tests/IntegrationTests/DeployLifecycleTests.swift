@@ -97,6 +97,15 @@ struct DeployLifecycleTests {
             #expect(afterThird.isDisjoint(with: v1), "v1 is no longer referenced by any spec or previous spec")
             #expect(afterThird.isSuperset(of: v2), "v2 is still referenced by the previous specs")
             #expect(afterThird.count == 2)
+
+            // The values never reach the state folder, the events, the labels or the service specs.
+            for path in try FileManager.default.subpathsOfDirectory(atPath: stack.stateFolder.path) {
+                let text = String(decoding: FileManager.default.contents(atPath: "\(stack.stateFolder.path)/\(path)") ?? Data(), as: UTF8.self)
+                #expect(!text.contains("canary-value"), "\(path) holds a secret value")
+            }
+            #expect(!stack.events.map { String(describing: $0) }.joined().contains("canary-value"))
+            let specs = try await stack.services().map { String(describing: $0.spec) }.joined()
+            #expect(!specs.contains("canary-value"))
         }
     }
 

@@ -18,22 +18,8 @@ enum TwoLayerSpec {
         """
     }
 
-    static let base = """
-        timeout: 90s
-        networks:
-          backend:
-            driver: overlay
-          extra:
-            driver: overlay
-        configs:
-          motd:
-            content: "hello from ${env}"
-          worker-conf:
-            content: "interval=5"
-        secrets:
-          token:
-            environment: IT_TOKEN
-        services:
+    /// The `api` service, written once and used by both variants of the base layer.
+    private static let apiService = """
           api:
             image: ${api_image}
             command: ["httpd", "-f", "-p", "8080", "-h", "/"]
@@ -51,6 +37,9 @@ enum TwoLayerSpec {
               endpoint_mode: dnsrr
               update_config:
                 order: stop-first
+        """
+
+    private static let workerService = """
           worker:
             image: sprocket-local/busybox:latest
             command: ["sh", "-c", "sleep 100000"]
@@ -64,37 +53,28 @@ enum TwoLayerSpec {
               endpoint_mode: dnsrr
         """
 
-    /// `base` without the worker, its network and its config.
-    static let baseWithoutWorker = """
+    private static func baseLayer(withWorker: Bool) -> String {
+        """
         timeout: 90s
         networks:
           backend:
             driver: overlay
-        configs:
+        \(withWorker ? "  extra:\n    driver: overlay\n" : "")configs:
           motd:
             content: "hello from ${env}"
-        secrets:
+        \(withWorker ? "  worker-conf:\n    content: \"interval=5\"\n" : "")secrets:
           token:
             environment: IT_TOKEN
         services:
-          api:
-            image: ${api_image}
-            command: ["httpd", "-f", "-p", "8080", "-h", "/"]
-            networks: [backend]
-            secrets: [token]
-            configs:
-              - source: motd
-                target: /motd
-            ports:
-              - target: 8080
-                published: ${port}
-                mode: host
-            stop_grace_period: 1s
-            deploy:
-              endpoint_mode: dnsrr
-              update_config:
-                order: stop-first
+        \(apiService)
+        \(withWorker ? workerService : "")
         """
+    }
+
+    static let base = baseLayer(withWorker: true)
+
+    /// `base` without the worker, its network and its config.
+    static let baseWithoutWorker = baseLayer(withWorker: false)
 
     static let app = """
         needs: [base]

@@ -44,7 +44,10 @@ public struct Planner: Sendable {
             for object in layer.configs + layer.secrets where !object.isExternal {
                 let existing = observed.objects(of: object.kind).contains { $0.dockerName == object.dockerName }
                 if !existing {
-                    changes.append(PlannedChange(action: .create, resource: ResourceID(object.kind, object.name), layer: layer.name, dockerName: object.dockerName))
+                    // Offline, a secret whose value is not at hand has no content hash yet; say so instead of
+                    // leaving a puzzling "unresolved" name.
+                    let reason = object.content == nil ? "value not available offline; its name is known at `up`" : nil
+                    changes.append(PlannedChange(action: .create, resource: ResourceID(object.kind, object.name), layer: layer.name, dockerName: object.dockerName, reason: reason))
                 }
             }
             for service in layer.services {

@@ -113,10 +113,15 @@ _package_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
-# ensure_packages PKG...: install the listed Debian packages that are not installed yet.
-# Runs `apt-get update` at most once per script run, and only when something is missing.
+# ensure_packages [--with-recommends] PKG...: install the listed Debian packages that are not
+# installed yet (without their recommended packages unless asked). Runs `apt-get update` at
+# most once per script run, and only when something is missing.
 ensure_packages() {
-    local missing=() pkg
+    local missing=() pkg recommends=--no-install-recommends
+    if [[ "${1:-}" == --with-recommends ]]; then
+        recommends=--install-recommends
+        shift
+    fi
     for pkg in "$@"; do
         _package_installed "$pkg" || missing+=("$pkg")
     done
@@ -131,7 +136,7 @@ ensure_packages() {
         _APT_UPDATED=1
     fi
     log_info "apt-get install ${missing[*]}"
-    apt-get "${apt_opts[@]}" -qq install --no-install-recommends "${missing[@]}" >&2 \
+    apt-get "${apt_opts[@]}" -qq install "$recommends" "${missing[@]}" >&2 \
         || die "apt-get install ${missing[*]} failed"
 }
 
@@ -158,7 +163,8 @@ _dockerd_running() { pgrep -x dockerd >/dev/null 2>&1; }
 ensure_dockerd() {
     if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
         log_info "dockerd or the docker CLI is missing: installing Debian's docker.io"
-        ensure_packages docker.io
+        # With its recommends (cgroupfs-mount among them), as checked on this kind of machine.
+        ensure_packages --with-recommends docker.io
     fi
     if _docker_answers; then
         return 0

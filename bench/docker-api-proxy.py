@@ -2,6 +2,7 @@
 """bench/docker-api-proxy.py: count the Docker Engine API calls a client makes.
 
 Usage: bench/docker-api-proxy.py SOCKET_IN [--upstream /var/run/docker.sock] [--out FILE]
+                                 [--pid-file FILE]
 
 Listens on the unix socket SOCKET_IN and forwards every connection to the Engine's socket
 (--upstream), counting the HTTP requests by method and path. Point a client at it:
@@ -11,7 +12,8 @@ Listens on the unix socket SOCKET_IN and forwards every connection to the Engine
     kill -TERM %1          # writes /tmp/counts.json, then exits
 
 The counts are written to FILE (default SOCKET_IN.counts.json) on SIGTERM, SIGINT and normal exit,
-and without exiting on SIGUSR1. The file holds:
+and without exiting on SIGUSR1. Signal the Python process itself: behind a wrapper such as a pyenv
+shim, `$!` may not be it (--pid-file writes the right PID). The file holds:
 
     {"total": 57, "mutating": 33,            # mutating = POST, PUT, DELETE, PATCH
      "byMethod": {"GET": 24, "POST": 33},
@@ -265,7 +267,11 @@ def main(argv):
     parser.add_argument("socket_in", help="unix socket to listen on")
     parser.add_argument("--upstream", default="/var/run/docker.sock", help="the Engine's socket")
     parser.add_argument("--out", help="where to write the counts (default SOCKET_IN.counts.json)")
+    parser.add_argument("--pid-file", help="write this process's PID there")
     args = parser.parse_args(argv)
+    if args.pid_file:
+        with open(args.pid_file, "w", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
 
     out = args.out or f"{args.socket_in}.counts.json"
     counter = Counter(out)

@@ -99,7 +99,7 @@ phase_summary() {
     local i
     log_info "elapsed time per phase:"
     for i in "${!_PHASE_NAMES[@]}"; do
-        printf '%s[%s]%s   %-40s %8ss\n' "$_c_dim" "$SPROCKET_SCRIPT_NAME" "$_c_off" \
+        printf '%s[%s]%s   %-48s %8ss\n' "$_c_dim" "$SPROCKET_SCRIPT_NAME" "$_c_off" \
             "${_PHASE_NAMES[$i]}" "${_PHASE_SECONDS[$i]}" >&2
     done
 }

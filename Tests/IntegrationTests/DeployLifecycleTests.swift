@@ -33,6 +33,16 @@ struct DeployLifecycleTests {
             #expect(response?.status == 200)
             #expect(response?.body.contains("Hello") == true)
 
+            // Services reach each other by their spec names (`store`, `api`), as under `docker stack deploy`.
+            let worker = try #require(services.first { ($0.spec?.name ?? "").hasSuffix("_worker") })
+            var sawBoth = false
+            for _ in 0..<30 where !sawBoth {
+                let lines = try await stack.client.serviceLogs(worker.id, tail: 20).map(\.text)
+                sawBoth = lines.contains { $0.contains("store=up api=up") }
+                if !sawBoth { try await Task.sleep(for: .seconds(1)) }
+            }
+            #expect(sawBoth, "the worker reaches store and api by their short names")
+
             stack.client.resetCallStats()
             let second = try await stack.up(environment: "local", processEnvironment: environment)
             #expect(!second.applied)
@@ -60,6 +70,11 @@ struct DeployLifecycleTests {
             #expect(change.description.contains("sprocket-local/web:1 -> sprocket-local/web:2"))
 
             try await stack.up(environment: "blue", processEnvironment: changed)
+            // `up` returns only once the new tasks run: no task of the old image is still serving.
+            let api = try #require(try await stack.services().first { ($0.spec?.name ?? "").hasSuffix("_api") })
+            let running = try await stack.client.listTasks(filters: DockerFilters(["service": [api.id], "desired-state": ["running"]]))
+            #expect(!running.isEmpty)
+            #expect(running.allSatisfy { $0.spec?.containerSpec?.image == "sprocket-local/web:2" && $0.status?.state == "running" })
             for service in try await stack.services() {
                 let name = service.spec?.name ?? ""
                 if name.hasSuffix("_api") {

@@ -50,8 +50,12 @@ extension DockerClusterDriver {
         // A task that exits at once is "running" for an instant; count only tasks that stayed up for a while,
         // so that a crash-looping service is never reported as converged.
         let now = Date()
+        // Only tasks of the current spec count: right after an update the old tasks still run, and Swarm may not
+        // have marked the update as started yet. A task's spec is a copy of the service's template when created.
+        let template = service.spec?.taskTemplate.map(Self.comparableTaskSpec)
         let stableRunning = tasks.filter { task in
             guard task.desiredState == "running", task.status?.state == "running" else { return false }
+            guard task.spec.map(Self.comparableTaskSpec) == template else { return false }
             guard let since = EngineTimestamp.parse(task.status?.timestamp ?? "") else { return false }
             return now.timeIntervalSince(since) >= Self.stabilityWindow
         }.count
@@ -79,6 +83,16 @@ extension DockerClusterDriver {
             .map(Self.describe)
         let logs = (try? await client.serviceLogs(service.id, tail: logLines, timeout: .seconds(10))) ?? []
         return ServiceDiagnosis(taskErrors: errors, logLines: logs.map(\.text).suffix(logLines).map { $0 })
+    }
+
+    /// A task's copy of the service template lacks the fields the orchestrator keeps for itself (restart
+    /// policy, stop grace period, runtime); drop them on both sides before comparing.
+    static func comparableTaskSpec(_ spec: TaskSpec) -> TaskSpec {
+        var spec = spec
+        spec.restartPolicy = nil
+        spec.runtime = nil
+        spec.containerSpec?.stopGracePeriod = nil
+        return spec
     }
 
     static func describe(_ task: SwarmTask) -> String {

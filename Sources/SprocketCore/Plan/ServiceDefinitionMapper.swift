@@ -28,8 +28,11 @@ struct ServiceDefinitionMapper {
         definition.sysctls = spec.sysctls
         definition.ulimits = spec.ulimits.map { UlimitDefinition(name: $0.name, soft: $0.soft, hard: $0.hard) }
         definition.mounts = spec.mounts.map(mount)
-        definition.networks = spec.networks.map {
-            NetworkAttachmentDefinition(network: networkName($0.name), aliases: $0.aliases)
+        // Like `docker stack deploy`, a service answers to its spec name on every network it joins, so
+        // containers reach `store` or `api` without knowing the stack/env prefix of Docker's name.
+        definition.networks = spec.networks.map { attachment in
+            let aliases = attachment.aliases.contains(spec.name) ? attachment.aliases : [spec.name] + attachment.aliases
+            return NetworkAttachmentDefinition(network: networkName(attachment.name), aliases: aliases)
         }
         definition.secrets = spec.secrets.map {
             fileMount($0, objectName: secretName($0.source), defaultTarget: "/run/secrets/\($0.source)")

@@ -30,10 +30,11 @@ public struct Deployment: Sendable {
         LocalStateStore(directory: context.stateDirectory(identity), identity: identity)
     }
 
-    /// Plans against the cluster (or against nothing, offline). Generates no secret and writes nothing offline.
-    public func prepare(_ stack: StackSpec, options: Planner.Options, offline: Bool) async throws -> Prepared {
+    /// Plans against the cluster (or against nothing, offline). Writes nothing unless `generateSecrets` (only
+    /// `up`, under the lock, asks for that).
+    public func prepare(_ stack: StackSpec, options: Planner.Options, offline: Bool, generateSecrets: Bool = false) async throws -> Prepared {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let secrets = try resolveSecrets(stack, identity: identity, offline: offline)
+        let secrets = try resolveSecrets(stack, identity: identity, offline: offline, generate: generateSecrets && !offline)
         let desired = DesiredStateBuilder(stack: stack, secrets: secrets).build()
         let observed: ObservedState
         if offline {
@@ -57,7 +58,7 @@ public struct Deployment: Sendable {
         for run in try store.markInterruptedRuns(now: context.now()) {
             context.events(.warning("run \(run.id) (\(run.command)) was interrupted; this run re-plans from the cluster"))
         }
-        let prepared = try await prepare(stack, options: options, offline: false)
+        let prepared = try await prepare(stack, options: options, offline: false, generateSecrets: true)
         // A blocker is a difference too, even when it is the only one: never report "no changes" over it.
         guard prepared.plan.blockers.isEmpty else {
             throw SprocketError(
@@ -134,27 +135,19 @@ public struct Deployment: Sendable {
         return run.id
     }
 
-    private func resolveSecrets(_ stack: StackSpec, identity: StackIdentity, offline: Bool) throws -> [String: SecretMaterial] {
+    private func resolveSecrets(_ stack: StackSpec, identity: StackIdentity, offline: Bool, generate: Bool) throws -> [String: SecretMaterial] {
         let needsStore = stack.layers.contains { layer in
             layer.secrets.contains { if case .generate = $0.source { true } else { false } }
         }
         var sealedStore: SealedSecretStore?
-        if needsStore {
-            let path = store(for: identity).sealedSecretsPath
-            let keyExists = FileManager.default.fileExists(atPath: context.keyFilePath)
-            if offline && !keyExists {
-                sealedStore = nil
-            } else {
-                let key = try SecretKey.loadOrCreate(at: context.keyFilePath)
-                sealedStore = try SealedSecretStore(path: path, key: key, identity: identity)
-            }
+        // Without generating, a missing key means no generated value exists yet: do not create a key just to look.
+        if needsStore && (generate || FileManager.default.fileExists(atPath: context.keyFilePath)) {
+            let key = try SecretKey.loadOrCreate(at: context.keyFilePath)
+            sealedStore = try SealedSecretStore(path: store(for: identity).sealedSecretsPath, key: key, identity: identity)
         }
-        if offline && needsStore && sealedStore == nil {
-            // Offline with no key yet: generated values do not exist; show them as pending without creating a key.
-            return try SecretResolver(processEnvironment: context.processEnvironment, store: nil, isOffline: true).resolve(stack)
-        }
-        return try SecretResolver(processEnvironment: context.processEnvironment, store: sealedStore, isOffline: offline)
-            .resolve(stack)
+        return try SecretResolver(
+            processEnvironment: context.processEnvironment, store: sealedStore, isOffline: offline, generatesMissing: generate
+        ).resolve(stack)
     }
 
     private func fingerprints(_ secrets: [String: SecretMaterial]) -> [String: String] {

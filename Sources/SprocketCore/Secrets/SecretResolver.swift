@@ -21,11 +21,15 @@ public struct SecretResolver: Sendable {
     public var processEnvironment: [String: String]
     public var store: SealedSecretStore?
     public var isOffline: Bool
+    /// Whether a `generate:` secret without a stored value gets one now. Only `up`, under the state lock,
+    /// generates: a `plan` shows such a secret as to be created, and writes nothing.
+    public var generatesMissing: Bool
 
-    public init(processEnvironment: [String: String], store: SealedSecretStore?, isOffline: Bool = false) {
+    public init(processEnvironment: [String: String], store: SealedSecretStore?, isOffline: Bool = false, generatesMissing: Bool? = nil) {
         self.processEnvironment = processEnvironment
         self.store = store
         self.isOffline = isOffline
+        self.generatesMissing = generatesMissing ?? !isOffline
     }
 
     public func resolve(_ stack: StackSpec) throws -> [String: SecretMaterial] {
@@ -67,9 +71,15 @@ public struct SecretResolver: Sendable {
             return SecretMaterial(name: secret.name, content: SensitiveBytes(Array(data)))
         case .generate(let length, let alphabet):
             guard let store else {
-                return try unavailable(secret, "no sealed secret store is open", hint: "run without --offline")
+                guard generatesMissing else {
+                    // No key yet, so no value was ever generated: `up` generates it.
+                    return SecretMaterial(name: secret.name, content: nil, unavailableReason: "generated at the first `up`")
+                }
+                throw SprocketError(
+                    .secretUnavailable, "secret '\(secret.name)': no sealed secret store is open",
+                    subject: secret.location.description, hint: "this is a bug in the caller: `up` opens the store before resolving")
             }
-            if isOffline {
+            if isOffline || !generatesMissing {
                 if let value = try store.value(named: secret.name) {
                     return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
                 }

@@ -64,6 +64,17 @@ struct CLIExitCodeTests {
         #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/state/runs"))
     }
 
+    @Test("--env gives a plain Compose file environments whose Docker names never clash")
+    func composeEnvironmentsSideBySide() throws {
+        let compose = URL(fileURLWithPath: quickstart).deletingLastPathComponent().appendingPathComponent("compose/docker-compose.yml").path
+        let first = try run(["plan", "-f", compose, "--env", "a", "--offline"])
+        let second = try run(["plan", "-f", compose, "--env", "b", "--offline"])
+        #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
+        #expect(first.stdout.contains("(compose-a_web)"))
+        #expect(second.stdout.contains("(compose-b_web)"))
+        #expect(!second.stdout.contains("compose-a_"))
+    }
+
     @Test("plan --offline --json prints one JSON document on stdout")
     func offlinePlanAsJSON() throws {
         let folder = try TemporaryDirectory()

@@ -29,6 +29,10 @@ struct DeployLifecycleTests {
             for service in services {
                 #expect(service.serviceStatus?.runningTasks == service.serviceStatus?.desiredTasks, "\(service.spec?.name ?? "")")
             }
+            let status = try await DockerClusterDriver(client: stack.client).status(StackIdentity(stack: stack.stackName, environment: "local"))
+            #expect(Set(status.map(\.layer)) == ["edge", "data", "app"])
+            #expect(status.allSatisfy { $0.runningTasks == $0.desiredTasks && $0.desiredTasks > 0 && $0.restarts == 0 })
+            #expect(status.first { $0.name == "proxy" }?.image == "sprocket-local/busybox:latest")
             let response = await HTTPProbe.waitForAnswer(port: port)
             #expect(response?.status == 200)
             #expect(response?.body.contains("Hello") == true)

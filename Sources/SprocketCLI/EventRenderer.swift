@@ -47,7 +47,7 @@ final class EventRenderer: Sendable {
         switch event {
         case .layerStarted(let layer, let changes): "layer \(layer): \(changes) change\(changes == 1 ? "" : "s")"
         case .changeStarted: nil
-        case .changeSucceeded(let change, let seconds): "  \(change.action.rawValue)d \(change.resource) (\(String(format: "%.1f", seconds))s)".replacingOccurrences(of: "deleted", with: "removed")
+        case .changeSucceeded(let change, let seconds): "  \(pastTense(change.action)) \(change.resource) (\(String(format: "%.1f", seconds))s)"
         case .changeFailed(let change, let message): "  failed to \(change.action.rawValue) \(change.resource): \(message)"
         case .waiting: nil
         case .layerSucceeded(let layer, let seconds): "layer \(layer): converged in \(String(format: "%.1f", seconds))s"
@@ -56,6 +56,14 @@ final class EventRenderer: Sendable {
         case .warning(let text): "warning: \(text)"
         case .note(let text): "note: \(text)"
         }
+    }
+}
+
+private func pastTense(_ action: PlannedChange.Action) -> String {
+    switch action {
+    case .create: "created"
+    case .update: "updated"
+    case .delete: "removed"
     }
 }
 

@@ -50,9 +50,11 @@ extension DockerClusterDriver {
 
     public func removeService(_ service: ObservedService) async throws {
         do {
-            try await call("remove service", subject: service.dockerName) { try await self.client.removeService(service.id) }
-        } catch let error as SprocketError where error.message.contains("404") {
+            try await client.removeService(service.id)
+        } catch let error as DockerClientError where error.isNotFound {
             return  // already gone: the goal is reached
+        } catch let error as DockerClientError {
+            throw DockerErrorTranslation.sprocketError(error, operation: "remove service", subject: service.dockerName)
         }
     }
 
@@ -79,22 +81,23 @@ extension DockerClusterDriver {
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
             do {
-                try await call("remove \(object.kind.rawValue)", subject: object.dockerName) {
-                    switch object.kind {
-                    case .network: try await self.client.removeNetwork(object.id)
-                    case .volume: try await self.client.removeVolume(object.id)
-                    case .config: try await self.client.removeConfig(object.id)
-                    case .secret: try await self.client.removeSecret(object.id)
-                    case .service: try await self.client.removeService(object.id)
-                    }
+                switch object.kind {
+                case .network: try await client.removeNetwork(object.id)
+                case .volume: try await client.removeVolume(object.id)
+                case .config: try await client.removeConfig(object.id)
+                case .secret: try await client.removeSecret(object.id)
+                case .service: try await client.removeService(object.id)
                 }
                 return
-            } catch let error as SprocketError {
-                if error.message.contains("404") || error.message.lowercased().contains("not found") { return }
-                // Containers of just-stopped tasks detach from networks (and release volumes) a moment after
-                // their task reports shutdown; retry "in use" for a short while before giving up.
-                let inUse = error.message.contains("active endpoints") || error.message.contains("in use")
-                guard inUse, ContinuousClock.now < deadline else { throw error }
+            } catch let error as DockerClientError where error.isNotFound {
+                return  // already gone
+            } catch let error as DockerClientError {
+                // Containers of just-stopped tasks detach from networks (403 "active endpoints") and release
+                // volumes (409 "in use") a moment after their task reports shutdown: retry those for a while.
+                let inUse = error.httpStatus == 403 || error.httpStatus == 409
+                guard inUse, ContinuousClock.now < deadline else {
+                    throw DockerErrorTranslation.sprocketError(error, operation: "remove \(object.kind.rawValue)", subject: object.dockerName)
+                }
                 try await Task.sleep(for: .milliseconds(500))
             }
         }

@@ -74,6 +74,7 @@ struct CommandRuntime {
     /// Builds a deployment; the engine client is created only if the command reaches the engine, and is shut
     /// down when the body ends.
     func withDeployment(
+        concurrency: Int = 8,
         events: @escaping ApplyEventHandler = { _ in },
         _ body: (Deployment, EngineHandle) async throws -> Void
     ) async throws {
@@ -84,6 +85,7 @@ struct CommandRuntime {
             stateRoot: ".sprocket",
             stateDirectoryOverride: stateDirectoryOverride,
             keyFilePath: keyFilePath,
+            concurrency: concurrency,
             events: events,
             driver: { try await handle.driver() }
         )

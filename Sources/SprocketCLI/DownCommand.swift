@@ -14,6 +14,9 @@ struct DownCommand: AsyncParsableCommand {
     @Flag(help: "Also remove the stack environment's named volumes (their data is lost).")
     var volumes = false
 
+    @Option(help: "How many engine operations run at once.")
+    var concurrency = 8
+
     @Flag(help: "Remove without asking. Required when stdin is not a terminal.")
     var yes = false
 
@@ -30,7 +33,7 @@ struct DownCommand: AsyncParsableCommand {
             }
             let renderer = EventRenderer(console: runtime.console, json: options.json)
             let started = ContinuousClock.now
-            try await runtime.withDeployment(events: renderer.handler) { deployment, engine in
+            try await runtime.withDeployment(concurrency: max(1, concurrency), events: renderer.handler) { deployment, engine in
                 var outcome = "failed"
                 var result: Deployment.Result?
                 defer {

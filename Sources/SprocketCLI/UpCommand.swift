@@ -11,6 +11,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Only this layer (repeatable); other layers are neither changed nor pruned.")
     var layer: [String] = []
 
+    @Option(help: "How many engine operations run at once inside a layer.")
+    var concurrency = 8
+
     @Flag(help: "Apply without asking. Without a terminal on stdin, `up` never asks.")
     var yes = false
 
@@ -23,7 +26,7 @@ struct UpCommand: AsyncParsableCommand {
             let renderer = EventRenderer(console: runtime.console, json: options.json)
             let started = ContinuousClock.now
             let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)
-            try await runtime.withDeployment(events: renderer.handler) { deployment, engine in
+            try await runtime.withDeployment(concurrency: max(1, concurrency), events: renderer.handler) { deployment, engine in
                 if !yes && runtime.console.isStandardInputTerminal && !options.json {
                     let preview = try await deployment.prepare(stack, options: plannerOptions, offline: false).plan
                     guard preview.hasChanges else {

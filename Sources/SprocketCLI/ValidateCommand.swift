@@ -12,7 +12,9 @@ struct ValidateCommand: AsyncParsableCommand {
             let stack = try runtime.loadSpec()
             let services = stack.layers.reduce(0) { $0 + $1.services.count }
             if options.json {
-                runtime.console.json(ValidateOutput(valid: true, stack: stack.name, environment: stack.environment, layers: stack.layers.map(\.name), services: services))
+                runtime.console.json(ValidateOutput(
+                    valid: true, stack: stack.name, environment: stack.environment, layers: stack.layers.map(\.name),
+                    services: services, warnings: stack.warnings))
             } else {
                 runtime.console.out("\(stack.name)/\(stack.environment): valid (\(stack.layers.count) layers, \(services) services)")
             }
@@ -26,4 +28,5 @@ struct ValidateOutput: Encodable {
     var environment: String
     var layers: [String]
     var services: Int
+    var warnings: [SpecDiagnostic]
 }

@@ -101,9 +101,11 @@ public struct Applier: Sendable {
 
     private func applyServices(_ plan: LayerPlan, layer: DesiredLayer, observed: ObservedState) async throws {
         let changes = plan.changes.filter { $0.resource.kind == .service && $0.action != .delete }
+        let desiredByName = Dictionary(layer.services.map { ($0.name, $0) }) { first, _ in first }
+        let observedByName = Dictionary(observed.services.map { ($0.name, $0) }) { first, _ in first }
         try await run(changes) { change in
-            guard let service = layer.services.first(where: { $0.name == change.resource.name }) else { return }
-            if change.action == .update, let current = observed.services.first(where: { $0.name == service.name }) {
+            guard let service = desiredByName[change.resource.name] else { return }
+            if change.action == .update, let current = observedByName[service.name] {
                 try await driver.updateService(service, current: current)
             } else {
                 try await driver.createService(service)

@@ -29,6 +29,9 @@ public struct Planner: Sendable {
         let desiredVolumeNames = Set(desired.layers.flatMap(\.volumes).map(\.name))
         let desiredObjectNames = Set(desired.layers.flatMap { $0.configs + $0.secrets }.map(\.dockerName))
         var serviceChanges: [String: PlannedChange.Action] = [:]
+        // Lookups by name, so that planning stays linear in the number of objects (10,000-service stacks).
+        let observedServices = Dictionary(observed.services.map { ($0.name, $0) }) { first, _ in first }
+        let observedObjectNames = Set((observed.configs + observed.secrets).map { "\($0.kind.rawValue)/\($0.dockerName)" })
 
         for layer in desired.layers where includes(layer.name) {
             var changes: [PlannedChange] = []
@@ -42,7 +45,7 @@ public struct Planner: Sendable {
             changes += networkChanges(layer, observed: observed, blockers: &blockers)
             changes += volumeChanges(layer, observed: observed, blockers: &blockers)
             for object in layer.configs + layer.secrets where !object.isExternal {
-                let existing = observed.objects(of: object.kind).contains { $0.dockerName == object.dockerName }
+                let existing = observedObjectNames.contains("\(object.kind.rawValue)/\(object.dockerName)")
                 if !existing {
                     // A secret whose value is not at hand yet (offline, or generated at the first `up`) has no
                     // content hash; say so instead of leaving a puzzling "unresolved" name.
@@ -51,7 +54,7 @@ public struct Planner: Sendable {
                 }
             }
             for service in layer.services {
-                guard let current = observed.services.first(where: { $0.name == service.name }) else {
+                guard let current = observedServices[service.name] else {
                     changes.append(PlannedChange(action: .create, resource: ResourceID(.service, service.name), layer: layer.name, dockerName: service.dockerName))
                     serviceChanges[service.name] = .create
                     continue

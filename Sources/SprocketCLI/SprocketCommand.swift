@@ -11,8 +11,13 @@ public struct SprocketCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ValidateCommand.self, PlanCommand.self, UpCommand.self, DownCommand.self, StatusCommand.self,
-            HistoryCommand.self, StateCommand.self,
+            ValidateCommand.self,
+            PlanCommand.self,
+            UpCommand.self,
+            DownCommand.self,
+            StatusCommand.self,
+            HistoryCommand.self,
+            StateCommand.self,
         ]
     )
 

@@ -10,12 +10,15 @@ public struct Applier: Sendable {
     public var pollInterval: Duration
     public var logLines: Int
     public var events: ApplyEventHandler
+    /// Checks a converged layer before the next one starts (nil: convergence alone gates).
+    public var gate: (any LayerGate)?
 
     public init(
         driver: any ClusterDriver, concurrency: Int = 8, pollInterval: Duration = .milliseconds(500),
-        logLines: Int = 20, events: @escaping ApplyEventHandler
+        logLines: Int = 20, gate: (any LayerGate)? = nil, events: @escaping ApplyEventHandler
     ) {
         self.driver = driver
+        self.gate = gate
         self.concurrency = concurrency
         self.pollInterval = pollInterval
         self.logLines = logLines
@@ -55,12 +58,24 @@ public struct Applier: Sendable {
                 try await createObjects(plan, layer: desiredLayer)
                 try await applyServices(plan, layer: desiredLayer, observed: observed)
                 try await waitForConvergence(desiredLayer, deadline: started + desiredLayer.timeout)
+                try await runGate(desiredLayer)
             }
         } catch {
             events(.layerFailed(layer: plan.layer, message: String(describing: error)))
             throw error
         }
         events(.layerSucceeded(layer: plan.layer, seconds: seconds(clock.now - started)))
+    }
+
+    private func runGate(_ layer: DesiredLayer) async throws {
+        guard let gate else { return }
+        let results = try await gate.evaluate(layer: layer, events: events)
+        let failed = results.filter { !$0.passed }
+        guard !failed.isEmpty else { return }
+        let lines = failed.map { "  \($0.check): expected \($0.expected), saw \($0.seen)" }
+        throw SprocketError(
+            .gateFailed, "layer \(layer.name) failed its gate checks\n" + lines.joined(separator: "\n"), subject: "layer \(layer.name)",
+            hint: "later layers were not deployed; fix the failing checks and run `up` again")
     }
 
     /// Removes networks and volumes, then old config and secret versions (re-checking just before that no

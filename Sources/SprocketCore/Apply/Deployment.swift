@@ -67,7 +67,7 @@ public struct Deployment: Sendable {
         }
         guard prepared.plan.hasChanges else { return Result(plan: prepared.plan, runID: nil, applied: false) }
         let runID = try await record(prepared.plan, desired: prepared.desired, store: store, command: command) {
-            try await Applier(driver: context.driver(), concurrency: context.concurrency, events: context.events)
+            try await Applier(driver: context.driver(), concurrency: context.concurrency, gate: context.gate, events: context.events)
                 .apply(prepared.plan, desired: prepared.desired, observed: prepared.observed)
         }
         var state = try store.load()

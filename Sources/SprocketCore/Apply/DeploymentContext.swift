@@ -11,6 +11,8 @@ public struct DeploymentContext: Sendable {
     /// The key that seals generated secrets and keys fingerprints.
     public var keyFilePath: String
     public var concurrency: Int
+    /// Checks each converged layer before the next one starts (nil: convergence alone gates).
+    public var gate: (any LayerGate)?
     public var events: ApplyEventHandler
     public var now: @Sendable () -> Date
     /// Builds the driver lazily, so offline commands never touch the engine.
@@ -22,6 +24,7 @@ public struct DeploymentContext: Sendable {
         stateDirectoryOverride: String? = nil,
         keyFilePath: String,
         concurrency: Int = 8,
+        gate: (any LayerGate)? = nil,
         events: @escaping ApplyEventHandler = { _ in },
         now: @escaping @Sendable () -> Date = { Date() },
         driver: @escaping @Sendable () async throws -> any ClusterDriver
@@ -31,6 +34,7 @@ public struct DeploymentContext: Sendable {
         self.stateDirectoryOverride = stateDirectoryOverride
         self.keyFilePath = keyFilePath
         self.concurrency = concurrency
+        self.gate = gate
         self.events = events
         self.now = now
         self.driver = driver

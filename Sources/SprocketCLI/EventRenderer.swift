@@ -53,6 +53,9 @@ final class EventRenderer: Sendable {
         case .layerSucceeded(let layer, let seconds): "layer \(layer): converged in \(String(format: "%.1f", seconds))s"
         case .layerFailed(let layer, _): "layer \(layer): failed"
         case .serviceFailed(let service, let reason, _): "  service \(service) failed: \(reason)"
+        case .rollbackStarted(_, let services): "rolling back \(services.count) service\(services.count == 1 ? "" : "s") changed by this run: \(services.joined(separator: ", "))"
+        case .rollbackStep(let service, let action): "  \(action) service \(service)"
+        case .rollbackFinished(let services, let seconds): "rolled back: \(services.joined(separator: ", ")) (\(String(format: "%.1f", seconds))s)"
         case .warning(let text): "warning: \(text)"
         case .note(let text): "note: \(text)"
         }
@@ -120,6 +123,18 @@ struct EventRecord: Encodable {
             self.message = reason
             self.taskErrors = diagnosis.taskErrors
             self.logLines = diagnosis.logLines
+        case .rollbackStarted(let cause, let services):
+            self.event = "rollback-started"
+            self.message = cause
+            self.pending = services
+        case .rollbackStep(let service, let action):
+            self.event = "rollback-step"
+            self.resource = service
+            self.action = action
+        case .rollbackFinished(let services, let seconds):
+            self.event = "rollback-finished"
+            self.pending = services
+            self.seconds = seconds
         case .warning(let text):
             self.event = "warning"
             self.message = text

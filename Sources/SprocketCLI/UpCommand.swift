@@ -20,6 +20,9 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Keep objects that are gone from the spec instead of removing them.")
     var noPrune = false
 
+    @Flag(help: "On failure, leave the failed state in place (for debugging) instead of restoring what the run changed.")
+    var noRollback = false
+
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let stack = try runtime.loadSpec()
@@ -46,7 +49,7 @@ struct UpCommand: AsyncParsableCommand {
                             seconds: (ContinuousClock.now - started).seconds))
                     }
                 }
-                result = try await deployment.up(stack, options: plannerOptions, command: "up")
+                result = try await deployment.up(stack, options: plannerOptions, command: noRollback ? "up --no-rollback" : "up", rollsBack: !noRollback)
                 outcome = "succeeded"
                 if let result, !options.json {
                     if !result.applied { runtime.console.err(PlanRenderer(color: false).summary(result.plan)) }

@@ -315,6 +315,18 @@ public final class RecordingClusterDriver: ClusterDriver, Sendable {
         }
     }
 
+    /// Restores the observed definition (the fake has no raw engine spec; the definition is what it stores).
+    public func restoreService(_ snapshot: ObservedService) async throws {
+        try await mutate("restoreService", snapshot.dockerName) { cluster in
+            let restored = DesiredService(name: snapshot.name, dockerName: snapshot.dockerName, definition: snapshot.definition)
+            if let stored = cluster.services[snapshot.dockerName] {
+                Self.update(stored, to: restored, in: &cluster)
+            } else {
+                Self.insert(restored, into: &cluster)
+            }
+        }
+    }
+
     public func waitUntilRemoved(_ services: [ObservedService], timeout: Duration) async throws {
         // Tasks stop as the service is removed here.
         try record("waitUntilRemoved \(services.map(\.dockerName).joined(separator: ","))")

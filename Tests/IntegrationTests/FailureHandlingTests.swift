@@ -42,16 +42,42 @@ struct FailureHandlingTests {
             let error = await #expect(throws: SprocketError.self) {
                 try await stack.up(environment: nil)
             }
-            #expect(ContinuousClock.now - started < .seconds(60))
+            #expect(ContinuousClock.now - started < .seconds(90))
             let message = String(describing: try #require(error))
-            #expect(error?.code == .convergence)
+            // The run created `fine` and `crasher`: rolling back removes both, and says why.
+            #expect(error?.code == .rolledBack)
+            #expect(message.contains("rolled back: crasher, fine") || message.contains("rolled back: fine, crasher"), "\(message)")
             #expect(message.contains("crasher"))
             #expect(message.contains("exit code 3"), "names the task error: \(message)")
             #expect(message.contains("boom-marker-line"), "shows the last log lines: \(message)")
             let names = try await stack.services().compactMap(\.spec?.name)
             #expect(!names.contains { $0.hasSuffix("_never") }, "the next layer must not be deployed")
+            #expect(names.isEmpty, "the services this run created are removed by the rollback: \(names)")
             let runs = try stack.deployment().store(for: StackIdentity(stack: stack.stackName, environment: "default")).runs()
-            #expect(runs.last?.outcome == .failed)
+            #expect(runs.last?.outcome == .rolledBack)
+        }
+    }
+
+    @Test("an update to a broken image is rolled back: the previous version serves again and history says so")
+    func brokenUpdateIsRolledBack() async throws {
+        try await SwarmTestStack.with(prefix: "rb") { stack in
+            try TwoLayerSpec.write(to: stack, bluePort: 18_191, greenPort: 18_192)
+            let environment = ["IT_TOKEN": "token"]
+            try await stack.up(environment: "blue", processEnvironment: environment)
+            #expect(await HTTPProbe.waitForAnswer(port: 18_191) != nil)
+
+            let broken = environment.merging(["SPROCKET_API_IMAGE": "sprocket-local/does-not-exist:1"]) { $1 }
+            let error = await #expect(throws: SprocketError.self) {
+                try await stack.up(environment: "blue", processEnvironment: broken)
+            }
+            #expect(error?.code == .rolledBack)
+            #expect(String(describing: error).contains("rolled back: api"))
+            let api = try #require(try await stack.services(environment: "blue").first { ($0.spec?.name ?? "").hasSuffix("_api") })
+            #expect(api.spec?.taskTemplate?.containerSpec?.image == "sprocket-local/web:1")
+            #expect(await HTTPProbe.waitForAnswer(port: 18_191) != nil, "the previous version serves again")
+            let runs = try stack.deployment().store(for: StackIdentity(stack: stack.stackName, environment: "blue")).runs()
+            #expect(runs.last?.outcome == .rolledBack)
+            #expect(!(try await stack.plan(environment: "blue", processEnvironment: environment)).hasChanges, "the cluster is back at the last good spec")
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SprocketCore
 
 extension DockerClusterDriver {
@@ -114,5 +115,30 @@ extension DockerClusterDriver {
             }
         }
         return referenced
+    }
+}
+
+extension DockerClusterDriver {
+    public func restoreService(_ snapshot: ObservedService) async throws {
+        guard let bytes = snapshot.engineSpec else {
+            throw SprocketError(.engine, "no engine spec was captured for the service", subject: snapshot.dockerName)
+        }
+        let spec: ServiceSpec
+        do {
+            spec = try JSONDecoder().decode(ServiceSpec.self, from: Data(bytes))
+        } catch {
+            throw SprocketError(.engine, "the captured spec cannot be read: \(error)", subject: snapshot.dockerName)
+        }
+        // The service may have been updated (new version index) or removed since the snapshot: look it up now.
+        let current = try await call("list services") {
+            try await self.client.listServices(filters: DockerFilters(["name": [snapshot.dockerName]]))
+        }.first { $0.spec?.name == snapshot.dockerName }
+        if let current {
+            try await call("restore service", subject: snapshot.dockerName) {
+                try await self.client.updateService(current.id, version: current.version?.index ?? 0, spec: spec)
+            }
+        } else {
+            _ = try await call("recreate service", subject: snapshot.dockerName) { try await self.client.createService(spec) }
+        }
     }
 }

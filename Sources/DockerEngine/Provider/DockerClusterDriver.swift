@@ -100,7 +100,8 @@ public final class DockerClusterDriver: ClusterDriver {
             version: service.version?.index ?? 0,
             definition: service.spec.map { translator.definition(of: $0) } ?? ServiceDefinition(image: ""),
             previousReferences: previous, updateState: service.updateStatus?.state,
-            updateMessage: service.updateStatus?.message)
+            updateMessage: service.updateStatus?.message,
+            engineSpec: service.spec.flatMap { try? Array(JSONEncoder().encode($0)) })
     }
 
     /// Runs one engine call, turning its error into one that names the operation and says what to do.

@@ -12,13 +12,17 @@ public struct Applier: Sendable {
     public var events: ApplyEventHandler
     /// Checks a converged layer before the next one starts (nil: convergence alone gates).
     public var gate: (any LayerGate)?
+    /// On failure, restore every service this run changed to what it was before (`--no-rollback` turns it off).
+    public var rollsBackOnFailure: Bool
 
     public init(
         driver: any ClusterDriver, concurrency: Int = 8, pollInterval: Duration = .milliseconds(500),
-        logLines: Int = 20, gate: (any LayerGate)? = nil, events: @escaping ApplyEventHandler
+        logLines: Int = 20, gate: (any LayerGate)? = nil, rollsBackOnFailure: Bool = false,
+        events: @escaping ApplyEventHandler
     ) {
         self.driver = driver
         self.gate = gate
+        self.rollsBackOnFailure = rollsBackOnFailure
         self.concurrency = concurrency
         self.pollInterval = pollInterval
         self.logLines = logLines
@@ -31,16 +35,24 @@ public struct Applier: Sendable {
                 .unsupportedChange, plan.blockers.joined(separator: "\n"),
                 hint: "nothing was changed; resolve the listed changes and run again")
         }
-        for layerPlan in plan.layers {
-            try Task.checkCancellation()
-            let layer = desired.layer(named: layerPlan.layer)
-            try await applyLayer(layerPlan, desiredLayer: layer, observed: observed)
-        }
-        // Orphaned layers have no known order: stop every service first, so that no config, secret or
-        // network of one orphaned layer is still in use by a service of another when it is removed.
-        let orphanServices = plan.orphanLayers.flatMap(\.changes).filter { $0.resource.kind == .service }
-        if !orphanServices.isEmpty {
-            try await removeServices(LayerPlan(layer: "(removed layers)", changes: orphanServices), observed: observed, timeout: LayerSpec.defaultTimeout)
+        let journal = ChangeJournal()
+        do {
+            for layerPlan in plan.layers {
+                try Task.checkCancellation()
+                let layer = desired.layer(named: layerPlan.layer)
+                try await applyLayer(layerPlan, desiredLayer: layer, observed: observed, journal: journal)
+            }
+            // Orphaned layers have no known order: stop every service first, so that no config, secret or
+            // network of one orphaned layer is still in use by a service of another when it is removed.
+            let orphanServices = plan.orphanLayers.flatMap(\.changes).filter { $0.resource.kind == .service }
+            if !orphanServices.isEmpty {
+                try await removeServices(
+                    LayerPlan(layer: "(removed layers)", changes: orphanServices), observed: observed,
+                    timeout: LayerSpec.defaultTimeout, journal: journal)
+            }
+        } catch {
+            guard rollsBackOnFailure, !(error is CancellationError), !journal.changes.isEmpty else { throw error }
+            try await rollBack(journal.changes, observed: observed, cause: error)
         }
         // Removals of networks, volumes and old config/secret versions wait until every layer is done: a later
         // layer's services may still use them until their own update detaches them.
@@ -48,15 +60,15 @@ public struct Applier: Sendable {
         try await removeUnused(removals, observed: observed)
     }
 
-    private func applyLayer(_ plan: LayerPlan, desiredLayer: DesiredLayer?, observed: ObservedState) async throws {
+    private func applyLayer(_ plan: LayerPlan, desiredLayer: DesiredLayer?, observed: ObservedState, journal: ChangeJournal) async throws {
         let clock = ContinuousClock()
         let started = clock.now
         events(.layerStarted(layer: plan.layer, changes: plan.changes.filter { $0.action != .delete || $0.resource.kind == .service }.count))
         do {
-            try await removeServices(plan, observed: observed, timeout: desiredLayer?.timeout ?? LayerSpec.defaultTimeout)
+            try await removeServices(plan, observed: observed, timeout: desiredLayer?.timeout ?? LayerSpec.defaultTimeout, journal: journal)
             if let desiredLayer {
                 try await createObjects(plan, layer: desiredLayer)
-                try await applyServices(plan, layer: desiredLayer, observed: observed)
+                try await applyServices(plan, layer: desiredLayer, observed: observed, journal: journal)
                 try await waitForConvergence(desiredLayer, deadline: started + desiredLayer.timeout)
                 try await runGate(desiredLayer)
             }
@@ -89,12 +101,13 @@ public struct Applier: Sendable {
         try await collectGarbage(removals.filter { $0.resource.kind == .config || $0.resource.kind == .secret }, observed: observed)
     }
 
-    private func removeServices(_ plan: LayerPlan, observed: ObservedState, timeout: Duration) async throws {
+    func removeServices(_ plan: LayerPlan, observed: ObservedState, timeout: Duration, journal: ChangeJournal? = nil) async throws {
         let removals = plan.changes.filter { $0.action == .delete && $0.resource.kind == .service }
         let services = removals.compactMap { change in observed.services.first { $0.dockerName == change.dockerName } }
         try await run(removals) { change in
             guard let service = observed.services.first(where: { $0.dockerName == change.dockerName }) else { return }
             try await driver.removeService(service)
+            journal?.record(change)
         }
         if !services.isEmpty { try await driver.waitUntilRemoved(services, timeout: timeout) }
     }
@@ -114,12 +127,14 @@ public struct Applier: Sendable {
         }
     }
 
-    private func applyServices(_ plan: LayerPlan, layer: DesiredLayer, observed: ObservedState) async throws {
+    private func applyServices(_ plan: LayerPlan, layer: DesiredLayer, observed: ObservedState, journal: ChangeJournal) async throws {
         let changes = plan.changes.filter { $0.resource.kind == .service && $0.action != .delete }
         let desiredByName = Dictionary(layer.services.map { ($0.name, $0) }) { first, _ in first }
         let observedByName = Dictionary(observed.services.map { ($0.name, $0) }) { first, _ in first }
         try await run(changes) { change in
             guard let service = desiredByName[change.resource.name] else { return }
+            // Recorded before the call: a call that fails after the engine accepted it must still be undone.
+            journal.record(change)
             if change.action == .update, let current = observedByName[service.name] {
                 try await driver.updateService(service, current: current)
             } else {
@@ -130,7 +145,11 @@ public struct Applier: Sendable {
 
     /// Polls until every service of the layer converged, a service failed, or the layer's deadline passed.
     private func waitForConvergence(_ layer: DesiredLayer, deadline: ContinuousClock.Instant) async throws {
-        let names = layer.services.map(\.dockerName)
+        try await waitForConvergence(of: layer.services.map(\.dockerName), layer: layer.name, timeout: layer.timeout, deadline: deadline)
+    }
+
+    /// Polls until the named services converged, one failed, or the deadline passed.
+    func waitForConvergence(of names: [String], layer: String, timeout: Duration, deadline: ContinuousClock.Instant) async throws {
         guard !names.isEmpty else { return }
         var lastReport: [ServiceConvergence] = []
         while true {
@@ -141,14 +160,14 @@ public struct Applier: Sendable {
                 return nil
             }
             if !failed.isEmpty {
-                try await reportFailures(failed, layer: layer.name)
+                try await reportFailures(failed, layer: layer)
             }
             let pending = lastReport.filter { $0.phase != .converged }
-            events(.waiting(layer: layer.name, converged: names.count - pending.count, total: names.count, pending: pending.map(\.dockerName)))
+            events(.waiting(layer: layer, converged: names.count - pending.count, total: names.count, pending: pending.map(\.dockerName)))
             if pending.isEmpty { return }
             if ContinuousClock.now >= deadline {
-                let reasons = pending.map { ($0.dockerName, "not converged after \(layer.timeout.goStyle): \($0.runningTasks)/\($0.desiredTasks) tasks running") }
-                try await reportFailures(reasons, layer: layer.name)
+                let reasons = pending.map { ($0.dockerName, "not converged after \(timeout.goStyle): \($0.runningTasks)/\($0.desiredTasks) tasks running") }
+                try await reportFailures(reasons, layer: layer)
             }
             try await Task.sleep(for: pollInterval)
         }

@@ -8,6 +8,10 @@ public enum ApplyEvent: Sendable {
     case layerSucceeded(layer: String, seconds: Double)
     case layerFailed(layer: String, message: String)
     case serviceFailed(service: String, reason: String, diagnosis: ServiceDiagnosis)
+    /// A failed run starts restoring the services it changed.
+    case rollbackStarted(cause: String, services: [String])
+    case rollbackStep(service: String, action: String)
+    case rollbackFinished(services: [String], seconds: Double)
     case warning(String)
     case note(String)
 }

@@ -13,6 +13,9 @@ public protocol ClusterDriver: Sendable {
     func updateService(_ service: DesiredService, current: ObservedService) async throws
 
     func removeService(_ service: ObservedService) async throws
+    /// Puts a service back as it was observed before a run (its ``ObservedService/engineSpec``): updates it when
+    /// it still exists, creates it again when the run removed it.
+    func restoreService(_ snapshot: ObservedService) async throws
     /// Returns once no task of these services is running any more (so their networks and volumes can go).
     func waitUntilRemoved(_ services: [ObservedService], timeout: Duration) async throws
     func removeObject(_ object: ObservedObject) async throws

@@ -47,7 +47,7 @@ public struct Deployment: Sendable {
     }
 
     /// Brings the cluster to the spec. With no changes it writes nothing and makes no mutating call.
-    public func up(_ stack: StackSpec, options: Planner.Options, command: String) async throws -> Result {
+    public func up(_ stack: StackSpec, options: Planner.Options, command: String, rollsBack: Bool = true) async throws -> Result {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         let store = store(for: identity)
         let lock = try StateLock.acquire(directory: store.directory, command: command, now: context.now())
@@ -67,8 +67,10 @@ public struct Deployment: Sendable {
         }
         guard prepared.plan.hasChanges else { return Result(plan: prepared.plan, runID: nil, applied: false) }
         let runID = try await record(prepared.plan, desired: prepared.desired, store: store, command: command) {
-            try await Applier(driver: context.driver(), concurrency: context.concurrency, gate: context.gate, events: context.events)
-                .apply(prepared.plan, desired: prepared.desired, observed: prepared.observed)
+            try await Applier(
+                driver: context.driver(), concurrency: context.concurrency, gate: context.gate, rollsBackOnFailure: rollsBack,
+                events: context.events
+            ).apply(prepared.plan, desired: prepared.desired, observed: prepared.observed)
         }
         var state = try store.load()
         state.secretFingerprints = fingerprints(prepared.secrets)
@@ -120,7 +122,7 @@ public struct Deployment: Sendable {
             try await body()
             run.outcome = .succeeded
         } catch {
-            run.outcome = .failed
+            run.outcome = (error as? SprocketError)?.code == .rolledBack ? .rolledBack : .failed
             run.error = String(describing: error)
             run.finishedAt = context.now()
             try? store.record(run)

@@ -82,12 +82,16 @@ public struct ObservedService: Sendable, Hashable {
     /// `UpdateStatus.State` (`updating`, `completed`, `paused`, `rollback_completed`, ...), if an update ran.
     public var updateState: String?
     public var updateMessage: String?
+    /// The engine's own full spec of the service, as it reported it (JSON), so that a rollback can restore
+    /// exactly what ran before, including fields the tool does not manage.
+    public var engineSpec: [UInt8]?
 
     public init(
         id: String, dockerName: String, layer: String, name: String, specHash: String?, version: UInt64,
         definition: ServiceDefinition, previousReferences: Set<String> = [], updateState: String? = nil,
-        updateMessage: String? = nil
+        updateMessage: String? = nil, engineSpec: [UInt8]? = nil
     ) {
+        self.engineSpec = engineSpec
         self.id = id
         self.dockerName = dockerName
         self.layer = layer

@@ -8,6 +8,8 @@ public struct RunRecord: Sendable, Codable, Hashable {
         case failed
         /// Found still `running` by a later run: the process died mid-run.
         case interrupted
+        /// Failed, and the services it had changed were restored to their state before the run.
+        case rolledBack = "rolled-back"
     }
 
     public var schemaVersion: Int

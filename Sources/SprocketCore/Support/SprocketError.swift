@@ -16,6 +16,8 @@ public struct SprocketError: Error, Sendable, CustomStringConvertible, Localized
         public static let unsupportedChange = Code(rawValue: "unsupported-change")
         public static let convergence = Code(rawValue: "convergence")
         public static let gateFailed = Code(rawValue: "gate-failed")
+        public static let rolledBack = Code(rawValue: "rolled-back")
+        public static let rollbackFailed = Code(rawValue: "rollback-failed")
         public static let engine = Code(rawValue: "engine")
         public static let engineUnreachable = Code(rawValue: "engine-unreachable")
         public static let conflict = Code(rawValue: "conflict")

@@ -1,0 +1,57 @@
+extension Applier {
+    /// Restores every service the failed run changed, newest change first (so later layers before earlier ones):
+    /// created services are removed, updated and removed ones are put back as they were observed before the run,
+    /// with their secret and config references. Waits for convergence, then throws `rolled back: ...`.
+    ///
+    /// Networks, volumes, configs and secrets the run created are left: they belong to the spec, carry the
+    /// stack's labels, and the next `up` uses or prunes them.
+    func rollBack(_ changes: [PlannedChange], observed: ObservedState, cause: any Error) async throws -> Never {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let services = changes.filter { $0.resource.kind == .service }
+        events(.rollbackStarted(cause: String(describing: cause), services: services.map(\.resource.name)))
+        let before = Dictionary(observed.services.map { ($0.dockerName, $0) }) { first, _ in first }
+        var restored: [String] = []
+        var removed: [ObservedService] = []
+        var failures: [String] = []
+        for change in services.reversed() {
+            do {
+                if let snapshot = before[change.dockerName] {
+                    try await driver.restoreService(snapshot)
+                    restored.append(change.dockerName)
+                    events(.rollbackStep(service: change.resource.name, action: change.action == .delete ? "recreated" : "restored"))
+                } else {
+                    let created = ObservedService(
+                        id: change.dockerName, dockerName: change.dockerName, layer: change.layer, name: change.resource.name,
+                        specHash: nil, version: 0, definition: ServiceDefinition(image: ""))
+                    try await driver.removeService(created)
+                    removed.append(created)
+                    events(.rollbackStep(service: change.resource.name, action: "removed"))
+                }
+            } catch {
+                failures.append("\(change.resource): \(error)")
+            }
+        }
+        if failures.isEmpty {
+            do {
+                if !removed.isEmpty { try await driver.waitUntilRemoved(removed, timeout: LayerSpec.defaultTimeout) }
+                try await waitForConvergence(
+                    of: restored, layer: "rollback", timeout: LayerSpec.defaultTimeout, deadline: clock.now + LayerSpec.defaultTimeout)
+            } catch {
+                failures.append("after restoring: \(error)")
+            }
+        }
+        let names = services.map(\.resource.name)
+        guard failures.isEmpty else {
+            throw SprocketError(
+                .rollbackFailed,
+                "the run failed and its rollback failed too\ncause: \(cause)\nrollback errors:\n" + failures.joined(separator: "\n"),
+                hint: "`sprocketctl status` shows where each service stands; `sprocketctl rollback` restores the last successful run")
+        }
+        let elapsed = clock.now - started
+        events(.rollbackFinished(services: names, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        throw SprocketError(
+            .rolledBack, "rolled back: \(names.joined(separator: ", ")) restored to their state before this run\ncause: \(cause)",
+            hint: "fix the cause and run `up` again; `up --no-rollback` leaves a failure in place for debugging")
+    }
+}

@@ -1,0 +1,12 @@
+import Synchronization
+
+/// The service changes a run has made so far, in order, so that a failed run can undo exactly those.
+final class ChangeJournal: Sendable {
+    private let entries = Mutex<[PlannedChange]>([])
+
+    func record(_ change: PlannedChange) {
+        entries.withLock { $0.append(change) }
+    }
+
+    var changes: [PlannedChange] { entries.withLock { $0 } }
+}

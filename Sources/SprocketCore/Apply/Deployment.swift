@@ -113,10 +113,17 @@ public struct Deployment: Sendable {
         _ plan: Plan, desired: DesiredState, store: LocalStateStore, command: String,
         _ body: () async throws -> Void
     ) async throws -> String {
+        try await record(plan, snapshot: SpecSnapshot(desired), store: store, command: command, body)
+    }
+
+    func record(
+        _ plan: Plan, snapshot: SpecSnapshot, store: LocalStateStore, command: String,
+        _ body: () async throws -> Void
+    ) async throws -> String {
         let started = context.now()
         var run = RunRecord(
             id: RunRecord.makeID(at: started), command: command, startedAt: started, changes: plan.allChanges,
-            snapshot: SpecSnapshot(desired))
+            snapshot: snapshot)
         try store.record(run)
         do {
             try await body()

@@ -8,11 +8,13 @@ final class EventRenderer: Sendable {
     private let json: Bool
     private let live: Bool
     private let lastWaiting = Mutex<String?>(nil)
+    private let board: LiveServiceBoard
 
     init(console: Console, json: Bool) {
         self.console = console
         self.json = json
         self.live = console.isStandardErrorTerminal && !json
+        self.board = LiveServiceBoard(console: console)
     }
 
     var handler: ApplyEventHandler { { [self] event in self.render(event) } }
@@ -23,10 +25,13 @@ final class EventRenderer: Sendable {
             return
         }
         switch event {
+        case .serviceProgress(let layer, let services):
+            if live { board.draw(layer: layer, services: services) } else { board.printChanges(layer: layer, services: services) }
+            return
         case .waiting(let layer, let converged, let total, let pending):
             let text = "layer \(layer): \(converged)/\(total) services converged" + (pending.isEmpty ? "" : " (waiting for \(pending.prefix(3).joined(separator: ", "))\(pending.count > 3 ? ", ..." : ""))")
             if live {
-                console.status(text)
+                // The live board shows the same per service.
             } else {
                 // Plain mode prints a waiting line only when it changes, so CI logs stay short.
                 let changed = lastWaiting.withLock { last -> Bool in
@@ -39,7 +44,7 @@ final class EventRenderer: Sendable {
         default:
             break
         }
-        if live { console.status("") }
+        if live { board.clear() }
         if let line = Self.line(for: event) { console.err(line) }
     }
 
@@ -49,7 +54,7 @@ final class EventRenderer: Sendable {
         case .changeStarted: nil
         case .changeSucceeded(let change, let seconds): "  \(pastTense(change.action)) \(change.resource) (\(String(format: "%.1f", seconds))s)"
         case .changeFailed(let change, let message): "  failed to \(change.action.rawValue) \(change.resource): \(message)"
-        case .waiting: nil
+        case .waiting, .serviceProgress: nil
         case .layerSucceeded(let layer, let seconds): "layer \(layer): converged in \(String(format: "%.1f", seconds))s"
         case .layerFailed(let layer, _): "layer \(layer): failed"
         case .serviceFailed(let service, let reason, _): "  service \(service) failed: \(reason)"
@@ -84,6 +89,29 @@ struct EventRecord: Encodable {
     var pending: [String]?
     var taskErrors: [String]?
     var logLines: [String]?
+    var services: [ServiceLine]?
+
+    /// One service in a `service-progress` event.
+    struct ServiceLine: Encodable {
+        var service: String
+        var running: Int
+        var desired: Int
+        var phase: String
+        var reason: String?
+
+        init(_ status: ServiceConvergence) {
+            service = status.dockerName
+            running = status.runningTasks
+            desired = status.desiredTasks
+            switch status.phase {
+            case .converged: phase = "converged"
+            case .progressing: phase = "progressing"
+            case .failed(let why):
+                phase = "failed"
+                reason = why
+            }
+        }
+    }
 
     init(_ event: ApplyEvent) {
         self.event = ""
@@ -109,6 +137,10 @@ struct EventRecord: Encodable {
             self.converged = converged
             self.total = total
             self.pending = pending
+        case .serviceProgress(let layer, let services):
+            self.event = "service-progress"
+            self.layer = layer
+            self.services = services.map(ServiceLine.init)
         case .layerSucceeded(let layer, let seconds):
             self.event = "layer-succeeded"
             self.layer = layer

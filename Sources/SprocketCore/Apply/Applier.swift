@@ -163,6 +163,7 @@ public struct Applier: Sendable {
                 try await reportFailures(failed, layer: layer)
             }
             let pending = lastReport.filter { $0.phase != .converged }
+            events(.serviceProgress(layer: layer, services: lastReport))
             events(.waiting(layer: layer, converged: names.count - pending.count, total: names.count, pending: pending.map(\.dockerName)))
             if pending.isEmpty { return }
             if ContinuousClock.now >= deadline {

@@ -5,6 +5,8 @@ public enum ApplyEvent: Sendable {
     case changeSucceeded(PlannedChange, seconds: Double)
     case changeFailed(PlannedChange, message: String)
     case waiting(layer: String, converged: Int, total: Int, pending: [String])
+    /// Where each service of a layer stands while the layer converges (tasks running/desired, phase).
+    case serviceProgress(layer: String, services: [ServiceConvergence])
     case layerSucceeded(layer: String, seconds: Double)
     case layerFailed(layer: String, message: String)
     case serviceFailed(service: String, reason: String, diagnosis: ServiceDiagnosis)

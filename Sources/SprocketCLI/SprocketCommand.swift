@@ -18,6 +18,7 @@ public struct SprocketCommand: AsyncParsableCommand {
             StatusCommand.self,
             HistoryCommand.self,
             StateCommand.self,
+            DriftCommand.self,
         ]
     )
 

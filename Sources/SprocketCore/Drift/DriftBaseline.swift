@@ -11,13 +11,20 @@ public struct DriftBaseline: Sendable, Hashable {
     /// own them and they carry no ownership labels, so the engine observation never lists them: drift skips them
     /// instead of calling them missing.
     public var externalNames: Set<String>
+    /// Secrets whose value, and so whose content-hashed Docker name, is not known here (a `generate:` secret
+    /// read without the key or sealed store): they are matched by kind and logical name instead.
+    public var unversionedObjects: Set<ResourceID>
     /// Facts about the choice of baseline, shown with the report.
     public var notes: [String]
 
-    public init(runID: String?, snapshot: SpecSnapshot, externalNames: Set<String>, notes: [String] = []) {
+    public init(
+        runID: String?, snapshot: SpecSnapshot, externalNames: Set<String>, unversionedObjects: Set<ResourceID> = [],
+        notes: [String] = []
+    ) {
         self.runID = runID
         self.snapshot = snapshot
         self.externalNames = externalNames
+        self.unversionedObjects = unversionedObjects
         self.notes = notes
     }
 
@@ -31,13 +38,17 @@ public struct DriftBaseline: Sendable, Hashable {
 
     /// The current spec's desired state, for a stack environment with no successful run.
     public init(currentSpec desired: DesiredState) {
-        let external = desired.layers.flatMap { layer in
-            layer.networks.filter(\.isExternal).map(\.dockerName)
-                + layer.volumes.filter(\.isExternal).map(\.dockerName)
-                + (layer.configs + layer.secrets).filter(\.isExternal).map(\.dockerName)
+        var external: [String] = []
+        var unversioned: [ResourceID] = []
+        for layer in desired.layers {
+            external += layer.networks.filter(\.isExternal).map(\.dockerName)
+            external += layer.volumes.filter(\.isExternal).map(\.dockerName)
+            external += (layer.configs + layer.secrets).filter(\.isExternal).map(\.dockerName)
+            unversioned += (layer.configs + layer.secrets).filter { !$0.isExternal && $0.content == nil }
+                .map { ResourceID($0.kind, $0.name) }
         }
         self.init(
-            runID: nil, snapshot: SpecSnapshot(desired), externalNames: Set(external),
+            runID: nil, snapshot: SpecSnapshot(desired), externalNames: Set(external), unversionedObjects: Set(unversioned),
             notes: ["no successful run of \(desired.identity) is recorded: comparing with the current spec instead"])
     }
 
@@ -71,6 +82,7 @@ public struct DriftBaseline: Sendable, Hashable {
         case .succeeded: "succeeded"
         case .failed: "failed"
         case .interrupted: "was interrupted"
+        case .rolledBack: "was rolled back"
         }
     }
 }

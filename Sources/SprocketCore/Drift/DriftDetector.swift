@@ -15,7 +15,7 @@ public struct DriftDetector: Sendable {
     ///   - status: Running and desired task counts per service (``ClusterDriver/status(_:)``).
     public func detect(baseline: DriftBaseline, observed: ObservedState, status: [ServiceStatusReport]) -> DriftReport {
         let wording = Wording(identity: observed.identity, isRun: baseline.runID != nil)
-        var findings = serviceFindings(baseline.snapshot, observed: observed, status: status, wording: wording)
+        var findings = serviceFindings(baseline, observed: observed, status: status, wording: wording)
         findings += objectFindings(baseline, observed: observed, wording: wording)
         let layerOrder = Dictionary(baseline.snapshot.layers.enumerated().map { ($1, $0) }) { first, _ in first }
         findings.sort { lhs, rhs in
@@ -28,8 +28,12 @@ public struct DriftDetector: Sendable {
     }
 
     private func serviceFindings(
-        _ snapshot: SpecSnapshot, observed: ObservedState, status: [ServiceStatusReport], wording: Wording
+        _ baseline: DriftBaseline, observed: ObservedState, status: [ServiceStatusReport], wording: Wording
     ) -> [DriftFinding] {
+        let snapshot = baseline.snapshot
+        let unversionedNames = Set(snapshot.objects.filter {
+            baseline.unversionedObjects.contains(ResourceID($0.kind, $0.name))
+        }.map(\.dockerName))
         let live = Dictionary(observed.services.map { ($0.dockerName, $0) }) { first, _ in first }
         let counts = Dictionary(status.map { ($0.dockerName, $0) }) { first, _ in first }
         var findings: [DriftFinding] = []
@@ -42,8 +46,8 @@ public struct DriftDetector: Sendable {
                 findings.append(finding(.missing, wording.missing))
                 continue
             }
-            let fields = FieldDiff.changes(
-                from: service.definition, to: Planner.comparable(current.definition, to: service.definition))
+            let comparable = Self.comparable(current.definition, to: service.definition, unversionedNames: unversionedNames)
+            let fields = FieldDiff.changes(from: service.definition, to: comparable)
             if let state = current.updateState, Self.swarmInterventionStates.contains(state) {
                 // Swarm's own doing explains the difference (if any): report it once, as Swarm's.
                 let kind = DriftFinding.Kind.rolledBackBySwarm(updateState: state, message: current.updateMessage, fields: fields)
@@ -67,6 +71,21 @@ public struct DriftDetector: Sendable {
         return findings
     }
 
+    /// The live definition with what is not a difference removed: the planner's normalisation (the digest pin),
+    /// and the versions of secrets whose name cannot be known here, which the live mount at the same path names.
+    private static func comparable(
+        _ live: ServiceDefinition, to applied: ServiceDefinition, unversionedNames: Set<String>
+    ) -> ServiceDefinition {
+        var live = Planner.comparable(live, to: applied)
+        for index in live.secrets.indices {
+            guard let wanted = applied.secrets.first(where: { $0.target == live.secrets[index].target }),
+                unversionedNames.contains(wanted.objectName)
+            else { continue }
+            live.secrets[index].objectName = wanted.objectName
+        }
+        return live
+    }
+
     /// How many tasks should run: the applied replica count, not the engine's desired count, since scaling a
     /// service down by hand lowers that too. Global services want one per eligible node, which only the engine
     /// knows; jobs finish by design, so they have no target.
@@ -81,12 +100,15 @@ public struct DriftDetector: Sendable {
     private func objectFindings(_ baseline: DriftBaseline, observed: ObservedState, wording: Wording) -> [DriftFinding] {
         let live = observed.networks + observed.volumes + observed.configs + observed.secrets
         let liveKeys = Set(live.map { ObjectKey(kind: $0.kind, dockerName: $0.dockerName) })
+        let liveNames = Set(live.map { ResourceID($0.kind, $0.name) })
         var findings: [DriftFinding] = []
         for object in baseline.snapshot.objects where !baseline.externalNames.contains(object.dockerName) {
-            guard !liveKeys.contains(ObjectKey(kind: object.kind, dockerName: object.dockerName)) else { continue }
+            let id = ResourceID(object.kind, object.name)
+            let isLive = baseline.unversionedObjects.contains(id)
+                ? liveNames.contains(id) : liveKeys.contains(ObjectKey(kind: object.kind, dockerName: object.dockerName))
+            guard !isLive else { continue }
             findings.append(DriftFinding(
-                layer: object.layer, resource: ResourceID(object.kind, object.name), dockerName: object.dockerName,
-                kind: .missing, detail: wording.missing))
+                layer: object.layer, resource: id, dockerName: object.dockerName, kind: .missing, detail: wording.missing))
         }
         let known = Set(baseline.snapshot.objects.map { ObjectKey(kind: $0.kind, dockerName: $0.dockerName) })
         // An old config or secret version stays while a service's previous spec mounts it, so that Swarm's own
@@ -94,6 +116,8 @@ public struct DriftDetector: Sendable {
         let keptForRollback = Set(observed.services.flatMap(\.previousReferences))
         for object in live where !known.contains(ObjectKey(kind: object.kind, dockerName: object.dockerName)) {
             if [.config, .secret].contains(object.kind) && keptForRollback.contains(object.dockerName) { continue }
+            // Without its value the current version's name is unknown, so no version can be called extra.
+            if baseline.unversionedObjects.contains(ResourceID(object.kind, object.name)) { continue }
             findings.append(DriftFinding(
                 layer: object.layer, resource: ResourceID(object.kind, object.name.isEmpty ? object.dockerName : object.name),
                 dockerName: object.dockerName, kind: .extra, detail: wording.extra))

@@ -9,6 +9,8 @@ public struct LayerSpec: Sendable, Hashable {
     public var configs: [ConfigSpec]
     public var secrets: [SecretSpec]
     public var services: [ServiceSpec]
+    /// Checks (`gate:`) that must pass, after the layer converged, before the next layer starts.
+    public var gate: [CheckSpec]
     /// Where the layer is declared (its file, line 1, or its entry in `layers:`).
     public var location: SourceLocation
 
@@ -23,6 +25,7 @@ public struct LayerSpec: Sendable, Hashable {
         configs: [ConfigSpec] = [],
         secrets: [SecretSpec] = [],
         services: [ServiceSpec] = [],
+        gate: [CheckSpec] = [],
         location: SourceLocation
     ) {
         self.name = name
@@ -33,6 +36,7 @@ public struct LayerSpec: Sendable, Hashable {
         self.configs = configs
         self.secrets = secrets
         self.services = services
+        self.gate = gate
         self.location = location
     }
 }

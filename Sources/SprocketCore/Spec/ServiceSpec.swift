@@ -30,6 +30,8 @@ public struct ServiceSpec: Sendable, Hashable {
     public var secrets: [FileReference]
     public var configs: [FileReference]
     public var healthcheck: HealthcheckSpec?
+    /// Typed checks (`checks:`) run after the layer converged and by `verify`.
+    public var checks: [CheckSpec]
     public var logging: LoggingSpec?
     public var deploy: DeploySpec
     public var location: SourceLocation
@@ -62,6 +64,7 @@ public struct ServiceSpec: Sendable, Hashable {
         self.secrets = []
         self.configs = []
         self.healthcheck = nil
+        self.checks = []
         self.logging = nil
         self.deploy = DeploySpec()
         self.location = location

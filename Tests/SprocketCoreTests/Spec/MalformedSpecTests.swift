@@ -6,7 +6,7 @@ import Testing
 /// and a hint; none crashes; several errors are reported together.
 @Suite("Malformed specs")
 struct MalformedSpecTests {
-    static let cases = MalformedSpecCase.syntaxCases + MalformedSpecCase.semanticCases
+    static let cases = MalformedSpecCase.syntaxCases + MalformedSpecCase.semanticCases + MalformedSpecCase.checkCases
 
     @Test("the table covers at least forty malformed specs")
     func tableSize() {

@@ -14,7 +14,7 @@ struct LayerParser {
 
     func parse(_ root: YAMLNode, name: String, origin: SpecFileOrigin, location: SourceLocation, mode: Mode) -> LayerSpec {
         var layer = LayerSpec(name: name, location: location)
-        let known = mode == .layer ? ["needs", "timeout"] + Self.resourceKeys : Self.resourceKeys
+        let known = mode == .layer ? ["needs", "timeout", "gate"] + Self.resourceKeys : Self.resourceKeys
         // Compose's `name:` is the stack name, read by the loader before settings exist.
         let ignored: Set<String> = mode == .layer ? ["version"] : ["version", "name"]
         guard root.mapping != nil else {
@@ -37,6 +37,7 @@ struct LayerParser {
             let parser = ServiceParser(context: context)
             layer.services = entries.map(parser.parse)
         }
+        if let node = fields["gate"] { layer.gate = CheckListParser(context: context).checks(node, owner: .gate) }
         return layer
     }
 

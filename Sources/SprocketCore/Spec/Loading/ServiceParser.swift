@@ -9,6 +9,7 @@ struct ServiceParser {
         "image", "command", "entrypoint", "environment", "labels", "user", "working_dir", "hostname", "stop_signal",
         "stop_grace_period", "init", "read_only", "tty", "cap_add", "cap_drop", "dns", "dns_search", "extra_hosts",
         "sysctls", "ulimits", "networks", "volumes", "ports", "secrets", "configs", "healthcheck", "logging", "deploy",
+        "checks",
     ]
 
     func parse(_ entry: YAMLEntry) -> ServiceSpec {
@@ -37,6 +38,7 @@ struct ServiceParser {
         if let node = fields["healthcheck"] { service.healthcheck = health.healthcheck(node) }
         if let node = fields["logging"] { service.logging = health.logging(node) }
         if let node = fields["deploy"] { service.deploy = DeployParser(context: context).deploy(node) }
+        if let node = fields["checks"] { service.checks = CheckListParser(context: context).checks(node, owner: .service(name)) }
         return service
     }
 

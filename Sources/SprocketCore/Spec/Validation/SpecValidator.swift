@@ -15,6 +15,7 @@ public enum SpecValidator {
         graph.run(into: &diagnostics)
         UniquenessCheck(stack: stack).run(into: &diagnostics)
         ReferenceCheck(stack: stack, graph: graph).run(into: &diagnostics)
+        CheckRules(stack: stack, graph: graph).run(into: &diagnostics)
         for service in stack.layers.flatMap(\.services) {
             var serviceCheck = ServiceCheck(service)
             diagnostics += serviceCheck.run()

@@ -1,0 +1,45 @@
+/// Malformed `checks:` and `gate:` entries: shapes and values (loader) and references and ranges (validator).
+extension MalformedSpecCase {
+    /// A layer-level network `n`, to put before ``web(_:)``.
+    static let checkNetwork = "networks:\n  n: {}\n"
+
+    static let checkCases: [MalformedSpecCase] = [
+        app("unknown check kind", web("checks:\n  - htp: {path: /}"), line: 5, column: 9, "unknown check kind `htp`"),
+        app("unknown check kind as a plain name", "gate: [replica]\n", line: 1, column: 8, "unknown check kind `replica`"),
+        app("two kinds in one entry", web("checks:\n  - http: {path: /}\n    tcp: {port: 80}"), line: 6, column: 9,
+            "a check has one kind, found `http` and `tcp`"),
+        app("unknown key in a check", web("checks:\n  - http: {stauts: 200}"), line: 5, column: 16,
+            "unknown key `stauts` in a `http` check of service `web`"),
+        app("checks that is not a list", web("checks: {http: {}}"), line: 4, column: 13, "expected a list for `checks`"),
+        app("timeout without a unit", web("checks:\n  - tcp: {port: 80, timeout: 5}"), line: 5, column: 34,
+            "duration `5` has no unit for `checks.tcp.timeout`"),
+        app("status that is not a number", web("checks:\n  - http: {status: ok}"), line: 5, column: 24,
+            "expected an integer, found `ok` for `checks.http.status`"),
+        app("published that is neither a flag nor a port", web("checks:\n  - tcp: {port: 80, published: maybe}"), line: 5, column: 36,
+            "expected `true`, `false` or a host port, found `maybe` for `checks.tcp.published`"),
+        app("unknown HTTP method", web("checks:\n  - http: {method: FETCH}"), line: 5, column: 24, "invalid value `FETCH` for `checks.http.method`"),
+        app("path without a slash", web("checks:\n  - http: {path: health}"), line: 5, column: 22, "`checks.http.path` must start with `/`"),
+        app("command without run", web("checks:\n  - command: {network: n}"), line: 5, column: 9, "a `command` check has no `run`"),
+        app("gate check without a service", "gate:\n  - http: {path: /}\n", line: 2, column: 5,
+            "the `http` gate check of layer `app` names no `service`"),
+        app("gate check of an undefined service", "gate:\n  - replicas: {service: wbe}\n" + web(""), line: 2, column: 25,
+            "the `replicas` gate check of layer `app` names the undefined service `wbe`"),
+        twoLayers("gate check of a service of a layer not needed", edge: "gate:\n  - replicas: {service: web}\n", app: web(""),
+                  file: "edge.yaml", line: 2, column: 25, "checks service `web` of layer `app`, which `edge` does not need"),
+        app("http check of a service on no network", web("checks:\n  - http: {port: 80}"), line: 5, column: 9,
+            "the `http` check of service `web` cannot reach service `web`: it joins no network"),
+        app("http check without a port among several", checkNetwork + web("networks: [n]\nports: [\"80:80\", \"81:81\"]\nchecks:\n  - http: {path: /}"),
+             line: 9, column: 9, "the `http` check of service `web` has no `port`"),
+        app("published: true without a published port", checkNetwork + web("networks: [n]\nchecks:\n  - http: {port: 80, published: true}"),
+             line: 8, column: 37, "uses `published: true`, but service `web` publishes no host port for 80"),
+        app("probe over a network the service does not join", "networks:\n  n: {}\n  m: {}\n" + web("networks: [n]\nchecks:\n  - tcp: {port: 80, network: m}"),
+             line: 9, column: 34, "probes over the network `m`, which service `web` does not join"),
+        app("command check on an undefined network", web("checks:\n  - command: {run: \"true\", network: nett}"), line: 5, column: 41,
+            "the `command` check of service `web` uses the undefined network `nett`"),
+        app("zero retries", web("checks:\n  - replicas: {retries: 0}"), line: 5, column: 29, "the `replicas` check of service `web` has `retries: 0`"),
+        app("status out of range", checkNetwork + web("networks: [n]\nchecks:\n  - http: {port: 80, status: 700}"), line: 8, column: 34,
+            "expects the status 700"),
+        app("replicas check on a job", web("deploy: {mode: replicated-job}\nchecks:\n  - replicas"), line: 6, column: 9,
+            "the `replicas` check of service `web` applies to the job `web`"),
+    ]
+}

@@ -21,6 +21,8 @@ public struct DesiredLayer: Sendable {
     public var configs: [DesiredObject]
     public var secrets: [DesiredObject]
     public var services: [DesiredService]
+    /// What must pass once the layer converged (implicit per-service checks, `checks:` and `gate:`).
+    public var checks: [DesiredCheck]
 
     public init(
         name: String,
@@ -30,7 +32,8 @@ public struct DesiredLayer: Sendable {
         volumes: [DesiredVolume] = [],
         configs: [DesiredObject] = [],
         secrets: [DesiredObject] = [],
-        services: [DesiredService] = []
+        services: [DesiredService] = [],
+        checks: [DesiredCheck] = []
     ) {
         self.name = name
         self.needs = needs
@@ -40,6 +43,7 @@ public struct DesiredLayer: Sendable {
         self.configs = configs
         self.secrets = secrets
         self.services = services
+        self.checks = checks
     }
 }
 

@@ -22,7 +22,8 @@ public struct DesiredStateBuilder: Sendable {
                 volumes: layer.volumes.map { volume($0, layer: layer.name) },
                 configs: layer.configs.map { config($0, layer: layer.name) },
                 secrets: layer.secrets.map { secret($0, layer: layer.name) },
-                services: layer.services.map { service($0, layer: layer.name, objectNames: objectNames) }
+                services: layer.services.map { service($0, layer: layer.name, objectNames: objectNames) },
+                checks: CheckResolver(stack: stack).gateChecks(for: layer)
             )
         }
         return DesiredState(identity: identity, layers: layers)

@@ -6,8 +6,9 @@ public struct SprocketCommand: AsyncParsableCommand {
         commandName: "sprocketctl",
         abstract: "Deploy, verify and keep up a layered stack on Docker Swarm from one declarative spec.",
         discussion: """
-            Exit codes: 0 success; 1 the run failed (deploy, engine or state error); 2 `plan --detailed-exitcode` \
-            found changes; 3 the spec is invalid; 4 another run holds the lock; 5 the Docker daemon is unreachable.
+            Exit codes: 0 success; 1 the run failed (deploy, engine or state error; a rolled-back `up` too); 2 \
+            `plan --detailed-exitcode` found changes, or `drift --exit-code` found drift; 3 the spec is invalid; \
+            4 another run holds the lock; 5 the Docker daemon is unreachable.
             """,
         version: "0.1.0",
         subcommands: [
@@ -16,7 +17,9 @@ public struct SprocketCommand: AsyncParsableCommand {
             UpCommand.self,
             DownCommand.self,
             StatusCommand.self,
+            VerifyCommand.self,
             HistoryCommand.self,
+            RollbackCommand.self,
             StateCommand.self,
             DriftCommand.self,
         ]

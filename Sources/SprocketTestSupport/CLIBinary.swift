@@ -21,3 +21,44 @@ public struct CLIBinaryMissing: Error, CustomStringConvertible {
         "sprocketctl is not built (looked at \(searched.joined(separator: ", "))); run `swift build --build-tests` first"
     }
 }
+
+/// One finished run of the built binary.
+public struct CLIRun: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+extension CLIBinary {
+    /// Runs `sprocketctl` with `arguments`, the test process's environment plus `environment`, stdin closed.
+    /// Output goes through temporary files, so a chatty stderr can never fill a pipe and block the child.
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil
+    ) throws -> CLIRun {
+        let folder = try TemporaryDirectory(prefix: "sprocket-cli")
+        defer { folder.remove() }
+        let outPath = "\(folder.path)/stdout"
+        let errPath = "\(folder.path)/stderr"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try path())
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        let stdout = FileManager.default.contents(atPath: outPath) ?? Data()
+        let stderr = FileManager.default.contents(atPath: errPath) ?? Data()
+        return CLIRun(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}

@@ -16,21 +16,10 @@ struct DriftTests {
         var stateDirectory: String { "\(stack.stateFolder.path)/\(stack.stackName)/blue" }
 
         func callAsFunction(_ flags: String...) throws -> (status: Int32, stdout: String, stderr: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try CLIBinary.path())
-            process.arguments = ["drift", "-f", stack.folder.path, "--env", "blue", "--state-dir", stateDirectory] + flags
-            process.environment = ProcessInfo.processInfo.environment
-                .merging(environment.merging(["SPROCKET_KEY_FILE": stack.keyFile]) { $1 }) { $1 }
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let stdout = output.fileHandleForReading.readDataToEndOfFile()
-            let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+            let run = try CLIBinary.run(
+                ["drift", "-f", stack.folder.path, "--env", "blue", "--state-dir", stateDirectory] + flags,
+                environment: environment.merging(["SPROCKET_KEY_FILE": stack.keyFile]) { $1 })
+            return (run.status, run.stdout, run.stderr)
         }
 
         /// `drift --json`, decoded: each finding as `kind resourceKind name`, plus the field paths by service.

@@ -54,13 +54,28 @@ final class DeploymentTests: ScratchFolderSuite {
         #expect(folder.read("state/it/dev/state.json") == stateBefore)
     }
 
+    @Test("a failed up with rollback restores what it changed and records the run as rolled back")
+    func failedUpRollsBack() async throws {
+        let driver = RecordingClusterDriver()
+        driver.failCall("createService it-dev_db", reason: "no such image: postgres:16")
+        let deployment = deployment(driver)
+        let error = try await #require(throws: SprocketError.self) {
+            _ = try await deployment.up(StackFixture.standard, options: .init(), command: "up")
+        }
+        #expect(error.code == .rolledBack)
+        #expect(error.message.contains("no such image: postgres:16"), "the cause is named")
+        let run = try #require(try deployment.store(for: identity).runs().first)
+        #expect(run.outcome == .rolledBack)
+        #expect(driver.names(.service).isEmpty, "services created by the failed run are removed again")
+    }
+
     @Test("a failed up records the failed run with its error and rethrows it")
     func failedUp() async throws {
         let driver = RecordingClusterDriver()
         driver.failCall("createService it-dev_db", reason: "no such image: postgres:16")
         let deployment = deployment(driver)
         await #expect(throws: SprocketError.self) {
-            _ = try await deployment.up(StackFixture.standard, options: .init(), command: "up")
+            _ = try await deployment.up(StackFixture.standard, options: .init(), command: "up", rollsBack: false)
         }
         let store = deployment.store(for: identity)
         let run = try #require(try store.runs().first)

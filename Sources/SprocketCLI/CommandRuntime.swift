@@ -86,6 +86,7 @@ struct CommandRuntime {
             stateDirectoryOverride: stateDirectoryOverride,
             keyFilePath: keyFilePath,
             concurrency: concurrency,
+            gate: CheckGate { CheckRunner(probe: DockerCheckProbe(client: try await handle.driver().client)) },
             events: events,
             driver: { try await handle.driver() }
         )

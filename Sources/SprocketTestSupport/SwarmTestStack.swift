@@ -39,6 +39,7 @@ public final class SwarmTestStack: Sendable {
             processEnvironment: processEnvironment,
             stateRoot: stateFolder.path,
             keyFilePath: keyFile,
+            gate: CheckGate(runner: CheckRunner(probe: DockerCheckProbe(client: client))),
             events: { [recorded] event in recorded.append(event) },
             driver: { driver }
         )

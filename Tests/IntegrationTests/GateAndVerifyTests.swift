@@ -38,10 +38,17 @@ struct GateAndVerifyTests {
         """
 
     /// `sprocketctl <arguments> -f <stack>` with the stack's own state folder and key.
-    func cli(_ stack: SwarmTestStack, _ arguments: String...) throws -> CLIRun {
-        try CLIBinary.run(
-            arguments + ["-f", stack.folder.path],
-            environment: ["SPROCKET_STATE_DIR": "\(stack.stateFolder.path)/\(stack.stackName)/default", "SPROCKET_KEY_FILE": stack.keyFile])
+    ///
+    /// The run waits on a thread of its own: blocking one of the few threads of Swift's cooperative pool for the
+    /// seconds an `up` takes would starve the other tests running at the same time.
+    func cli(_ stack: SwarmTestStack, _ arguments: String...) async throws -> CLIRun {
+        let arguments = arguments + ["-f", stack.folder.path]
+        let environment = ["SPROCKET_STATE_DIR": "\(stack.stateFolder.path)/\(stack.stackName)/default", "SPROCKET_KEY_FILE": stack.keyFile]
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try CLIBinary.run(arguments, environment: environment) })
+            }
+        }
     }
 
     @Test("a middle layer whose http check sees a 500 stops the run: the third layer is never deployed, the check is named with expected and seen, exit 1")
@@ -71,7 +78,7 @@ struct GateAndVerifyTests {
                       - http: {path: /cgi-bin/health, port: 8080, status: 200, body: ok, retries: 2, interval: 1s}
                 """)
             try stack.write("top.yaml", Self.top)
-            let run = try cli(stack, "up", "--yes")
+            let run = try await cli(stack, "up", "--yes")
             #expect(run.status == 1, "\(run.stderr)")
             #expect(run.stderr.contains(
                 "api: http GET /cgi-bin/health on port 8080: expected HTTP 200 with a body containing \"ok\", saw HTTP 500 Internal Server Error with body \"broken-body\" (2 attempts, 1s apart)"),
@@ -111,7 +118,7 @@ struct GateAndVerifyTests {
             try stack.write("top.yaml", Self.top)
             try await stack.up(environment: nil)
 
-            let healthy = try cli(stack, "verify", "--json")
+            let healthy = try await cli(stack, "verify", "--json")
             #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
             let report = try JSONDecoder().decode(VerifyReport.self, from: Data(healthy.stdout.utf8))
             #expect(report.passed)
@@ -130,7 +137,7 @@ struct GateAndVerifyTests {
             spec.mode = .replicated(0)
             try await stack.client.updateService(api.id, version: api.version?.index ?? 0, spec: spec)
 
-            let scaled = try cli(stack, "verify", "--json")
+            let scaled = try await cli(stack, "verify", "--json")
             #expect(scaled.status == 1, "\(scaled.stderr)")
             let failing = try JSONDecoder().decode(VerifyReport.self, from: Data(scaled.stdout.utf8))
             #expect(!failing.passed)
@@ -141,7 +148,7 @@ struct GateAndVerifyTests {
             #expect(replicas.seen.contains("0 running; the service is scaled to 0, the spec says 1"), "\(replicas.seen)")
             #expect(failing.failures.allSatisfy { $0.service == "api" }, "\(failing.failures.map(\.check))")
 
-            let text = try cli(stack, "verify")
+            let text = try await cli(stack, "verify")
             #expect(text.status == 1)
             #expect(text.stdout.contains("FAIL") && text.stdout.contains("api: replicas"), "\(text.stdout)")
 

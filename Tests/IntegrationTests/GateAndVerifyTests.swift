@@ -37,6 +37,17 @@ struct GateAndVerifyTests {
             deploy: { endpoint_mode: dnsrr }
         """
 
+    /// Writes the three layers; `api` holds the keys of the middle layer's service `api` besides its network,
+    /// grace period and endpoint mode.
+    static func write(to stack: SwarmTestStack, api: String) throws {
+        try stack.write("stack.yaml", stackYAML)
+        try stack.write("base.yaml", base)
+        let keys = (api + "networks: [backend]\nstop_grace_period: 1s\ndeploy: { endpoint_mode: dnsrr }")
+            .split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        try stack.write("mid.yaml", "needs: [base]\ntimeout: 60s\nservices:\n  api:\n" + keys + "\n")
+        try stack.write("top.yaml", top)
+    }
+
     /// `sprocketctl <arguments> -f <stack>` with the stack's own state folder and key.
     ///
     /// The run waits on a thread of its own: blocking one of the few threads of Swift's cooperative pool for the
@@ -54,30 +65,21 @@ struct GateAndVerifyTests {
     @Test("a middle layer whose http check sees a 500 stops the run: the third layer is never deployed, the check is named with expected and seen, exit 1")
     func failingGateStopsTheRun() async throws {
         try await SwarmTestStack.with(prefix: "gate") { stack in
-            try stack.write("stack.yaml", Self.stackYAML)
-            try stack.write("base.yaml", Self.base)
             // busybox httpd runs /www/cgi-bin/health as CGI; its `Status: 500` line becomes the response status.
-            try stack.write("mid.yaml", """
-                needs: [base]
-                timeout: 60s
-                services:
-                  api:
-                    image: sprocket-local/busybox:latest
-                    command:
-                      - sh
-                      - -c
-                      - |
-                        mkdir -p /www/cgi-bin
-                        printf '#!/bin/sh\\necho "Status: 500 Internal Server Error"\\necho "Content-Type: text/plain"\\necho\\necho broken-body\\n' > /www/cgi-bin/health
-                        chmod +x /www/cgi-bin/health
-                        exec httpd -f -p 8080 -h /www
-                    networks: [backend]
-                    stop_grace_period: 1s
-                    deploy: { endpoint_mode: dnsrr }
-                    checks:
-                      - http: {path: /cgi-bin/health, port: 8080, status: 200, body: ok, retries: 2, interval: 1s}
+            try Self.write(to: stack, api: """
+                image: sprocket-local/busybox:latest
+                command:
+                  - sh
+                  - -c
+                  - |
+                    mkdir -p /www/cgi-bin
+                    printf '#!/bin/sh\\necho "Status: 500 Internal Server Error"\\necho "Content-Type: text/plain"\\necho\\necho broken-body\\n' > /www/cgi-bin/health
+                    chmod +x /www/cgi-bin/health
+                    exec httpd -f -p 8080 -h /www
+                checks:
+                  - http: {path: /cgi-bin/health, port: 8080, status: 200, body: ok, retries: 2, interval: 1s}
+
                 """)
-            try stack.write("top.yaml", Self.top)
             let run = try await cli(stack, "up", "--yes")
             #expect(run.status == 1, "\(run.stderr)")
             #expect(run.stderr.contains(
@@ -94,28 +96,19 @@ struct GateAndVerifyTests {
     @Test("verify --json passes on a healthy stack, fails naming a service scaled to 0 by hand, and a forced update changes nothing in the plan")
     func verifyHealthyThenScaledDown() async throws {
         try await SwarmTestStack.with(prefix: "verify") { stack in
-            try stack.write("stack.yaml", Self.stackYAML)
-            try stack.write("base.yaml", Self.base)
-            try stack.write("mid.yaml", """
-                needs: [base]
-                timeout: 60s
-                services:
-                  api:
-                    image: sprocket-local/web:1
-                    networks: [backend]
-                    ports:
-                      - target: 8080
-                        published: 18401
-                        mode: host
-                    stop_grace_period: 1s
-                    healthcheck: {test: "wget -O - http://127.0.0.1:8080/", interval: 1s, timeout: 3s, retries: 3}
-                    deploy: { endpoint_mode: dnsrr }
-                    checks:
-                      - http: {path: /, body: "version 1"}
-                      - tcp
-                      - http: {path: /, published: true}
+            try Self.write(to: stack, api: """
+                image: sprocket-local/web:1
+                ports:
+                  - target: 8080
+                    published: 18401
+                    mode: host
+                healthcheck: {test: "wget -O - http://127.0.0.1:8080/", interval: 1s, timeout: 3s, retries: 3}
+                checks:
+                  - http: {path: /, body: "version 1"}
+                  - tcp
+                  - http: {path: /, published: true}
+
                 """)
-            try stack.write("top.yaml", Self.top)
             try await stack.up(environment: nil)
 
             let healthy = try await cli(stack, "verify", "--json")

@@ -62,3 +62,18 @@ extension CLIBinary {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+extension CLIBinary {
+    /// ``run(_:environment:directory:)`` from async code: the wait happens on a thread of its own, because
+    /// blocking one of the few threads of Swift's cooperative pool for the seconds an `up` takes starves the
+    /// other tests running at the same time.
+    public static func runDetached(
+        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil
+    ) async throws -> CLIRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, environment: environment, directory: directory) })
+            }
+        }
+    }
+}

@@ -15,7 +15,7 @@ struct DeployLifecycleTests {
                 .deletingLastPathComponent().appendingPathComponent("examples/quickstart").path
             for file in try FileManager.default.subpathsOfDirectory(atPath: source) {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: "\(source)/\(file)", isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: "\(source)/\(file)", isDirectory: &isDirectory)
                 if isDirectory.boolValue { continue }
                 let text = try String(contentsOfFile: "\(source)/\(file)", encoding: .utf8)
                 try stack.folder.write(file, file == "stack.yaml" ? text.replacingOccurrences(of: "stack: quickstart", with: "stack: \(stack.stackName)") : text)

@@ -15,16 +15,16 @@ struct DriftTests {
 
         var stateDirectory: String { "\(stack.stateFolder.path)/\(stack.stackName)/blue" }
 
-        func callAsFunction(_ flags: String...) throws -> (status: Int32, stdout: String, stderr: String) {
-            let run = try CLIBinary.run(
+        func callAsFunction(_ flags: String...) async throws -> (status: Int32, stdout: String, stderr: String) {
+            let run = try await CLIBinary.runDetached(
                 ["drift", "-f", stack.folder.path, "--env", "blue", "--state-dir", stateDirectory] + flags,
                 environment: environment.merging(["SPROCKET_KEY_FILE": stack.keyFile]) { $1 })
             return (run.status, run.stdout, run.stderr)
         }
 
         /// `drift --json`, decoded: each finding as `kind resourceKind name`, plus the field paths by service.
-        func findings() throws -> (summary: Set<String>, fields: [String: [String]]) {
-            let run = try self("--json")
+        func findings() async throws -> (summary: Set<String>, fields: [String: [String]]) {
+            let run = try await self("--json")
             let data = Data(run.stdout.utf8)
             let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(run.stderr)")
             var summary: Set<String> = []
@@ -56,14 +56,14 @@ struct DriftTests {
             let drift = DriftRunner(stack: stack)
             let identity = StackIdentity(stack: stack.stackName, environment: "blue")
 
-            let undeployed = try drift("--exit-code")
+            let undeployed = try await drift("--exit-code")
             #expect(undeployed.status == 2, "\(undeployed.stderr)")
             #expect(undeployed.stdout.contains("comparing with the current spec"))
             #expect(undeployed.stdout.contains("- service api"))
             #expect(try drift.stateFiles().isEmpty, "drift before any run writes nothing, not even the key")
 
             try await stack.up(environment: "blue", processEnvironment: drift.environment)
-            let fresh = try drift("--exit-code")
+            let fresh = try await drift("--exit-code")
             #expect(fresh.status == 0, "a freshly deployed stack shows no drift: \(fresh.stdout)\(fresh.stderr)")
             #expect(fresh.stdout.contains("No drift: \(identity) matches the last applied spec"))
 
@@ -76,10 +76,10 @@ struct DriftTests {
             try await waitForUpdate(of: "api", in: stack)
 
             let stateBefore = try drift.stateFiles()
-            let changed = try drift.findings()
+            let changed = try await drift.findings()
             #expect(changed.summary.contains("changedByHand service api"), "\(changed.summary)")
             #expect(changed.fields["api"]?.contains { $0.hasPrefix("env") } == true, "\(changed.fields)")
-            let exit = try drift("--exit-code")
+            let exit = try await drift("--exit-code")
             #expect(exit.status == 2, "\(exit.stderr)")
             #expect(exit.stdout.contains("layer base:\n  ~ service api (\(identity.objectName("api"))) - changed by hand: env"), "\(exit.stdout)")
             #expect(exit.stdout.contains("X=1"))
@@ -87,7 +87,7 @@ struct DriftTests {
 
             let repair = try await stack.up(environment: "blue", processEnvironment: drift.environment)
             #expect(repair.applied)
-            let repaired = try drift("--exit-code")
+            let repaired = try await drift("--exit-code")
             #expect(repaired.status == 0, "up puts the service back: \(repaired.stdout)\(repaired.stderr)")
 
             // `docker service scale worker=0`, `docker service rm front`, `docker config create --label ...`.
@@ -103,12 +103,12 @@ struct DriftTests {
                 return status.first { $0.name == "worker" }?.runningTasks == 0
             }
 
-            let tampered = try drift.findings()
+            let tampered = try await drift.findings()
             #expect(tampered.summary.isSuperset(of: [
                 "replicasBelowTarget service worker", "changedByHand service worker", "missing service front", "extra config stray",
             ]), "\(tampered.summary)")
             #expect(tampered.fields["worker"] == ["replicas"])
-            let text = try drift("--exit-code")
+            let text = try await drift("--exit-code")
             #expect(text.status == 2)
             #expect(text.stdout.contains("! service worker (\(identity.objectName("worker"))) - replicas below target: 0 of 1 running"), "\(text.stdout)")
             #expect(text.stdout.contains("layer app:\n  - service front"), "\(text.stdout)")

@@ -15,7 +15,7 @@ struct EventStreamTests {
                 "SPROCKET_STATE_DIR": "\(stack.stateFolder.path)/\(stack.stackName)/blue",
             ]
             let plan = try await stack.plan(environment: "blue", processEnvironment: environment)
-            let run = try CLIBinary.run(["up", "-f", stack.folder.path, "--env", "blue", "--yes", "--json"], environment: environment)
+            let run = try await CLIBinary.runDetached(["up", "-f", stack.folder.path, "--env", "blue", "--yes", "--json"], environment: environment)
             #expect(run.status == 0, "\(run.stderr)")
             let lines = run.stdout.split(separator: "\n").map(String.init)
             #expect(!lines.isEmpty)

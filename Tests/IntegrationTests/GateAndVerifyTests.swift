@@ -49,17 +49,10 @@ struct GateAndVerifyTests {
     }
 
     /// `sprocketctl <arguments> -f <stack>` with the stack's own state folder and key.
-    ///
-    /// The run waits on a thread of its own: blocking one of the few threads of Swift's cooperative pool for the
-    /// seconds an `up` takes would starve the other tests running at the same time.
     func cli(_ stack: SwarmTestStack, _ arguments: String...) async throws -> CLIRun {
         let arguments = arguments + ["-f", stack.folder.path]
         let environment = ["SPROCKET_STATE_DIR": "\(stack.stateFolder.path)/\(stack.stackName)/default", "SPROCKET_KEY_FILE": stack.keyFile]
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try CLIBinary.run(arguments, environment: environment) })
-            }
-        }
+        return try await CLIBinary.runDetached(arguments, environment: environment)
     }
 
     @Test("a middle layer whose http check sees a 500 stops the run: the third layer is never deployed, the check is named with expected and seen, exit 1")

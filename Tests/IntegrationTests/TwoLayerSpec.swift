@@ -89,7 +89,7 @@ enum TwoLayerSpec {
               endpoint_mode: dnsrr
         """
 
-    static func write(to stack: SwarmTestStackWriting, bluePort: Int, greenPort: Int) throws {
+    static func write(to stack: some SwarmTestStackWriting, bluePort: Int, greenPort: Int) throws {
         try stack.write("stack.yaml", stackYAML(bluePort: bluePort, greenPort: greenPort))
         try stack.write("base.yaml", base)
         try stack.write("app.yaml", app)

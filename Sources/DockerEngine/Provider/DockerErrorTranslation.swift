@@ -11,11 +11,15 @@ enum DockerErrorTranslation {
                 if error.isConflict {
                     "an object with this name already exists but does not carry this stack's labels; remove or rename it, or change the stack/env name"
                 } else if error.httpStatus == 503 {
-                    "the daemon is not a swarm manager: run `docker swarm init` (or `scripts/quickstart`), or point DOCKER_HOST at a manager"
+                    "the daemon is not (or not yet) a swarm manager: if dockerd was just restarted, wait until `docker info` "
+                        + "shows `Swarm: active` and run again; otherwise run `docker swarm init` (or `scripts/quickstart`), "
+                        + "or point DOCKER_HOST at a manager"
                 } else {
                     nil
                 }
-            return SprocketError(.engine, "\(operation) failed: \(error)", subject: subject, hint: hint)
+            // 503 is the engine saying it cannot serve swarm requests right now: as good as unreachable for a run.
+            let code: SprocketError.Code = error.httpStatus == 503 ? .engineUnreachable : .engine
+            return SprocketError(code, "\(operation) failed: \(error)", subject: subject, hint: hint)
         }
     }
 }

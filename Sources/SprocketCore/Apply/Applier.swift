@@ -52,6 +52,14 @@ public struct Applier: Sendable {
             }
         } catch {
             guard rollsBackOnFailure, !(error is CancellationError), !journal.changes.isEmpty else { throw error }
+            // With the engine gone (stopped, restarting) a rollback cannot run either; say so instead of failing twice.
+            if let engineError = error as? SprocketError, engineError.code == .engineUnreachable {
+                throw SprocketError(
+                    .engineUnreachable,
+                    "the run stopped because the Docker daemon became unavailable; nothing was rolled back\n\(engineError)",
+                    subject: engineError.subject,
+                    hint: "once `docker info` shows `Swarm: active` again, run `up`: it re-plans from what the cluster reports")
+            }
             try await rollBack(journal.changes, observed: observed, cause: error)
         }
         // Removals of networks, volumes and old config/secret versions wait until every layer is done: a later

@@ -49,7 +49,12 @@ struct UpCommand: AsyncParsableCommand {
                             seconds: (ContinuousClock.now - started).seconds))
                     }
                 }
-                result = try await deployment.up(stack, options: plannerOptions, command: noRollback ? "up --no-rollback" : "up", rollsBack: !noRollback)
+                do {
+                    result = try await deployment.up(stack, options: plannerOptions, command: noRollback ? "up --no-rollback" : "up", rollsBack: !noRollback)
+                } catch let error as SprocketError where error.code == .rolledBack {
+                    outcome = "rolled-back"
+                    throw error
+                }
                 outcome = "succeeded"
                 if let result, !options.json {
                     if !result.applied { runtime.console.err(PlanRenderer(color: false).summary(result.plan)) }

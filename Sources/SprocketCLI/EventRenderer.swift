@@ -58,6 +58,8 @@ final class EventRenderer: Sendable {
         case .layerSucceeded(let layer, let seconds): "layer \(layer): converged in \(String(format: "%.1f", seconds))s"
         case .layerFailed(let layer, _): "layer \(layer): failed"
         case .serviceFailed(let service, let reason, _): "  service \(service) failed: \(reason)"
+        case .checkResult(let result):
+            result.passed ? "  check \(result.check): ok (\(result.seen))" : "  check \(result.check): FAILED: expected \(result.expected), saw \(result.seen)"
         case .rollbackStarted(_, let services): "rolling back \(services.count) service\(services.count == 1 ? "" : "s") changed by this run: \(services.joined(separator: ", "))"
         case .rollbackStep(let service, let action): "  \(action) service \(service)"
         case .rollbackFinished(let services, let seconds): "rolled back: \(services.joined(separator: ", ")) (\(String(format: "%.1f", seconds))s)"
@@ -90,6 +92,8 @@ struct EventRecord: Encodable {
     var taskErrors: [String]?
     var logLines: [String]?
     var services: [ServiceLine]?
+    var expected: String?
+    var seen: String?
 
     /// One service in a `service-progress` event.
     struct ServiceLine: Encodable {
@@ -155,6 +159,12 @@ struct EventRecord: Encodable {
             self.message = reason
             self.taskErrors = diagnosis.taskErrors
             self.logLines = diagnosis.logLines
+        case .checkResult(let result):
+            self.event = result.passed ? "check-passed" : "check-failed"
+            self.layer = result.layer
+            self.resource = result.check
+            self.expected = result.expected
+            self.seen = result.seen
         case .rollbackStarted(let cause, let services):
             self.event = "rollback-started"
             self.message = cause

@@ -28,6 +28,10 @@ struct EventStreamTests {
             let succeeded = Set(records.filter { $0["event"] as? String == "change-succeeded" }.compactMap { $0["resource"] as? String })
             #expect(succeeded == Set(plan.allChanges.map(\.resource.description)))
             #expect(Set(records.compactMap { $0["event"] as? String }).isSuperset(of: ["layer-started", "service-progress", "layer-succeeded", "summary"]))
+            // Every gate check of every layer (the implicit replicas and no-restart-loop ones: 2 per service).
+            let checks = records.filter { $0["event"] as? String == "check-passed" }.compactMap { $0["resource"] as? String }
+            #expect(checks.count == 2 * 3, "\(checks)")
+            #expect(checks.contains { $0.hasPrefix("api: replicas") })
             let summary = try #require(records.last)
             #expect(summary["event"] as? String == "summary")
             #expect(summary["outcome"] as? String == "succeeded")

@@ -10,6 +10,8 @@ public enum ApplyEvent: Sendable {
     case layerSucceeded(layer: String, seconds: Double)
     case layerFailed(layer: String, message: String)
     case serviceFailed(service: String, reason: String, diagnosis: ServiceDiagnosis)
+    /// One gate check of a converged layer, with what was expected and what was seen.
+    case checkResult(GateCheckResult)
     /// A failed run starts restoring the services it changed.
     case rollbackStarted(cause: String, services: [String])
     case rollbackStep(service: String, action: String)

@@ -18,8 +18,10 @@ public struct CheckGate: LayerGate {
     public func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
         guard !layer.checks.isEmpty else { return [] }
         let outcomes = try await makeRunner().run(layer.checks)
-        let passed = outcomes.filter(\.passed).count
-        events(.note("layer \(layer.name): \(passed)/\(outcomes.count) checks passed"))
-        return outcomes.map(\.gateResult)
+        let results = outcomes.map(\.gateResult)
+        for result in results { events(.checkResult(result)) }
+        let passed = results.filter(\.passed).count
+        events(.note("layer \(layer.name): \(passed)/\(results.count) checks passed"))
+        return results
     }
 }

@@ -81,6 +81,27 @@ struct FailureHandlingTests {
         }
     }
 
+    @Test("a host port already taken fails the run quickly with the scheduler's reason, not after the layer timeout")
+    func hostPortConflictFailsFast() async throws {
+        try await SwarmTestStack.with(prefix: "port") { stack in
+            // Another service (labelled with this test's stack, so the fixture removes it) holds the port.
+            let blocker = ServiceSpec(
+                name: "\(stack.stackName)-blocker", labels: ["io.sprocket.stack": stack.stackName],
+                taskTemplate: TaskSpec(containerSpec: ContainerSpec(image: "sprocket-local/busybox:latest", args: ["httpd", "-f", "-p", "8080"])),
+                mode: .replicated(1),
+                endpointSpec: ServiceSpec.EndpointSpec(mode: "dnsrr", ports: [ServiceSpec.PortConfig(protocol: "tcp", targetPort: 8080, publishedPort: 18_197, publishMode: "host")]))
+            _ = try await stack.client.createService(blocker)
+            #expect(await HTTPProbe.waitForAnswer(port: 18_197) != nil)
+            try TwoLayerSpec.write(to: stack, bluePort: 18_197, greenPort: 18_198)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: SprocketError.self) {
+                try await stack.up(environment: "blue", processEnvironment: ["IT_TOKEN": "token"])
+            }
+            #expect(ContinuousClock.now - started < .seconds(60), "fails within seconds, not at the 90 s layer timeout")
+            #expect(String(describing: error).contains("host-mode port already in use"), "\(String(describing: error))")
+        }
+    }
+
     @Test("two runs at once: one proceeds, the other fails at once naming the holder")
     func concurrentRunsAreSerialisedByTheLock() async throws {
         try await SwarmTestStack.with(prefix: "lock") { stack in

@@ -6,6 +6,8 @@ extension DockerClusterDriver {
     static let failedTaskThreshold = 3
     /// How long a task must have been running to count towards convergence (seconds).
     static let stabilityWindow: TimeInterval = 2
+    /// How long a task may wait for a node before "no suitable node" counts as a failure (seconds).
+    static let schedulingGrace: TimeInterval = 10
 
     public func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence] {
         let wanted = Set(serviceNames)
@@ -62,6 +64,17 @@ extension DockerClusterDriver {
         let satisfied = isJob ? completed >= max(desired, 1) : stableRunning >= desired
         if satisfied && (updateState == nil || updateState == "completed") {
             return result(.converged)
+        }
+        // A task the scheduler cannot place (a host port in use, unsatisfiable constraints, no resources)
+        // stays pending for ever; after a short grace it is a failure with the scheduler's own words.
+        if let stuck = tasks.first(where: { task in
+            guard task.desiredState == "running", task.status?.state == "pending",
+                let error = task.status?.err, error.contains("no suitable node"),
+                let created = EngineTimestamp.parse(task.createdAt ?? "")
+            else { return false }
+            return now.timeIntervalSince(created) >= Self.schedulingGrace
+        }) {
+            return result(.failed(reason: "a task cannot be scheduled: \(stuck.status?.err ?? "")"))
         }
         if currentFailures.count >= Self.failedTaskThreshold && running < max(desired, 1) {
             let latest = currentFailures.max { ($0.createdAt ?? "") < ($1.createdAt ?? "") }

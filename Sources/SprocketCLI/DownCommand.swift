@@ -41,7 +41,7 @@ struct DownCommand: AsyncParsableCommand {
                         runtime.console.json(RunSummary(
                             outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0,
                             dockerCalls: engine.callStats.map { .init(total: $0.total, mutating: $0.mutating) },
-                            seconds: (ContinuousClock.now - started).seconds))
+                            seconds: (ContinuousClock.now - started).secondsValue))
                     }
                 }
                 result = try await deployment.down(identity, removeVolumes: volumes, command: "down")

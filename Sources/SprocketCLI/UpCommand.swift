@@ -46,7 +46,7 @@ struct UpCommand: AsyncParsableCommand {
                         runtime.console.json(RunSummary(
                             outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0,
                             dockerCalls: engine.callStats.map { .init(total: $0.total, mutating: $0.mutating) },
-                            seconds: (ContinuousClock.now - started).seconds))
+                            seconds: (ContinuousClock.now - started).secondsValue))
                     }
                 }
                 do {
@@ -81,8 +81,4 @@ struct RunSummary: Encodable {
     var changes: Int
     var dockerCalls: Calls?
     var seconds: Double
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -10,20 +10,27 @@ extension DockerClusterDriver {
     static let schedulingGrace: TimeInterval = 10
 
     public func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence] {
+        guard !serviceNames.isEmpty else { return [] }
+        // Docker's name filter matches prefixes: ask for these names only, then keep exact matches.
         let wanted = Set(serviceNames)
-        let services = try await call("list services") { try await self.client.listServices(status: true) }
-            .filter { wanted.contains($0.spec?.name ?? "") }
-        let ids = services.map(\.id)
-        let tasks = ids.isEmpty ? [] : try await call("list tasks") {
-            try await self.client.listTasks(filters: DockerFilters(["service": ids]))
-        }
-        let tasksByService = Dictionary(grouping: tasks) { $0.serviceID ?? "" }
+        let (services, tasksByService) = try await servicesWithTasks(DockerFilters(["name": serviceNames]))
+        let byName = Dictionary(services.filter { wanted.contains($0.spec?.name ?? "") }.map { ($0.spec?.name ?? "", $0) }) { first, _ in first }
         return serviceNames.map { name in
-            guard let service = services.first(where: { $0.spec?.name == name }) else {
+            guard let service = byName[name] else {
                 return ServiceConvergence(dockerName: name, desiredTasks: 0, runningTasks: 0, phase: .failed(reason: "the service does not exist"))
             }
             return convergence(of: service, tasks: tasksByService[service.id] ?? [])
         }
+    }
+
+    /// The services matching `filters` (with task counts) and their tasks by service ID: two calls.
+    func servicesWithTasks(_ filters: DockerFilters) async throws -> ([Service], [String: [SwarmTask]]) {
+        let services = try await call("list services") { try await self.client.listServices(filters: filters, status: true) }
+        let ids = services.map(\.id)
+        let tasks = ids.isEmpty ? [] : try await call("list tasks") {
+            try await self.client.listTasks(filters: DockerFilters(["service": ids]))
+        }
+        return (services, Dictionary(grouping: tasks) { $0.serviceID ?? "" })
     }
 
     private func convergence(of service: Service, tasks: [SwarmTask]) -> ServiceConvergence {
@@ -138,12 +145,7 @@ enum EngineTimestamp {
 extension DockerClusterDriver {
     public func status(_ identity: StackIdentity) async throws -> [ServiceStatusReport] {
         let owned = DockerFilters.label(OwnershipLabel.stack, identity.stack).label(OwnershipLabel.environment, identity.environment)
-        let services = try await call("list services") { try await self.client.listServices(filters: owned, status: true) }
-        let ids = services.map(\.id)
-        let tasks = ids.isEmpty ? [] : try await call("list tasks") {
-            try await self.client.listTasks(filters: DockerFilters(["service": ids]))
-        }
-        let tasksByService = Dictionary(grouping: tasks) { $0.serviceID ?? "" }
+        let (services, tasksByService) = try await servicesWithTasks(owned)
         return services.map { service in
             let labels = service.spec?.labels ?? [:]
             let failures = (tasksByService[service.id] ?? [])

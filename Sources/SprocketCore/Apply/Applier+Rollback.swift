@@ -49,7 +49,7 @@ extension Applier {
                 hint: "`sprocketctl status` shows where each service stands; `sprocketctl rollback` restores the last successful run")
         }
         let elapsed = clock.now - started
-        events(.rollbackFinished(services: names, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        events(.rollbackFinished(services: names, seconds: elapsed.secondsValue))
         throw SprocketError(
             .rolledBack, "rolled back: \(names.joined(separator: ", ")) restored to their state before this run\ncause: \(cause)",
             hint: "fix the cause and run `up` again; `up --no-rollback` leaves a failure in place for debugging")

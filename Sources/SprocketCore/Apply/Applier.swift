@@ -84,7 +84,7 @@ public struct Applier: Sendable {
             events(.layerFailed(layer: plan.layer, message: String(describing: error)))
             throw error
         }
-        events(.layerSucceeded(layer: plan.layer, seconds: seconds(clock.now - started)))
+        events(.layerSucceeded(layer: plan.layer, seconds: (clock.now - started).secondsValue))
     }
 
     private func runGate(_ layer: DesiredLayer) async throws {
@@ -111,9 +111,10 @@ public struct Applier: Sendable {
 
     func removeServices(_ plan: LayerPlan, observed: ObservedState, timeout: Duration, journal: ChangeJournal? = nil) async throws {
         let removals = plan.changes.filter { $0.action == .delete && $0.resource.kind == .service }
-        let services = removals.compactMap { change in observed.services.first { $0.dockerName == change.dockerName } }
+        let byDockerName = Dictionary(observed.services.map { ($0.dockerName, $0) }) { first, _ in first }
+        let services = removals.compactMap { byDockerName[$0.dockerName] }
         try await run(removals) { change in
-            guard let service = observed.services.first(where: { $0.dockerName == change.dockerName }) else { return }
+            guard let service = byDockerName[change.dockerName] else { return }
             try await driver.removeService(service)
             journal?.record(change)
         }
@@ -227,7 +228,7 @@ public struct Applier: Sendable {
             do {
                 try await operation(change)
                 let elapsed = clock.now - started
-                events(.changeSucceeded(change, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+                events(.changeSucceeded(change, seconds: elapsed.secondsValue))
             } catch {
                 events(.changeFailed(change, message: String(describing: error)))
                 throw error
@@ -240,7 +241,4 @@ public struct Applier: Sendable {
             hint: "nothing after these changes was started; fix the causes and run `up` again")
     }
 
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }

@@ -160,7 +160,10 @@ public struct Deployment: Sendable {
     }
 
     private func fingerprints(_ secrets: [String: SecretMaterial]) -> [String: String] {
-        guard let key = try? SecretKey.loadOrCreate(at: context.keyFilePath) else { return [:] }
+        // A stack without secret values needs no key: do not create one just to fingerprint nothing.
+        guard secrets.values.contains(where: { $0.content != nil }),
+            let key = try? SecretKey.loadOrCreate(at: context.keyFilePath)
+        else { return [:] }
         return secrets.compactMapValues { material in material.content.map { key.fingerprint($0.bytes) } }
     }
 }

@@ -115,10 +115,3 @@ extension DesiredCheck {
         }
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number (for reports).
-    package var secondsValue: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

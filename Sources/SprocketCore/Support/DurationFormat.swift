@@ -10,6 +10,11 @@ extension Duration {
         Duration(secondsComponent: value / 1_000_000_000, attosecondsComponent: (value % 1_000_000_000) * 1_000_000_000)
     }
 
+    /// The duration in seconds, as a floating-point number (for reports and events).
+    public var secondsValue: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
     /// Go-style text (`1m30s`, `500ms`), the form the spec uses, for plan output.
     public var goStyle: String {
         var remaining = nanoseconds

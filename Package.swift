@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
@@ -38,6 +39,9 @@ let package = Package(
             dependencies: [
                 "SprocketCore",
                 "DockerEngine",
+                "Traefik",
+                "LetsEncrypt",
+                "Vault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -65,10 +69,45 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Traefik",
+            dependencies: [
+                "SprocketCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "LetsEncrypt",
+            dependencies: [
+                "SprocketCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Vault",
+            dependencies: [
+                "SprocketCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SprocketTestSupport",
             dependencies: [
                 "SprocketCore",
                 "DockerEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,8 +127,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TraefikTests",
+            dependencies: ["Traefik", "SprocketTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LetsEncryptTests",
+            dependencies: ["LetsEncrypt", "SprocketTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VaultTests",
+            dependencies: ["Vault", "SprocketTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "SprocketTestSupport"],
+            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "Traefik", "Vault", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

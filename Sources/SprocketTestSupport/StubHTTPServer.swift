@@ -125,41 +125,59 @@ public final class StubHTTPServer: Sendable {
     /// Computes the answer to a request.
     public typealias Handler = @Sendable (Request) -> Response
 
-    /// The socket the server listens on.
+    /// Where a server listens.
+    public enum Endpoint: Sendable {
+        /// A fresh unix socket under `/tmp` (`/tmp` rather than `TMPDIR`: socket paths are limited to about 100 bytes).
+        case unixSocket
+        /// A TCP port on `host`; port 0 lets the kernel choose a free one (read it back from ``port``).
+        case tcp(host: String = "127.0.0.1", port: Int = 0)
+    }
+
+    /// The socket the server listens on, or an empty string for a TCP server.
     public let socketPath: String
+    /// The TCP port the server listens on, or nil for a unix-socket server.
+    public let port: Int?
     private let channel: any Channel
     private let log: RequestLog
 
-    private init(socketPath: String, channel: any Channel, log: RequestLog) {
+    private init(socketPath: String, port: Int?, channel: any Channel, log: RequestLog) {
         self.socketPath = socketPath
+        self.port = port
         self.channel = channel
         self.log = log
     }
 
-    /// Starts a server on a fresh socket under `/tmp`.
-    ///
-    /// `/tmp` rather than `TMPDIR`, because unix socket paths are limited to about 100 bytes.
-    public static func start(handler: @escaping Handler) async throws -> StubHTTPServer {
-        let socketPath = "/tmp/sprocket-stub-\(UUID().uuidString.prefix(8).lowercased()).sock"
+    /// `http://127.0.0.1:PORT` for a TCP server (what `VAULT_ADDR`-style settings expect), nil for a unix socket.
+    public var baseURL: String? { port.map { "http://127.0.0.1:\($0)" } }
+
+    /// Starts a server on a fresh unix socket under `/tmp`, or on a TCP port.
+    public static func start(on endpoint: Endpoint = .unixSocket, handler: @escaping Handler) async throws -> StubHTTPServer {
         let log = RequestLog()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(StubRequestDecoder()))
                     try child.pipeline.syncOperations.addHandler(StubConnectionHandler(log: log, handler: handler))
                 }
             }
-            .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)
-            .get()
-        return StubHTTPServer(socketPath: socketPath, channel: channel, log: log)
+        switch endpoint {
+        case .unixSocket:
+            let socketPath = "/tmp/sprocket-stub-\(UUID().uuidString.prefix(8).lowercased()).sock"
+            let channel = try await bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true).get()
+            return StubHTTPServer(socketPath: socketPath, port: nil, channel: channel, log: log)
+        case .tcp(let host, let port):
+            let channel = try await bootstrap.bind(host: host, port: port).get()
+            return StubHTTPServer(socketPath: "", port: channel.localAddress?.port ?? port, channel: channel, log: log)
+        }
     }
 
     /// Runs `body` with a started server and shuts it down afterwards, whether `body` succeeds or throws.
     @discardableResult
     public static func withServer<T: Sendable>(
-        handler: @escaping Handler, body: (StubHTTPServer) async throws -> T
+        on endpoint: Endpoint = .unixSocket, handler: @escaping Handler, body: (StubHTTPServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(handler: handler)
+        let server = try await start(on: endpoint, handler: handler)
         do {
             let result = try await body(server)
             try await server.shutdown()
@@ -176,7 +194,7 @@ public final class StubHTTPServer: Sendable {
     /// Stops listening and removes the socket file.
     public func shutdown() async throws {
         try await channel.close()
-        try? FileManager.default.removeItem(atPath: socketPath)
+        if !socketPath.isEmpty { try? FileManager.default.removeItem(atPath: socketPath) }
     }
 }
 

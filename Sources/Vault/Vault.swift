@@ -1,0 +1,2 @@
+/// The Vault module: an HTTP API client for HashiCorp Vault (and OpenBao), and the key custody around it.
+public enum Vault {}

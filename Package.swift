@@ -39,9 +39,6 @@ let package = Package(
             dependencies: [
                 "SprocketCore",
                 "DockerEngine",
-                "Traefik",
-                "LetsEncrypt",
-                "Vault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -74,6 +71,7 @@ let package = Package(
                 "SprocketCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,6 +94,7 @@ let package = Package(
                 "SprocketCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "Traefik", "Vault", "SprocketTestSupport"],
+            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -79,7 +79,8 @@ struct CommandRuntime {
         _ body: (Deployment, EngineHandle) async throws -> Void
     ) async throws {
         let endpoint = try DockerEndpoint.fromEnvironment(environment)
-        let handle = EngineHandle(endpoint: endpoint, logger: logger)
+        let handle = EngineHandle(
+            endpoint: endpoint, logger: logger, followsEngineEvents: environment["SPROCKET_CONVERGENCE_WATCH"] != "poll")
         let context = DeploymentContext(
             processEnvironment: environment,
             stateRoot: ".sprocket",
@@ -104,17 +105,20 @@ struct CommandRuntime {
 final class EngineHandle: Sendable {
     let endpoint: DockerEndpoint
     let logger: Logger
+    /// Whether convergence waits follow Docker's event stream (`SPROCKET_CONVERGENCE_WATCH=poll` turns it off).
+    let followsEngineEvents: Bool
     private let state = Mutex<DockerClusterDriver?>(nil)
 
-    init(endpoint: DockerEndpoint, logger: Logger) {
+    init(endpoint: DockerEndpoint, logger: Logger, followsEngineEvents: Bool = true) {
         self.endpoint = endpoint
         self.logger = logger
+        self.followsEngineEvents = followsEngineEvents
     }
 
     func driver() async throws -> DockerClusterDriver {
         if let existing = state.withLock({ $0 }) { return existing }
         let client = DockerClient(endpoint: endpoint, logger: logger)
-        let driver = DockerClusterDriver(client: client)
+        let driver = DockerClusterDriver(client: client, followsEngineEvents: followsEngineEvents)
         let winner = state.withLock { current -> DockerClusterDriver in
             if let current { return current }
             current = driver

@@ -80,6 +80,8 @@ private func pastTense(_ action: PlannedChange.Action) -> String {
 /// The NDJSON form of an event: `{"event": "...", ...}`.
 struct EventRecord: Encodable {
     var event: String
+    /// When the event happened, RFC 3339 UTC with milliseconds (for timelines and latency measurements).
+    var time: String = EventRecord.timestamp(Date())
     var layer: String?
     var resource: String?
     var action: String?
@@ -115,6 +117,10 @@ struct EventRecord: Encodable {
                 reason = why
             }
         }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     init(_ event: ApplyEvent) {

@@ -246,6 +246,34 @@ struct StubServerClientTests {
         }
     }
 
+    @Test("a live event stream yields events as they arrive, with no since/until, and ends when the daemon closes it")
+    func liveEventStream() async throws {
+        let lines = (1...3).map { #"{"Type":"container","Action":"start","Actor":{"ID":"c\#($0)"}}"# + "\n" }
+        let parts = lines.map { Array($0.utf8) }
+        try await Self.withStub(handler: Self.daemon { _ in .chunked(parts) }) { docker, server in
+            var seen: [String] = []
+            for try await event in docker.eventStream(filters: ["type": ["container"]]) {
+                seen.append(event.actor?.id ?? "?")
+            }
+            #expect(seen == ["c1", "c2", "c3"])
+            let query = try #require(server.requests.last?.query)
+            #expect(query["since"] == nil && query["until"] == nil)
+            #expect(query["filters"] == #"{"type":["container"]}"#)
+        }
+    }
+
+    @Test("a live event stream ends with the daemon's error when the request fails")
+    func liveEventStreamFailure() async throws {
+        try await Self.withStub(handler: Self.daemon { _ in .json(#"{"message":"events are off"}"#, status: 500) }) { docker, _ in
+            await #expect {
+                for try await _ in docker.eventStream() {}
+            } throws: { error in
+                guard case DockerClientError.http(500, "GET", let path, let message) = error else { return false }
+                return path.hasSuffix("/events") && message.contains("events are off")
+            }
+        }
+    }
+
     @Test("call statistics count totals, mutating calls and routes")
     func callStatistics() async throws {
         let handler = Self.daemon { request in

@@ -38,8 +38,9 @@ extension DockerClusterDriver {
         let desired = Int(service.serviceStatus?.desiredTasks ?? 0)
         let running = Int(service.serviceStatus?.runningTasks ?? 0)
         let completed = Int(service.serviceStatus?.completedTasks ?? 0)
+        var recheckIn: Duration?
         func result(_ phase: ServiceConvergence.Phase) -> ServiceConvergence {
-            ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: running, phase: phase)
+            ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: running, phase: phase, recheckIn: recheckIn)
         }
         let updateState = service.updateStatus?.state
         let message = service.updateStatus?.message.map { ": \($0)" } ?? ""
@@ -57,17 +58,24 @@ extension DockerClusterDriver {
         }
         let isJob = service.spec?.mode?.replicatedJob != nil || service.spec?.mode?.globalJob != nil
         // A task that exits at once is "running" for an instant; count only tasks that stayed up for a while,
-        // so that a crash-looping service is never reported as converged.
+        // so that a crash-looping service is never reported as converged. A spec healthcheck already is that proof:
+        // Swarm keeps such a task "starting" until the check passes.
+        let window = Self.hasHealthcheck(service) ? 0 : Self.stabilityWindow
         let now = Date()
         // Only tasks of the current spec count: right after an update the old tasks still run, and Swarm may not
         // have marked the update as started yet. A task's spec is a copy of the service's template when created.
         let template = service.spec?.taskTemplate.map(Self.comparableTaskSpec)
-        let stableRunning = tasks.filter { task in
-            guard task.desiredState == "running", task.status?.state == "running" else { return false }
-            guard task.spec.map(Self.comparableTaskSpec) == template else { return false }
-            guard let since = EngineTimestamp.parse(task.status?.timestamp ?? "") else { return false }
-            return now.timeIntervalSince(since) >= Self.stabilityWindow
-        }.count
+        let currentRunning = tasks.filter { task in
+            task.desiredState == "running" && task.status?.state == "running"
+                && task.spec.map(Self.comparableTaskSpec) == template
+        }
+        let runningFor = currentRunning.map { task in
+            EngineTimestamp.parse(task.status?.timestamp ?? "").map { now.timeIntervalSince($0) } ?? 0
+        }
+        let stableRunning = runningFor.filter { $0 >= window }.count
+        if let youngest = runningFor.filter({ $0 < window }).max() {
+            recheckIn = .milliseconds(Int64(((window - youngest) * 1_000).rounded(.up)))
+        }
         let satisfied = isJob ? completed >= max(desired, 1) : stableRunning >= desired
         if satisfied && (updateState == nil || updateState == "completed") {
             return result(.converged)
@@ -103,6 +111,12 @@ extension DockerClusterDriver {
             .map(Self.describe)
         let logs = (try? await client.serviceLogs(service.id, tail: logLines, timeout: .seconds(10))) ?? []
         return ServiceDiagnosis(taskErrors: errors, logLines: logs.map(\.text).suffix(logLines).map { $0 })
+    }
+
+    /// Whether the service's own spec defines a healthcheck that is not disabled (`NONE`).
+    static func hasHealthcheck(_ service: Service) -> Bool {
+        guard let test = service.spec?.taskTemplate?.containerSpec?.healthCheck?.test, let kind = test.first else { return false }
+        return kind != "NONE"
     }
 
     /// A task's copy of the service template lacks the fields the orchestrator keeps for itself (restart

@@ -9,6 +9,8 @@ import Synchronization
 /// created) translate between the core's names and the IDs Docker uses inside service specs.
 public final class DockerClusterDriver: ClusterDriver {
     public let client: DockerClient
+    /// Whether convergence waits follow Docker's event stream (else they poll); see ``DockerActivityFeed``.
+    public let followsEngineEvents: Bool
     let names = Mutex(NameTables())
 
     struct NameTables {
@@ -18,8 +20,14 @@ public final class DockerClusterDriver: ClusterDriver {
         var serviceIDs: [String: String] = [:]
     }
 
-    public init(client: DockerClient) {
+    public init(client: DockerClient, followsEngineEvents: Bool = true) {
         self.client = client
+        self.followsEngineEvents = followsEngineEvents
+    }
+
+    public func activityFeed(for serviceNames: [String]) async -> (any ClusterActivityFeed)? {
+        guard followsEngineEvents else { return nil }
+        return DockerActivityFeed(client: client, serviceNames: serviceNames)
     }
 
     var translator: ServiceSpecTranslator {

@@ -157,9 +157,17 @@ public struct Applier: Sendable {
         try await waitForConvergence(of: layer.services.map(\.dockerName), layer: layer.name, timeout: layer.timeout, deadline: deadline)
     }
 
-    /// Polls until the named services converged, one failed, or the deadline passed.
+    /// Reads the services' state until they converged, one failed, or the deadline passed.
+    ///
+    /// With the driver's live activity feed, it re-reads as soon as an event concerns one of the services, and
+    /// then again after 25, 50, 100, … ms (the orchestrator's task state trails its events), else on a 1 s timer;
+    /// without a feed it polls every ``pollInterval``. Either way it also wakes when a service says its answer will
+    /// change (``ServiceConvergence/recheckIn``).
     func waitForConvergence(of names: [String], layer: String, timeout: Duration, deadline: ContinuousClock.Instant) async throws {
         guard !names.isEmpty else { return }
+        let feed = await driver.activityFeed(for: names)
+        defer { feed?.close() }
+        var burst: Duration?
         var lastReport: [ServiceConvergence] = []
         while true {
             try Task.checkCancellation()
@@ -179,9 +187,22 @@ public struct Applier: Sendable {
                 let reasons = pending.map { ($0.dockerName, "not converged after \(timeout.goStyle): \($0.runningTasks)/\($0.desiredTasks) tasks running") }
                 try await reportFailures(reasons, layer: layer)
             }
-            try await Task.sleep(for: pollInterval)
+            let recheck = lastReport.compactMap(\.recheckIn).min().map { max($0, .milliseconds(20)) }
+            guard let feed else {
+                try await Task.sleep(for: min(pollInterval, recheck ?? pollInterval))
+                continue
+            }
+            let limit = [Self.eventFallbackInterval, burst, recheck].compactMap { $0 }.min() ?? Self.eventFallbackInterval
+            if await feed.next(upTo: min(limit, max(.zero, deadline - ContinuousClock.now) + .milliseconds(20))) {
+                burst = .milliseconds(25)
+            } else if let current = burst {
+                burst = current * 2 < Self.eventFallbackInterval ? current * 2 : nil
+            }
         }
     }
+
+    /// How often a convergence wait re-reads the cluster when events are followed and none arrives.
+    static let eventFallbackInterval: Duration = .seconds(1)
 
     private func reportFailures(_ failures: [(String, String)], layer: String) async throws -> Never {
         var sections: [String] = []

@@ -22,6 +22,8 @@ public protocol ClusterDriver: Sendable {
 
     /// Convergence of the named services (Docker names).
     func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence]
+    /// A live feed of events about these services for a convergence wait, or nil to poll (the default).
+    func activityFeed(for serviceNames: [String]) async -> (any ClusterActivityFeed)?
     /// Why a service fails: its tasks' errors and its last log lines.
     func diagnose(serviceNamed dockerName: String, logLines: Int) async throws -> ServiceDiagnosis
     /// Where every service of the stack environment stands, for `status`.
@@ -45,12 +47,15 @@ public struct ServiceConvergence: Sendable, Hashable {
     public var desiredTasks: Int
     public var runningTasks: Int
     public var phase: Phase
+    /// When the answer will change without any event: e.g. a running task completes its stability window then.
+    public var recheckIn: Duration?
 
-    public init(dockerName: String, desiredTasks: Int, runningTasks: Int, phase: Phase) {
+    public init(dockerName: String, desiredTasks: Int, runningTasks: Int, phase: Phase, recheckIn: Duration? = nil) {
         self.dockerName = dockerName
         self.desiredTasks = desiredTasks
         self.runningTasks = runningTasks
         self.phase = phase
+        self.recheckIn = recheckIn
     }
 }
 

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A second dockerd of the test's own, on its own socket, data root, containerd namespace and swarm ports, so
+/// that a test may stop and restart "the daemon" in the middle of a deploy without disturbing the shared one that
+/// every other test uses.
+///
+/// It has no default bridge and no iptables rules of its own (overlay networks and services work without them),
+/// and it joins no swarm but its own one-node swarm. Needs root and `dockerd` on the PATH, like the shared daemon.
+public final class PrivateDockerDaemon: Sendable {
+    /// The folder of everything this daemon owns (short, because unix socket paths are limited to ~100 bytes).
+    public let root: String
+    public let socketPath: String
+    /// `DOCKER_HOST` for clients of this daemon.
+    public var dockerHost: String { "unix://\(socketPath)" }
+    private let namespace: String
+    private let swarmPort: Int
+    private let dataPathPort: Int
+
+    public init() {
+        let id = UUID().uuidString.prefix(8).lowercased()
+        root = "/tmp/sprocket-dd-\(id)"
+        socketPath = "\(root)/docker.sock"
+        namespace = "sprocket-test-\(id)"
+        // Away from the shared daemon's 2377/7946/4789 and from each other.
+        swarmPort = Int.random(in: 20_000..<29_000)
+        dataPathPort = Int.random(in: 30_000..<39_000)
+    }
+
+    /// Starts the daemon, waits until it answers, and makes it a one-node swarm with `images` copied from the
+    /// shared daemon (no registry is reachable).
+    public func startWithSwarm(images: [String]) async throws {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try await start()
+        try await shell(
+            "docker -H \(dockerHost) swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:\(swarmPort) "
+                + "--data-path-port \(dataPathPort)")
+        for image in images {
+            try await shell("docker save \(image) | docker -H \(dockerHost) load")
+        }
+    }
+
+    /// Starts dockerd (again, after ``stop()``: same data root, so the swarm and its services come back).
+    public func start() async throws {
+        let command = [
+            "dockerd", "--data-root", "\(root)/data", "--exec-root", "\(root)/exec", "--pidfile", "\(root)/docker.pid",
+            "-H", dockerHost, "--containerd-namespace", namespace, "--containerd-plugins-namespace", "\(namespace)-plugins",
+            "--bridge=none", "--iptables=false", "--ip-masq=false",
+        ].joined(separator: " ")
+        try await shell("nohup \(command) >>\(root)/dockerd.log 2>&1 </dev/null &")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if (try? await shell("docker -H \(dockerHost) info --format '{{.ID}}' >/dev/null 2>&1")) != nil { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw PrivateDaemonError("dockerd at \(socketPath) did not answer within 60 s; see \(root)/dockerd.log")
+    }
+
+    /// Stops dockerd with SIGTERM (as `systemctl restart docker` would) and waits until it has exited.
+    public func stop() async throws {
+        guard let pid = pid else { return }
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, kill(pid, 0) == 0 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        if kill(pid, 0) == 0 {
+            kill(pid, SIGKILL)
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        try? FileManager.default.removeItem(atPath: "\(root)/docker.pid")
+    }
+
+    /// Stops the daemon and removes everything it owned. Safe to call more than once.
+    public func destroy() async {
+        try? await stop()
+        // The daemon unmounts its layers on a clean stop; anything left mounted (a kill) must go before rm.
+        _ = try? await shell("grep -o ' \(root)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l; rm -rf \(root)")
+    }
+
+    /// The last lines of the daemon's log, for failure messages.
+    public func logTail(_ lines: Int = 20) -> String {
+        let text = (try? String(contentsOfFile: "\(root)/dockerd.log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
+    private var pid: pid_t? {
+        (try? String(contentsOfFile: "\(root)/docker.pid", encoding: .utf8))
+            .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    @discardableResult
+    private func shell(_ command: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", command]
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = output
+                process.standardInput = FileHandle.nullDevice
+                do {
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    let text = String(decoding: data, as: UTF8.self)
+                    if process.terminationStatus == 0 {
+                        continuation.resume(returning: text)
+                    } else {
+                        continuation.resume(throwing: PrivateDaemonError("`\(command)` failed (\(process.terminationStatus)): \(text)"))
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}
+
+/// Why the private daemon could not do what a test asked.
+public struct PrivateDaemonError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

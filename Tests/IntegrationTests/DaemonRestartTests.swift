@@ -1,0 +1,130 @@
+import Foundation
+import SprocketTestSupport
+import Testing
+
+/// dockerd restarted in the middle of a deploy, on a private daemon of the test's own (restarting the shared one
+/// would break every other test running at the same time).
+@Suite("dockerd restarted mid-deploy")
+struct DaemonRestartTests {
+    /// Two layers; `base`'s service needs a few seconds before its healthcheck passes, so the run is still waiting
+    /// in layer `base` when the daemon goes away.
+    static let stack = """
+        stack: it-restart
+        environments:
+          local: {}
+        layers: [base, top]
+        """
+    static let base = """
+        services:
+          slow:
+            image: \(DockerTestImages.busybox)
+            command: ["sh", "-c", "sleep 4; mkdir -p /tmp && touch /tmp/ready && exec sleep 3600"]
+            healthcheck:
+              test: ["CMD", "test", "-f", "/tmp/ready"]
+              interval: 1s
+            stop_grace_period: 1s
+            deploy:
+              endpoint_mode: dnsrr
+        """
+    static let top = """
+        needs: [base]
+        services:
+          after:
+            image: \(DockerTestImages.busybox)
+            command: ["sleep", "3600"]
+            stop_grace_period: 1s
+            deploy:
+              endpoint_mode: dnsrr
+        """
+
+    @Test("the run stops with an error naming the daemon, state stays consistent, and the next up converges")
+    func restartMidDeploy() async throws {
+        try await DockerTestImages.ensureBusybox()
+        let daemon = PrivateDockerDaemon()
+        let folder = try TemporaryDirectory(prefix: "sprocket-restart")
+        defer { folder.remove() }
+        do {
+            try await daemon.startWithSwarm(images: [DockerTestImages.busybox])
+            try folder.write("stack.yaml", Self.stack)
+            try folder.write("base.yaml", Self.base)
+            try folder.write("top.yaml", Self.top)
+            let environment = [
+                "DOCKER_HOST": daemon.dockerHost,
+                "SPROCKET_STATE_DIR": "\(folder.path)/state",
+                "SPROCKET_KEY_FILE": "\(folder.path)/secrets.key",
+            ]
+            let arguments = ["-f", folder.path, "--env", "local"]
+
+            async let interrupted = CLIBinary.runDetached(["up", "--yes"] + arguments, environment: environment)
+            // Restart once the first layer's service exists: the run then waits for it to become healthy.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, !(try await Self.serviceNames(daemon).contains("it-restart-local_slow")) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await daemon.stop()
+            let firstRun = try await interrupted
+            try await daemon.start()
+
+            #expect(firstRun.status == 5, "exit status \(firstRun.status)\n\(firstRun.stderr)")
+            #expect(firstRun.stderr.contains(daemon.socketPath), "the error does not name the daemon:\n\(firstRun.stderr)")
+            #expect(!firstRun.stderr.contains("rolled back"), "\(firstRun.stderr)")
+
+            // The state on disk is whole: it exports, and history has the run with an outcome.
+            let export = try CLIBinary.run(["state", "export"] + arguments, environment: environment)
+            #expect(export.status == 0, "\(export.stderr)")
+            let history = try CLIBinary.run(["history", "--json"] + arguments, environment: environment)
+            #expect(history.status == 0 && history.stdout.contains("failed"), "\(history.stdout)\(history.stderr)")
+
+            // A swarm manager needs a moment after a restart before it accepts writes; `up` must then converge.
+            try await Self.waitForSwarm(daemon)
+            let retry = try await CLIBinary.runDetached(["up", "--yes"] + arguments, environment: environment)
+            #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)\n--- dockerd log:\n\(daemon.logTail())")
+            #expect(try await Self.serviceNames(daemon).sorted() == ["it-restart-local_after", "it-restart-local_slow"])
+            let plan = try CLIBinary.run(["plan", "--detailed-exitcode"] + arguments, environment: environment)
+            #expect(plan.status == 0, "a converged stack still plans changes:\n\(plan.stdout)")
+        } catch {
+            await daemon.destroy()
+            throw error
+        }
+        await daemon.destroy()
+    }
+
+    static func serviceNames(_ daemon: PrivateDockerDaemon) async throws -> [String] {
+        let run = try await Self.docker(daemon, ["service", "ls", "--format", "{{.Name}}"])
+        return run.split(separator: "\n").map(String.init)
+    }
+
+    static func waitForSwarm(_ daemon: PrivateDockerDaemon) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if (try? await docker(daemon, ["node", "ls", "-q"]))?.isEmpty == false { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        Issue.record("the private swarm did not come back within 60 s:\n\(daemon.logTail())")
+    }
+
+    static func docker(_ daemon: PrivateDockerDaemon, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["docker", "-H", daemon.dockerHost] + arguments
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                process.standardError = FileHandle.nullDevice
+                do {
+                    try process.run()
+                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    if process.terminationStatus == 0 {
+                        continuation.resume(returning: String(decoding: data, as: UTF8.self))
+                    } else {
+                        continuation.resume(throwing: PrivateDaemonError("docker \(arguments.joined(separator: " ")) failed"))
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// A router the spec expects Traefik to serve, as the label compiler produced it.
+///
+/// Names may be given with or without provider suffix: `web` and `web@swarm` mean the same router when the
+/// verifier's provider is `swarm`. Middlewares and the service are normalised the same way (a name without `@` is
+/// resolved in the router's provider, as Traefik does), so `redirect` matches `redirect@swarm`.
+public struct ExpectedRouter: Sendable, Equatable, Codable {
+    /// The router name, e.g. `sprocket-prod-web` or `sprocket-prod-web@swarm`.
+    public var name: String
+    /// The rule exactly as the labels set it; compared with whitespace normalised.
+    public var rule: String
+    /// Entry points, compared as a set.
+    public var entryPoints: [String]
+    /// The ACME resolver (`letsencrypt`, `letsencrypt-staging`), nil for a router without one.
+    public var certResolver: String?
+    /// Middlewares in the order they must run (Traefik runs them in the order listed).
+    public var middlewares: [String]
+    /// The service the router sends to, e.g. `sprocket-prod-web` or `api@internal`.
+    public var service: String
+
+    /// Creates an expectation.
+    public init(
+        name: String, rule: String, entryPoints: [String], certResolver: String? = nil, middlewares: [String] = [],
+        service: String
+    ) {
+        self.name = name
+        self.rule = rule
+        self.entryPoints = entryPoints
+        self.certResolver = certResolver
+        self.middlewares = middlewares
+        self.service = service
+    }
+
+    /// The router's full name in `provider` (`web@swarm`), keeping an explicit suffix.
+    public func qualifiedName(in provider: String) -> String {
+        TraefikResourceName.qualify(name, in: provider)
+    }
+
+    /// The provider this router lives in: its own suffix, else `provider`.
+    func provider(defaultingTo provider: String) -> String {
+        TraefikResourceName(parsing: name).provider ?? provider
+    }
+}

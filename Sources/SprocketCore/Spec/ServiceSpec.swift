@@ -34,6 +34,10 @@ public struct ServiceSpec: Sendable, Hashable {
     public var checks: [CheckSpec]
     public var logging: LoggingSpec?
     public var deploy: DeploySpec
+    /// Routes (`routes:`), compiled to Traefik labels by ``RouteLabelCompiler``.
+    public var routes: [RouteSpec] = []
+    /// Where each label of `labels:` and `deploy.labels` is written, for checks of hand-written Traefik labels.
+    public var labelPositions: [String: LabelPosition] = [:]
     public var location: SourceLocation
 
     public init(name: String, image: String, location: SourceLocation) {

@@ -13,6 +13,8 @@ public struct StackSpec: Sendable, Hashable {
     public var settings: Settings
     /// Layers in file order; deploy order comes from ``LayerSpec/needs``.
     public var layers: [LayerSpec]
+    /// Traefik version, domain, access profiles and ACME settings (`routing:`), for the selected environment.
+    public var routing = RoutingSpec()
     /// The folder relative paths in the spec are resolved against.
     public var rootDirectory: String
     /// Where `stack.yaml` (or the Compose file) is.

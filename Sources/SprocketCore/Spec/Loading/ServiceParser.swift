@@ -9,7 +9,7 @@ struct ServiceParser {
         "image", "command", "entrypoint", "environment", "labels", "user", "working_dir", "hostname", "stop_signal",
         "stop_grace_period", "init", "read_only", "tty", "cap_add", "cap_drop", "dns", "dns_search", "extra_hosts",
         "sysctls", "ulimits", "networks", "volumes", "ports", "secrets", "configs", "healthcheck", "logging", "deploy",
-        "checks",
+        "checks", "routes",
     ]
 
     func parse(_ entry: YAMLEntry) -> ServiceSpec {
@@ -39,6 +39,8 @@ struct ServiceParser {
         if let node = fields["logging"] { service.logging = health.logging(node) }
         if let node = fields["deploy"] { service.deploy = DeployParser(context: context).deploy(node) }
         if let node = fields["checks"] { service.checks = CheckListParser(context: context).checks(node, owner: .service(name)) }
+        if let node = fields["routes"] { service.routes = RouteParser(context: context).routes(node, service: name) }
+        service.labelPositions = RouteLabelLocations.positions(of: RouteLabelLocations.deployLabels(of: fields["deploy"]))
         return service
     }
 

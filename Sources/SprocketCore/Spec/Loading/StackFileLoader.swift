@@ -6,7 +6,7 @@ struct StackFileLoader {
     let processEnvironment: [String: String]
     let diagnostics: SpecDiagnosticCollector
 
-    static let keys = ["stack", "description", "settings", "environments", "default_environment", "layers"]
+    static let keys = ["stack", "description", "settings", "environments", "default_environment", "layers", "routing"]
 
     func load(_ root: YAMLNode, origin: SpecFileOrigin, requestedEnvironment: String?) -> StackSpec {
         let fileLocation = SourceLocation(file: origin.displayPath, line: 1, column: 1)
@@ -42,6 +42,9 @@ struct StackFileLoader {
             name: name, environment: environment, declaredEnvironments: declared.map(\.name), settings: settings, layers: [],
             rootDirectory: SpecFiles.directory(of: origin.absolutePath), location: fileLocation, kind: .stack)
         stack.description = context.optionalString(fields["description"], for: "description")
+        let environmentAccess = fields["environments"]?.mapping?.first { $0.key == environment }?.value.mapping?.first { $0.key == "access" }
+        stack.routing = RouteSettingsParser(context: context)
+            .routing(fields["routing"], environmentAccess: environmentAccess?.value, environment: environment)
         if let node = fields["layers"] {
             stack.layers = layers(node, origin: origin, context: context, settings: settings)
         } else {
@@ -56,7 +59,7 @@ struct StackFileLoader {
         guard let entries = context.mapping(node, for: "environments") else { return [] }
         return entries.map { entry in
             var declared = EnvironmentSelector.Declared(name: entry.key, location: entry.keyLocation, settings: [])
-            if let fields = context.fields(entry.value, of: "environment `\(entry.key)`", known: ["settings"]),
+            if let fields = context.fields(entry.value, of: "environment `\(entry.key)`", known: ["settings", "access"]),
                 let settings = fields["settings"]
             {
                 declared.settings = context.mapping(settings, for: "environments.\(entry.key).settings") ?? []

@@ -1,0 +1,57 @@
+/// Reads `routing:` of stack.yaml (after settings are resolved, so its values interpolate `${...}`),
+/// and applies the selected environment's `access:` over the stack's.
+struct RouteSettingsParser {
+    let context: SpecParseContext
+
+    static let keys = [
+        "traefik", "domain", "subdomain", "network", "lan_ip", "tailscale_ip", "socket_proxy", "access", "acme",
+    ]
+    static let acmeKeys = ["resolver", "email", "challenge", "dns_provider", "staging", "storage"]
+
+    /// - Parameters:
+    ///   - node: the `routing:` value, nil when absent.
+    ///   - environmentAccess: the selected environment's `access:` value, nil when absent.
+    func routing(_ node: YAMLNode?, environmentAccess: YAMLNode?, environment: String) -> RoutingSpec {
+        var routing = RoutingSpec()
+        if let node, let fields = context.fields(node, of: "`routing`", known: Self.keys) {
+            routing.location = node.location
+            if let version = fields["traefik"] {
+                routing.traefik = context.choice(version, for: "routing.traefik", as: TraefikMajorVersion.self,
+                                                 allowed: TraefikMajorVersion.allCases) ?? .v3
+            }
+            routing.domain = text(fields["domain"], "routing.domain")
+            // An empty subdomain is meaningful ("none"), so it is kept rather than dropped.
+            routing.subdomain = fields["subdomain"].flatMap { context.string($0, for: "routing.subdomain") }
+            routing.network = text(fields["network"], "routing.network")
+            routing.lanAddress = text(fields["lan_ip"], "routing.lan_ip")
+            routing.tailscaleAddress = text(fields["tailscale_ip"], "routing.tailscale_ip")
+            routing.socketProxy = text(fields["socket_proxy"], "routing.socket_proxy") ?? routing.socketProxy
+            if let access = fields["access"] { routing.access = AccessListParser(context: context).profiles(access, for: "routing.access") }
+            if let acme = fields["acme"] { routing.acme = self.acme(acme) }
+        }
+        if let environmentAccess {
+            routing.access = AccessListParser(context: context).profiles(environmentAccess, for: "environments.\(environment).access")
+        }
+        return routing
+    }
+
+    private func acme(_ node: YAMLNode) -> ACMESettings {
+        var acme = ACMESettings()
+        guard let fields = context.fields(node, of: "`routing.acme`", known: Self.acmeKeys) else { return acme }
+        acme.resolver = text(fields["resolver"], "routing.acme.resolver") ?? acme.resolver
+        acme.email = text(fields["email"], "routing.acme.email")
+        if let challenge = fields["challenge"] {
+            acme.challenge = context.choice(challenge, for: "routing.acme.challenge", as: ACMESettings.Challenge.self,
+                                            allowed: ACMESettings.Challenge.allCases) ?? acme.challenge
+        }
+        acme.dnsProvider = text(fields["dns_provider"], "routing.acme.dns_provider")
+        acme.staging = fields["staging"].flatMap { context.boolean($0, for: "routing.acme.staging") } ?? false
+        acme.storage = text(fields["storage"], "routing.acme.storage") ?? acme.storage
+        return acme
+    }
+
+    /// A string value, nil when absent or empty (a setting left empty turns the option off).
+    private func text(_ node: YAMLNode?, _ key: String) -> String? {
+        node.flatMap { context.string($0, for: key) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// One call to Vault's HTTP API, before it is sent.
+struct VaultRequest: Sendable {
+    /// `GET`, `PUT`, `POST`, `DELETE`, `HEAD`.
+    var method: String
+    /// The API path without `/v1/`, e.g. `sys/seal-status` or `platform/data/prod/db`. Named in every error.
+    var path: String
+    /// Query parameters, in order.
+    var query: [(String, String)] = []
+    /// A JSON body.
+    var body: Data?
+    /// Whether to send `X-Vault-Token`. The sys endpoints for init, seal status, unseal and health do not need it.
+    var authenticated = true
+    /// A token to use instead of the client's own (for calls that act as another token).
+    var tokenOverride: VaultSecretString?
+
+    /// A request with a JSON-encoded body.
+    static func json<Body: Encodable>(_ method: String, _ path: String, body: Body, authenticated: Bool = true) throws
+        -> VaultRequest
+    {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return VaultRequest(method: method, path: path, body: try encoder.encode(body), authenticated: authenticated)
+        } catch {
+            throw VaultClientError.invalidConfiguration("cannot encode the request body for \(path): \(error)")
+        }
+    }
+
+    /// `/v1/<path>?<query>`, with the path's segments and the query percent-encoded.
+    var uri: String {
+        let encodedPath = path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.addingPercentEncoding(withAllowedCharacters: Self.segmentCharacters) ?? String($0) }
+            .joined(separator: "/")
+        guard !query.isEmpty else { return "/v1/" + encodedPath }
+        let queryText = query.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: Self.segmentCharacters) ?? value)"
+        }.joined(separator: "&")
+        return "/v1/\(encodedPath)?\(queryText)"
+    }
+
+    private static let segmentCharacters: CharacterSet = {
+        var set = CharacterSet.alphanumerics
+        set.insert(charactersIn: "-._~")
+        return set
+    }()
+}

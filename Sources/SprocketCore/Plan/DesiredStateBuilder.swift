@@ -130,7 +130,9 @@ public struct DesiredStateBuilder: Sendable {
             configName: { objectNames.configs[$0] ?? identity.objectName($0) },
             secretName: { objectNames.secrets[$0] ?? identity.objectName($0) }
         ).definition(of: spec)
-        definition.serviceLabels = labels(spec.deploy.labels, layer: layer, name: spec.name)
+        // Labels compiled from `routes:`; a hand-written label that contradicts one is a validation error.
+        let routeLabels = RouteLabelCompiler(stack: stack).compile(spec).labels
+        definition.serviceLabels = labels(spec.deploy.labels.merging(routeLabels) { handWritten, _ in handWritten }, layer: layer, name: spec.name)
         definition.normalize()
         return DesiredService(name: spec.name, dockerName: identity.objectName(spec.name), definition: definition)
     }

@@ -15,9 +15,7 @@ public struct RouteLabelCompiler: Sendable {
         guard !service.routes.isEmpty else { return CompiledRoutes() }
         var output = CompiledRoutes()
         output.labels["traefik.enable"] = "true"
-        if let network = stack.routing.network {
-            output.labels[version.networkLabel] = dockerNetworkName(network)
-        }
+        if let network = stack.ingressNetworkDockerName { output.labels[version.networkLabel] = network }
         for route in service.routes {
             compile(route, of: service, into: &output)
         }
@@ -25,7 +23,7 @@ public struct RouteLabelCompiler: Sendable {
     }
 
     /// The expected routers of every service of the stack, in layer and declaration order.
-    public func expectedRouters() -> [CompiledRouter] {
+    public func compiledRouters() -> [CompiledRouter] {
         stack.layers.flatMap(\.services).flatMap { compile($0).routers }
     }
 
@@ -145,14 +143,6 @@ public struct RouteLabelCompiler: Sendable {
             name: version.qualified(name), rule: rule, entryPoints: entryPoints, tls: tls, certResolver: resolver,
             middlewares: context.middlewares, service: version.qualified(context.service), priority: priority,
             specService: context.specService))
-    }
-
-    /// The Docker name of the logical network Traefik uses (a network the stack does not declare is taken as a Docker name).
-    private func dockerNetworkName(_ logical: String) -> String {
-        let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let declared = stack.layers.flatMap(\.networks).first { $0.name == logical }
-        guard let declared else { return logical }
-        return declared.externalName ?? identity.objectName(logical)
     }
 }
 

@@ -41,6 +41,10 @@ struct RouteCheck {
                 routing.location, "access profile `\(profile.rawValue)` is enabled for `\(stack.environment)` but `\(key)` is not set",
                 hint: "set `\(key)` (a setting per environment works: `\(key.split(separator: ".").last ?? ""): ${...}`)"))
         }
+        if routing.enables(.public), routing.acme.challenge == .dns, routing.acme.dnsProvider == nil {
+            diagnostics.append(SpecDiagnostic(routing.location, "`routing.acme.challenge` is `dns` but `routing.acme.dns_provider` is not set",
+                                              hint: "name the lego DNS provider, e.g. `dns_provider: digitalocean`, and give Traefik its credentials"))
+        }
         if let network = routing.network, !stack.layers.flatMap(\.networks).contains(where: { $0.name == network }) {
             diagnostics.append(SpecDiagnostic(routing.location, "`routing.network` names `\(network)`, which no layer declares",
                                               hint: "declare it under `networks:` of the layer that runs Traefik"))

@@ -97,6 +97,19 @@ struct LetsEncryptResolverTests {
         }
     }
 
+    @Test("a garbled answer is a malformed-response error naming the server and the byte")
+    func malformedAnswer() async throws {
+        try await withDNSServer(Self.zone, mode: .garbage) { server in
+            do {
+                _ = try await resolver(for: server).query("app.example.com", type: .a)
+                Issue.record("no error")
+            } catch let error as DNSError {
+                #expect(error == .malformedResponse(server: "127.0.0.1:\(server.port)",
+                                                    detail: "label runs past the end of the message (at byte 12)"))
+            }
+        }
+    }
+
     @Test("the hosts file overrides A/AAAA and hands other questions to the fallback")
     func hostsFileOverrides() async throws {
         try await withDNSServer(Self.zone) { server in

@@ -18,6 +18,8 @@ final class TestDNSServer: @unchecked Sendable {
         case silent
         /// Over UDP, answers with the TC bit and no records; the full answer only over TCP.
         case truncateOverUDP
+        /// Answers with the query's ID followed by a header that promises a question and then ends.
+        case garbage
     }
 
     let port: Int
@@ -126,7 +128,8 @@ final class TestDNSServer: @unchecked Sendable {
         }
         guard count > 0, let query = try? DNSMessage(decoding: Array(buffer.prefix(count))) else { return }
         record(query, transport: "udp")
-        guard mode != .silent, let bytes = try? response(to: query, overUDP: true).encode() else { return }
+        guard mode != .silent, var bytes = try? response(to: query, overUDP: true).encode() else { return }
+        if mode == .garbage { bytes = Array(bytes.prefix(2)) + [0x81, 0x80, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07] }
         _ = withUnsafePointer(to: &peer) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 sendto(udpSocket, bytes, bytes.count, 0, $0, peerLength)

@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import SystemPackage
 
 /// Runs a Python script that uses hvac (PyPI `hvac`, the common Python client for Vault), to check the Vault
 /// emulator against a client it was not written with.
@@ -26,7 +27,7 @@ public enum HvacScript {
         let probe = try await execute(["-c", "import hvac"], environment: [:])
         guard probe.succeeded else {
             throw HvacUnavailable(
-                description: "\(python) cannot import hvac (\(probe.output.trimmingCharacters(in: .whitespacesAndNewlines))). "
+                description: "\(python) cannot import hvac (\(lastLine(of: probe.output))). "
                     + "Install it: \(python) -m pip install hvac (or set SPROCKET_TEST_PYTHON to an interpreter that has it)")
         }
         let folder = try TemporaryDirectory(prefix: "hvac-script")
@@ -35,12 +36,17 @@ public enum HvacScript {
         return try await execute(["\(folder.path)/check.py"], environment: environment)
     }
 
+    private static func lastLine(of text: String) -> String {
+        text.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "no output"
+    }
+
     private static func execute(_ arguments: [String], environment: [String: String]) async throws -> Outcome {
         var updates: [Environment.Key: String] = [:]
         for (name, value) in environment { updates[Environment.Key(stringLiteral: name)] = value }
         do {
+            let executable: Executable = python.contains("/") ? .path(FilePath(python)) : .name(python)
             let result = try await Subprocess.run(
-                .name(python), arguments: Arguments(arguments), environment: .inherit.updating(updates),
+                executable, arguments: Arguments(arguments), environment: .inherit.updating(updates),
                 output: .string(limit: 1 << 20), error: .combinedWithOutput)
             return Outcome(succeeded: result.terminationStatus.isSuccess, output: result.standardOutput)
         } catch {

@@ -97,7 +97,7 @@ extension VaultEmulatorCore {
 
     mutating func handlePolicies(_ call: Call) -> StubHTTPServer.Response {
         if let denied = authorize(call, capability: capability(for: call)) { return denied }
-        let legacy = call.path.hasPrefix("sys/policy")
+        let legacy = call.path == "sys/policy" || call.path.hasPrefix("sys/policy/")
         let prefix = legacy ? "sys/policy" : "sys/policies/acl"
         let name = (call.rest(after: prefix) ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/")).lowercased()
         let names = (Array(barrier?.policies.keys ?? [:].keys) + ["root"]).sorted()

@@ -86,7 +86,9 @@ struct VaultEmulatorCore: Sendable {
         let path = call.path
         if path == "sys/seal" { return handleSeal(call) }
         if path == "sys/mounts" || path.hasPrefix("sys/mounts/") { return handleMounts(call) }
-        if path.hasPrefix("sys/policies/acl") || path.hasPrefix("sys/policy") { return handlePolicies(call) }
+        if path.hasPrefix("sys/policies/acl") || path == "sys/policy" || path.hasPrefix("sys/policy/") {
+            return handlePolicies(call)
+        }
         if path.hasPrefix("auth/token/") { return handleTokens(&call) }
         if let mount = mountPath(for: path) { return handleKV(call, mount: mount) }
         if let denied = authorize(call, capability: capability(for: call)) { return denied }

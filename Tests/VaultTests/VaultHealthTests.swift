@@ -1,0 +1,69 @@
+import SprocketTestSupport
+import Testing
+import Vault
+
+@Suite("Vault health: status codes and query overrides (wire-contracts §1.5)")
+struct VaultHealthTests {
+    @Test("not initialised is 501 and sealed is 503, both with a health body, never an error")
+    func uninitialisedAndSealed() async throws {
+        try await withFreshVault { emulator, client in
+            let fresh = try await client.health()
+            #expect(fresh.state == .notInitialized && fresh.status == 501)
+            #expect(fresh.body?.initialized == false)
+            _ = try await client.initialize(shares: 3, threshold: 2)
+            let sealed = try await client.health()
+            #expect(sealed.state == .sealed && sealed.status == 503 && sealed.body?.standby == true)
+            let raw = try await rawRequest("GET", emulator.address, "/v1/sys/health")
+            #expect(raw.json?["errors"] == nil, "the body is the health object, not an error envelope")
+            #expect(raw.json?["replication_dr_mode"] as? String == "unknown")
+        }
+    }
+
+    @Test("the role while unsealed maps to its default code", arguments: [
+        (VaultEmulator.HealthRole.active, 200, VaultHealthState.active),
+        (.standby, 429, .standby),
+        (.performanceStandby, 473, .performanceStandby),
+        (.drSecondary, 472, .drSecondary),
+    ])
+    func roles(role: VaultEmulator.HealthRole, status: Int, state: VaultHealthState) async throws {
+        try await withUnsealedVault { vault in
+            vault.emulator.setHealthRole(role)
+            let health = try await vault.client.health()
+            #expect(health.status == status && health.state == state)
+        }
+    }
+
+    @Test("query overrides change the codes and the client reads them back through the same query")
+    func overrides() async throws {
+        try await withUnsealedVault { vault in
+            vault.emulator.setHealthRole(.standby)
+            var query = VaultHealthQuery()
+            query.standbyOK = true
+            let accepted = try await vault.client.health(query)
+            #expect(accepted.status == 200 && accepted.state == .standby && accepted.state.isServing)
+            vault.emulator.seal()
+            var custom = VaultHealthQuery()
+            custom.sealedCode = 299
+            let sealed = try await vault.client.health(custom)
+            #expect(sealed.status == 299 && sealed.state == .sealed)
+            let raw = try await rawRequest("GET", vault.emulator.address, "/v1/sys/health?sealedcode=abc")
+            #expect(raw.status == 400)
+            let head = try await rawRequest("HEAD", vault.emulator.address, "/v1/sys/health")
+            #expect(head.status == 503 && head.body.isEmpty)
+        }
+    }
+
+    @Test("an address where nothing listens is 'unreachable' and names the address")
+    func unreachable() async throws {
+        let client = try VaultClient(
+            configuration: VaultClientConfiguration(address: "http://127.0.0.1:1"), logger: testLogger)
+        let error = await #expect(throws: VaultClientError.self) { try await client.health() }
+        try await client.shutdown()
+        guard case .unreachable(let address, _)? = error else {
+            Issue.record("expected unreachable, got \(String(describing: error))")
+            return
+        }
+        #expect(address == "http://127.0.0.1:1")
+        #expect(error?.description.contains("VAULT_ADDR") == true)
+    }
+}

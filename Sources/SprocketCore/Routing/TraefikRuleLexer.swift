@@ -3,6 +3,8 @@
 struct TraefikRuleLexer {
     private let characters: [Character]
     private var index = 0
+    /// The columns of the last string read, to point at a backtick that closed too early.
+    private var lastString: (start: Int, end: Int)?
 
     init(_ rule: String) {
         characters = Array(rule)
@@ -39,7 +41,9 @@ struct TraefikRuleLexer {
             index += 2
             return TraefikRuleToken(kind: character == "&" ? .and : .or, column: start)
         case "`":
-            return TraefikRuleToken(kind: .string(try backtickString()), column: start)
+            let value = try backtickString()
+            lastString = (start, column - 1)
+            return TraefikRuleToken(kind: .string(value), column: start)
         case "\"":
             return TraefikRuleToken(kind: .string(try quotedString()), column: start)
         case "'":
@@ -47,8 +51,9 @@ struct TraefikRuleLexer {
                                    hint: "write the value in backticks, e.g. Host(`example.com`)")
         default:
             guard character.isASCII, character.isLetter else {
+                let hint = lastString.map { "the backtick string from column \($0.start) to \($0.end) may be missing a backtick" }
                 throw TraefikRuleError(column: start, message: "unexpected character `\(character)`, expected a matcher such as Host",
-                                       hint: "a rule is matchers like Host(`example.com`) joined by `&&`, `||`, `!` and parentheses")
+                                       hint: hint ?? "a rule is matchers like Host(`example.com`) joined by `&&`, `||`, `!` and parentheses")
             }
             var name = ""
             while index < characters.count, characters[index].isASCII, characters[index].isLetter || characters[index].isNumber {

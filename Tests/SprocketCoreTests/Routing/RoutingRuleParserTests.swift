@@ -59,6 +59,7 @@ struct RoutingRuleParserTests {
         Invalid("Host(``)", column: 6, "`Host` has an empty value"),
         Invalid("1Host(`a`)", column: 1, "unexpected character `1`"),
         Invalid("Path(`x`)", .v2, column: 6, "does not start with `/`"),
+        Invalid("Host(`a.com) && Path(`/x`)", column: 23, "unexpected character `/`"),
     ]
 
     @Test("an invalid rule is rejected at its column, saying what was expected", arguments: invalid)
@@ -69,6 +70,14 @@ struct RoutingRuleParserTests {
         } catch {
             #expect(error.column == `case`.column, "\(error)")
             #expect(error.message.contains(`case`.fragment), "\(error.message)")
+        }
+    }
+
+    @Test("a backtick left open pairs with the next one; the error says which string may lack one")
+    func earlyBacktick() {
+        #expect(throws: TraefikRuleError(column: 23, message: "unexpected character `/`, expected a matcher such as Host",
+                                         hint: "the backtick string from column 6 to 22 may be missing a backtick")) {
+            try TraefikRuleParser(version: .v3).parse("Host(`a.com) && Path(`/x`)")
         }
     }
 

@@ -6,8 +6,10 @@ struct RouteCheck {
 
     func run(into diagnostics: inout [SpecDiagnostic]) {
         let services = stack.layers.flatMap(\.services)
-        guard services.contains(where: { !$0.routes.isEmpty || $0.deploy.labels.keys.contains { $0.lowercased().hasPrefix("traefik.") } })
-        else { return }
+        let mentionsTraefik = services.contains { service in
+            !service.routes.isEmpty || (service.deploy.labels.keys.map { $0 } + service.labels.keys.map { $0 }).contains { $0.lowercased().hasPrefix("traefik.") }
+        }
+        guard mentionsTraefik else { return }
         checkProfiles(services, into: &diagnostics)
         let secrets = Set(stack.layers.flatMap(\.secrets).map(\.name))
         for service in services {

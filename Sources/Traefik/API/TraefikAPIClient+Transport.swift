@@ -9,6 +9,8 @@ extension TraefikAPIClient {
     static let maxBodyBytes = 32 << 20
     /// How much of an error body a message keeps.
     static let maxExcerptCharacters = 512
+    /// Time the outer bound leaves AsyncHTTPClient's own deadline to fail with its more precise error first.
+    static let deadlineGrace = Duration.seconds(1)
 
     /// A 2xx answer, buffered.
     struct Reply: Sendable {
@@ -56,7 +58,9 @@ extension TraefikAPIClient {
         let (http, timeout, logger, prepared) = (self.http, requestTimeout, self.logger, request)
         let reply: Reply
         do {
-            reply = try await Self.bounded(by: timeout, endpoint: shown) {
+            // AsyncHTTPClient retries a refused connection until its deadline and then reports why it failed;
+            // the outer bound, a little later, only catches a body that stalls after the head arrived.
+            reply = try await Self.bounded(by: timeout + Self.deadlineGrace, reporting: timeout, endpoint: shown) {
                 let response = try await http.execute(prepared, timeout: TimeAmount(timeout), logger: logger)
                 let body = try await response.body.collect(upTo: Self.maxBodyBytes)
                 return Reply(
@@ -88,10 +92,11 @@ extension TraefikAPIClient {
         }
     }
 
-    /// Runs `operation`, failing with ``TraefikAPIError/timeout(endpoint:after:)`` when it takes longer than `limit`
-    /// (AsyncHTTPClient's own deadline stops covering the request once the response head has arrived).
+    /// Runs `operation`, failing with ``TraefikAPIError/timeout(endpoint:after:)`` (saying `reported`) when it takes
+    /// longer than `limit` (AsyncHTTPClient's own deadline stops covering the request once the head has arrived).
     static func bounded<T: Sendable>(
-        by limit: Duration, endpoint: String, _ operation: @escaping @Sendable () async throws -> T
+        by limit: Duration, reporting reported: Duration, endpoint: String,
+        _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask(operation: operation)
@@ -101,7 +106,7 @@ extension TraefikAPIClient {
             }
             defer { group.cancelAll() }
             guard let finished = try await group.next(), let value = finished else {
-                throw TraefikAPIError.timeout(endpoint: endpoint, after: limit)
+                throw TraefikAPIError.timeout(endpoint: endpoint, after: reported)
             }
             return value
         }

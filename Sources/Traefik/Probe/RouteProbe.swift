@@ -39,7 +39,7 @@ public struct RouteProbe: Sendable {
                 guard let (index, target) = pending.next() else { break }
                 group.addTask { (index, try await probe(target)) }
             }
-            for try await (index, result) in group {
+            while let (index, result) = try await group.next() {
                 results[index] = result
                 if let (next, target) = pending.next() { group.addTask { (next, try await probe(target)) } }
             }
@@ -90,27 +90,39 @@ public struct RouteProbe: Sendable {
     func exchange(_ target: RouteProbeTarget, verifying: Bool) async throws -> Exchange {
         let tls: NIOSSLContext? = target.scheme == .https ? try makeContext(verifying: verifying) : nil
         let limit = timeout
+        let observer = TLSObserver()
         let channel = try await ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(TimeAmount(limit))
             .connect(host: target.address, port: target.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         let handler = try NIOSSLClientHandler(context: tls, serverHostname: target.serverName)
-                        try channel.pipeline.syncOperations.addHandler(handler)
+                        try channel.pipeline.syncOperations.addHandlers(handler, observer)
                     }
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         let request = Self.requestText(for: target)
-        return try await ProbeDeadline.run(limit, closing: channel.channel) {
+        do {
+            return try await exchange(request, on: channel, observer: tls == nil ? nil : observer, limit: limit)
+        } catch let error where !(error is CancellationError) {
+            throw observer.error.flatMap { Self.isTLSError($0) ? $0 : nil } ?? error
+        }
+    }
+
+    /// Writes the request and reads up to the end of the response head, within `limit`.
+    private func exchange(
+        _ request: String, on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, observer: TLSObserver?,
+        limit: Duration
+    ) async throws -> Exchange {
+        try await ProbeDeadline.run(limit, closing: channel.channel) {
             try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(ByteBuffer(string: request))
                 var received = ByteBuffer()
                 for try await var chunk in inbound {
                     received.writeBuffer(&chunk)
                     if let head = ResponseHead(parsing: received) {
-                        let certificate = tls == nil ? nil : try await channel.channel.nioSSL_peerCertificate().get()
-                        return Exchange(head: head, certificate: certificate)
+                        return Exchange(head: head, certificate: observer?.certificate)
                     }
                     guard received.readableBytes <= Self.maxHeadBytes else { throw ProbeError.headTooLarge }
                 }

@@ -23,19 +23,28 @@ extension TraefikAPIEmulator {
 
     /// A router as a provider defined it. `name` is the full name (`web@swarm`).
     public struct Router: Sendable, Equatable {
+        /// The full name, e.g. `web@swarm`.
         public var name: String
+        /// The rule as the label set it.
         public var rule: String
+        /// The service as the label named it (same-provider names may lack the suffix).
         public var service: String
+        /// Entry points; ones the emulated Traefik lacks give Traefik's warning.
         public var entryPoints: [String]
+        /// Middlewares in order, served as given.
         public var middlewares: [String]
+        /// An explicit priority; v3 fills in the rule length when nil.
         public var priority: Int64?
+        /// `v2`/`v3` when set per router.
         public var ruleSyntax: String?
+        /// The TLS section, nil for plain HTTP.
         public var tls: TLS?
         /// Errors attached on top of the ones the emulator derives (missing service or middleware).
         public var errors: [String]
         /// The status when set explicitly; otherwise derived from the errors (`disabled` when any).
         public var status: String?
 
+        /// Creates a router.
         public init(
             name: String, rule: String, service: String, entryPoints: [String], middlewares: [String] = [],
             priority: Int64? = nil, ruleSyntax: String? = nil, tls: TLS? = nil, errors: [String] = [],
@@ -56,11 +65,14 @@ extension TraefikAPIEmulator {
 
     /// A router's TLS section; all nil/empty encodes `{}` (TLS with the default certificate).
     public struct TLS: Sendable, Equatable {
+        /// The ACME resolver.
         public var certResolver: String?
+        /// The TLS options name; served as `default` when nil.
         public var options: String?
         /// `(main, sans)` pairs.
         public var domains: [Domain]
 
+        /// Creates a TLS section.
         public init(certResolver: String? = nil, options: String? = nil, domains: [Domain] = []) {
             self.certResolver = certResolver
             self.options = options
@@ -69,9 +81,12 @@ extension TraefikAPIEmulator {
 
         /// One `{main, sans}` entry.
         public struct Domain: Sendable, Equatable {
+            /// The main name.
             public var main: String
+            /// Subject alternative names.
             public var sans: [String]
 
+            /// Creates a domain entry.
             public init(main: String, sans: [String] = []) {
                 self.main = main
                 self.sans = sans
@@ -81,15 +96,20 @@ extension TraefikAPIEmulator {
 
     /// A load-balancer service. `name` is the full name (`web@swarm`).
     public struct Service: Sendable, Equatable {
+        /// The full name, e.g. `web@swarm`.
         public var name: String
         /// Server URLs, one per running task.
         public var servers: [String]
+        /// Whether the client's `Host` is passed on (Traefik's default: true).
         public var passHostHeader: Bool
         /// Health-check results per server URL (`UP`/`DOWN`); empty without health checks.
         public var serverStatus: [String: String]
+        /// Errors Traefik attached to the service.
         public var errors: [String]
+        /// The status when set explicitly; otherwise `disabled` with errors, else `enabled`.
         public var status: String?
 
+        /// Creates a service.
         public init(
             name: String, servers: [String], passHostHeader: Bool = true, serverStatus: [String: String] = [:],
             errors: [String] = [], status: String? = nil
@@ -106,11 +126,16 @@ extension TraefikAPIEmulator {
     /// A middleware. `type` is the configuration key as Traefik spells it (`redirectScheme`, `forwardAuth`);
     /// `configuration` its JSON object.
     public struct Middleware: Sendable, Equatable {
+        /// The full name, e.g. `redirect@swarm`.
         public var name: String
+        /// The configuration key, e.g. `redirectScheme`.
         public var type: String
+        /// Its configuration as a JSON object.
         public var configuration: String
+        /// Errors Traefik attached (the middleware is then `disabled`).
         public var errors: [String]
 
+        /// Creates a middleware.
         public init(name: String, type: String, configuration: String = "{}", errors: [String] = []) {
             self.name = name
             self.type = type
@@ -122,8 +147,11 @@ extension TraefikAPIEmulator {
     /// Everything the emulated Traefik has read from its providers. Names may repeat: identical definitions merge,
     /// differing router definitions delete the router (as Traefik's provider merge does).
     public struct Table: Sendable, Equatable {
+        /// Router definitions, possibly repeated.
         public var routers: [Router]
+        /// Service definitions; repeated names concatenate their servers.
         public var services: [Service]
+        /// Middleware definitions.
         public var middlewares: [Middleware]
         /// Capitalised provider names for `/api/overview` (`Swarm`, `File`); the flavor's Swarm name when nil.
         public var providers: [String]?
@@ -134,6 +162,7 @@ extension TraefikAPIEmulator {
         /// The services a Traefik with `api.dashboard` enabled has on its own.
         public static let dashboardServices = ["api@internal", "dashboard@internal", "noop@internal"]
 
+        /// Creates a table.
         public init(
             routers: [Router] = [], services: [Service] = [], middlewares: [Middleware] = [], providers: [String]? = nil,
             internalServices: [String] = dashboardServices

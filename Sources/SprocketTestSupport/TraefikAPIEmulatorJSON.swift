@@ -3,15 +3,20 @@
 /// newline after the value. The Traefik API emulator builds its bodies from these so they match Traefik byte for
 /// byte, not only in meaning.
 public indirect enum TraefikAPIEmulatorJSON: Sendable, Equatable {
+    /// A string, escaped as Go escapes it.
     case string(String)
+    /// An integer (Traefik's priorities need 64 bits).
     case integer(Int64)
+    /// A Boolean.
     case bool(Bool)
+    /// An array.
     case array([TraefikAPIEmulatorJSON])
     /// Keys in the order given (Go struct field order).
     case object([(String, TraefikAPIEmulatorJSON)])
     /// Already-encoded JSON, inserted as is (a middleware's own configuration).
     case raw(String)
 
+    /// Equal when the encoded texts are.
     public static func == (lhs: TraefikAPIEmulatorJSON, rhs: TraefikAPIEmulatorJSON) -> Bool {
         lhs.compact == rhs.compact
     }

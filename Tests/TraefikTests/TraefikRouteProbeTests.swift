@@ -50,6 +50,12 @@ struct TraefikRouteProbeTests {
             // Self-signed and not in the system roots: readable, but a browser would refuse it.
             #expect(!certificate.verifies)
             #expect(result.summaryLine.contains("(not trusted: "))
+            // The JSON form gives dates as RFC 3339 and reads back equal (to the second).
+            let data = try JSONEncoder().encode(result)
+            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let notAfter = try #require((json["certificate"] as? [String: Any])?["notAfter"] as? String)
+            #expect(notAfter.hasSuffix("Z") && notAfter.contains("T"))
+            #expect(try JSONDecoder().decode(RouteProbeResult.self, from: data) == result)
         }
     }
 

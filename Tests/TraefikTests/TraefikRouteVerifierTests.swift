@@ -74,6 +74,24 @@ struct TraefikRouteVerifierTests {
             == "FAIL  sprocket-prod-web@swarm: TLS resolver is none, expected letsencrypt")
     }
 
+    @Test("a localhost TLS route without a resolver: TLS must be on; a plain route: off")
+    func tlsWithoutResolver() async throws {
+        let localhost = ExpectedRouter(
+            name: "sprocket-local-web", rule: "Host(`sprocket.localhost`)", entryPoints: ["websecure"], tls: true,
+            service: "sprocket-prod-web")
+        var table = SprocketRoutes.table()
+        table.routers.append(.init(
+            name: "sprocket-local-web@swarm", rule: "Host(`sprocket.localhost`)", service: "sprocket-prod-web",
+            entryPoints: ["websecure"], tls: TraefikAPIEmulator.TLS()))
+        #expect(try await verify(table, expected: [localhost]).passed)
+        table.routers[table.routers.count - 1].tls = nil
+        let report = try await verify(table, expected: [localhost])
+        #expect(findings(report, "sprocket-local-web@swarm") == [.tlsMismatch(expected: true, seen: false)])
+        var plain = SprocketRoutes.expected[1]
+        plain.tls = false
+        #expect(try await verify(SprocketRoutes.table(), expected: [plain]).passed)
+    }
+
     @Test("a service without servers fails every router that uses it")
     func serviceWithoutServers() async throws {
         var table = SprocketRoutes.table()
@@ -281,6 +299,22 @@ struct TraefikRouteVerifierTests {
             (error as? TraefikAPIError)?.httpStatus == 401
         }
         #expect(clock.sleeps.count == 4)
+    }
+
+    @Test("every finding kind survives its JSON form", arguments: [
+        RouteFinding.missing, .disabled(status: "warning"), .inError(messages: ["a", "b"]),
+        .ruleMismatch(expected: "Host(`a`)", seen: "Host(`b`)"), .entryPointsMismatch(expected: ["web"], seen: []),
+        .tlsMismatch(expected: true, seen: false), .tlsResolverMismatch(expected: nil, seen: "le"),
+        .middlewareMismatch(expected: ["a@swarm"], seen: ["b@file"], orderOnly: false),
+        .serviceMismatch(expected: "a@swarm", seen: nil), .serviceMissing(service: "a@swarm"),
+        .noServers(service: "a@swarm"), .serversDown(service: "a@swarm", servers: ["http://10.0.0.1"]), .unexpected,
+    ])
+    func findingRoundTrip(finding: RouteFinding) throws {
+        let data = try JSONEncoder().encode(finding)
+        #expect(try JSONDecoder().decode(RouteFinding.self, from: data) == finding)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["kind"] as? String == finding.kind)
+        #expect(object["message"] as? String == finding.description)
     }
 
     @Test("the JSON form carries the kind, the fields and the message, and reads back equal")

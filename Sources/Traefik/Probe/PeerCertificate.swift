@@ -39,6 +39,50 @@ public struct PeerCertificate: Sendable, Equatable, Codable {
         self.verificationFailure = verificationFailure
     }
 
+    enum CodingKeys: String, CodingKey {
+        case subject, issuer, subjectCommonName, dnsNames, notBefore, notAfter, isTraefikDefault, verifies
+        case verificationFailure
+    }
+
+    /// Dates as RFC 3339 text (`2026-12-29T02:39:42Z`), so `--json` output reads the same in every tool.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(issuer, forKey: .issuer)
+        try container.encodeIfPresent(subjectCommonName, forKey: .subjectCommonName)
+        try container.encode(dnsNames, forKey: .dnsNames)
+        try container.encode(Self.rfc3339(notBefore), forKey: .notBefore)
+        try container.encode(Self.rfc3339(notAfter), forKey: .notAfter)
+        try container.encode(isTraefikDefault, forKey: .isTraefikDefault)
+        try container.encode(verifies, forKey: .verifies)
+        try container.encodeIfPresent(verificationFailure, forKey: .verificationFailure)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        subject = try container.decode(String.self, forKey: .subject)
+        issuer = try container.decode(String.self, forKey: .issuer)
+        subjectCommonName = try container.decodeIfPresent(String.self, forKey: .subjectCommonName)
+        dnsNames = try container.decode([String].self, forKey: .dnsNames)
+        notBefore = try Self.date(container, .notBefore)
+        notAfter = try Self.date(container, .notAfter)
+        isTraefikDefault = try container.decode(Bool.self, forKey: .isTraefikDefault)
+        verificationFailure = try container.decodeIfPresent(String.self, forKey: .verificationFailure)
+    }
+
+    private static func rfc3339(_ date: Date) -> String {
+        ISO8601DateFormatter.string(
+            from: date, timeZone: TimeZone(secondsFromGMT: 0) ?? .current, formatOptions: [.withInternetDateTime])
+    }
+
+    private static func date(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Date {
+        let text = try container.decode(String.self, forKey: key)
+        guard let date = ISO8601DateFormatter().date(from: text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not RFC 3339: \(text)")
+        }
+        return date
+    }
+
     /// Days from `now` until ``notAfter`` (negative once expired).
     public func daysLeft(at now: Date = Date()) -> Int {
         Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down))

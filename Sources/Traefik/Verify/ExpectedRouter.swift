@@ -12,6 +12,10 @@ public struct ExpectedRouter: Sendable, Equatable, Codable {
     public var entryPoints: [String]
     /// The ACME resolver (`letsencrypt`, `letsencrypt-staging`), nil for a router without one.
     public var certResolver: String?
+    /// Whether the router must have a `tls` section at all; nil checks only ``certResolver``. Set it for TLS
+    /// routers without a resolver (localhost and IP profiles, served with the default or a file certificate),
+    /// and `false` for plain HTTP routers.
+    public var tls: Bool?
     /// Middlewares in the order they must run (Traefik runs them in the order listed).
     public var middlewares: [String]
     /// The service the router sends to, e.g. `sprocket-prod-web` or `api@internal`.
@@ -19,13 +23,14 @@ public struct ExpectedRouter: Sendable, Equatable, Codable {
 
     /// Creates an expectation.
     public init(
-        name: String, rule: String, entryPoints: [String], certResolver: String? = nil, middlewares: [String] = [],
-        service: String
+        name: String, rule: String, entryPoints: [String], certResolver: String? = nil, tls: Bool? = nil,
+        middlewares: [String] = [], service: String
     ) {
         self.name = name
         self.rule = rule
         self.entryPoints = entryPoints
         self.certResolver = certResolver
+        self.tls = tls
         self.middlewares = middlewares
         self.service = service
     }

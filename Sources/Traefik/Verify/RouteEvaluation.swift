@@ -44,6 +44,9 @@ public struct RouteEvaluation: Sendable {
         if Set(seen.entryPoints) != Set(expected.entryPoints) {
             findings.append(.entryPointsMismatch(expected: expected.entryPoints, seen: seen.entryPoints))
         }
+        if let wantsTLS = expected.tls, wantsTLS != (seen.tls != nil) {
+            findings.append(.tlsMismatch(expected: wantsTLS, seen: seen.tls != nil))
+        }
         if seen.tls?.certResolver != expected.certResolver {
             findings.append(.tlsResolverMismatch(expected: expected.certResolver, seen: seen.tls?.certResolver))
         }

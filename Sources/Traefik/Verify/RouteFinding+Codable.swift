@@ -20,6 +20,9 @@ extension RouteFinding {
         case .entryPointsMismatch(let expected, let seen):
             try container.encode(expected, forKey: .expected)
             try container.encode(seen, forKey: .seen)
+        case .tlsMismatch(let expected, let seen):
+            try container.encode(expected, forKey: .expected)
+            try container.encode(seen, forKey: .seen)
         case .tlsResolverMismatch(let expected, let seen):
             try container.encode(expected, forKey: .expected)
             try container.encode(seen, forKey: .seen)
@@ -51,6 +54,10 @@ extension RouteFinding {
         case "inError": self = .inError(messages: try texts(.messages))
         case "ruleMismatch": self = .ruleMismatch(expected: try text(.expected), seen: try text(.seen))
         case "entryPointsMismatch": self = .entryPointsMismatch(expected: try texts(.expected), seen: try texts(.seen))
+        case "tlsMismatch":
+            self = .tlsMismatch(
+                expected: try container.decode(Bool.self, forKey: .expected),
+                seen: try container.decode(Bool.self, forKey: .seen))
         case "tlsResolverMismatch":
             self = .tlsResolverMismatch(expected: try optionalText(.expected), seen: try optionalText(.seen))
         case "middlewareMismatch":

@@ -13,6 +13,8 @@ public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible 
     case ruleMismatch(expected: String, seen: String)
     /// The entry points differ as sets.
     case entryPointsMismatch(expected: [String], seen: [String])
+    /// The router has a `tls` section where none is expected, or lacks one.
+    case tlsMismatch(expected: Bool, seen: Bool)
     /// The TLS certificate resolver differs; nil means none.
     case tlsResolverMismatch(expected: String?, seen: String?)
     /// The middlewares differ; `orderOnly` when they are the same set in another order (which still matters:
@@ -37,6 +39,7 @@ public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible 
         case .inError: "inError"
         case .ruleMismatch: "ruleMismatch"
         case .entryPointsMismatch: "entryPointsMismatch"
+        case .tlsMismatch: "tlsMismatch"
         case .tlsResolverMismatch: "tlsResolverMismatch"
         case .middlewareMismatch: "middlewareMismatch"
         case .serviceMismatch: "serviceMismatch"
@@ -60,6 +63,8 @@ public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible 
             return "rule is \(seen), expected \(expected)"
         case .entryPointsMismatch(let expected, let seen):
             return "entry points are \(Self.list(seen)), expected \(Self.list(expected))"
+        case .tlsMismatch(let expected, _):
+            return expected ? "TLS is off, expected on" : "TLS is on, expected off"
         case .tlsResolverMismatch(let expected, let seen):
             return "TLS resolver is \(seen ?? "none"), expected \(expected ?? "none")"
         case .middlewareMismatch(let expected, let seen, let orderOnly):

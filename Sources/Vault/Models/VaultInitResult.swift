@@ -16,6 +16,17 @@ public struct VaultInitResult: Sendable, Equatable, Decodable, CustomStringConve
         case rootToken = "root_token"
     }
 
+    /// Creates a result (e.g. from a key file read back by key custody).
+    public init(
+        keys: [VaultSecretString], keysBase64: [VaultSecretString], recoveryKeys: [VaultSecretString] = [],
+        rootToken: VaultSecretString
+    ) {
+        self.keys = keys
+        self.keysBase64 = keysBase64
+        self.recoveryKeys = recoveryKeys
+        self.rootToken = rootToken
+    }
+
     /// Decodes; `keys` are empty for auto-unseal seals.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -4,8 +4,12 @@ import Foundation
 /// that a test may stop and restart "the daemon" in the middle of a deploy without disturbing the shared one that
 /// every other test uses.
 ///
-/// It has no default bridge and no iptables rules of its own (overlay networks and services work without them),
-/// and it joins no swarm but its own one-node swarm. Needs root and `dockerd` on the PATH, like the shared daemon.
+/// It runs in a network namespace of its own (`ip netns add`, entered with `nsenter --net` only: `ip netns exec`
+/// would also remount /sys without cgroups, which dockerd refuses): a second dockerd in the host's namespace would share
+/// its bridges (with `--bridge=none` it even deletes the shared daemon's `docker0`), `docker_gwbridge` and host
+/// ports. Its unix socket stays reachable from the host's filesystem. It has no default bridge and no iptables
+/// rules (overlay networks and services work without them), and it joins no swarm but its own one-node swarm.
+/// Needs root, `ip` (iproute2) and `dockerd` on the PATH, like the shared daemon.
 public final class PrivateDockerDaemon: Sendable {
     /// The folder of everything this daemon owns (short, because unix socket paths are limited to ~100 bytes).
     public let root: String
@@ -13,27 +17,21 @@ public final class PrivateDockerDaemon: Sendable {
     /// `DOCKER_HOST` for clients of this daemon.
     public var dockerHost: String { "unix://\(socketPath)" }
     private let namespace: String
-    private let swarmPort: Int
-    private let dataPathPort: Int
 
     public init() {
         let id = UUID().uuidString.prefix(8).lowercased()
         root = "/tmp/sprocket-dd-\(id)"
         socketPath = "\(root)/docker.sock"
-        namespace = "sprocket-test-\(id)"
-        // Away from the shared daemon's 2377/7946/4789 and from each other.
-        swarmPort = Int.random(in: 20_000..<29_000)
-        dataPathPort = Int.random(in: 30_000..<39_000)
+        namespace = "sprocket-dd-\(id)"
     }
 
     /// Starts the daemon, waits until it answers, and makes it a one-node swarm with `images` copied from the
     /// shared daemon (no registry is reachable).
     public func startWithSwarm(images: [String]) async throws {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try await shell("ip netns add \(namespace) && ip -n \(namespace) link set lo up")
         try await start()
-        try await shell(
-            "docker -H \(dockerHost) swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:\(swarmPort) "
-                + "--data-path-port \(dataPathPort)")
+        try await shell("docker -H \(dockerHost) swarm init --advertise-addr 127.0.0.1")
         for image in images {
             try await shell("docker save \(image) | docker -H \(dockerHost) load")
         }
@@ -42,11 +40,14 @@ public final class PrivateDockerDaemon: Sendable {
     /// Starts dockerd (again, after ``stop()``: same data root, so the swarm and its services come back).
     public func start() async throws {
         let command = [
-            "dockerd", "--data-root", "\(root)/data", "--exec-root", "\(root)/exec", "--pidfile", "\(root)/docker.pid",
+            "nsenter", "--net=/var/run/netns/\(namespace)", "dockerd", "--data-root", "\(root)/data", "--exec-root", "\(root)/exec", "--pidfile", "\(root)/docker.pid",
             "-H", dockerHost, "--containerd-namespace", namespace, "--containerd-plugins-namespace", "\(namespace)-plugins",
             "--bridge=none", "--iptables=false", "--ip-masq=false",
         ].joined(separator: " ")
-        try await shell("nohup \(command) >>\(root)/dockerd.log 2>&1 </dev/null &")
+        // The daemon must not inherit any descriptor of ours: Foundation's Process learns that the shell exited
+        // when its own socket to the child closes, and a daemon holding a copy would keep that wait open for ever.
+        let closeInherited = "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done"
+        try await shell("\(closeInherited); nohup \(command) >>\(root)/dockerd.log 2>&1 </dev/null &", capturingOutput: false)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if (try? await shell("docker -H \(dockerHost) info --format '{{.ID}}' >/dev/null 2>&1")) != nil { return }
@@ -73,8 +74,12 @@ public final class PrivateDockerDaemon: Sendable {
     /// Stops the daemon and removes everything it owned. Safe to call more than once.
     public func destroy() async {
         try? await stop()
+        // Its own containerd and shims outlive a killed dockerd. (The bracket keeps pkill from matching this shell.)
+        let id = root.split(separator: "-").last.map(String.init) ?? ""
+        _ = try? await shell("pkill -9 -f '[s]procket-dd-\(id)/'; sleep 0.5")
         // The daemon unmounts its layers on a clean stop; anything left mounted (a kill) must go before rm.
-        _ = try? await shell("grep -o ' \(root)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l; rm -rf \(root)")
+        _ = try? await shell(
+            "grep -o ' \(root)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l; rm -rf \(root); ip netns delete \(namespace)")
     }
 
     /// The last lines of the daemon's log, for failure messages.
@@ -89,19 +94,19 @@ public final class PrivateDockerDaemon: Sendable {
     }
 
     @discardableResult
-    private func shell(_ command: String) async throws -> String {
+    private func shell(_ command: String, capturingOutput: Bool = true) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.executableURL = URL(fileURLWithPath: "/bin/bash")
                 process.arguments = ["-c", command]
                 let output = Pipe()
-                process.standardOutput = output
-                process.standardError = output
+                process.standardOutput = capturingOutput ? output : FileHandle.nullDevice
+                process.standardError = capturingOutput ? output : FileHandle.nullDevice
                 process.standardInput = FileHandle.nullDevice
                 do {
                     try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    let data = capturingOutput ? output.fileHandleForReading.readDataToEndOfFile() : Data()
                     process.waitUntilExit()
                     let text = String(decoding: data, as: UTF8.self)
                     if process.terminationStatus == 0 {

@@ -6,8 +6,9 @@ import Testing
 /// would break every other test running at the same time).
 @Suite("dockerd restarted mid-deploy")
 struct DaemonRestartTests {
-    /// Two layers; `base`'s service needs a few seconds before its healthcheck passes, so the run is still waiting
-    /// in layer `base` when the daemon goes away.
+    /// Two layers; the daemon is stopped as soon as `base`'s service exists, so the run is waiting for it (or, at
+    /// the latest, creating layer `top`) when the daemon goes away. No healthcheck: `docker exec` into a task of a
+    /// dockerd that runs inside a network namespace entered with nsenter fails after its restart (runc setns).
     static let stack = """
         stack: it-restart
         environments:
@@ -18,10 +19,7 @@ struct DaemonRestartTests {
         services:
           slow:
             image: \(DockerTestImages.busybox)
-            command: ["sh", "-c", "sleep 4; mkdir -p /tmp && touch /tmp/ready && exec sleep 3600"]
-            healthcheck:
-              test: ["CMD", "test", "-f", "/tmp/ready"]
-              interval: 1s
+            command: ["sleep", "3600"]
             stop_grace_period: 1s
             deploy:
               endpoint_mode: dnsrr
@@ -67,7 +65,7 @@ struct DaemonRestartTests {
 
             #expect(firstRun.status == 5, "exit status \(firstRun.status)\n\(firstRun.stderr)")
             #expect(firstRun.stderr.contains(daemon.socketPath), "the error does not name the daemon:\n\(firstRun.stderr)")
-            #expect(!firstRun.stderr.contains("rolled back"), "\(firstRun.stderr)")
+            #expect(firstRun.stderr.contains("nothing was rolled back"), "\(firstRun.stderr)")
 
             // The state on disk is whole: it exports, and history has the run with an outcome.
             let export = try CLIBinary.run(["state", "export"] + arguments, environment: environment)

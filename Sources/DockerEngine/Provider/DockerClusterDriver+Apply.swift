@@ -55,7 +55,7 @@ extension DockerClusterDriver {
         } catch let error as DockerClientError where error.isNotFound {
             return  // already gone: the goal is reached
         } catch let error as DockerClientError {
-            throw DockerErrorTranslation.sprocketError(error, operation: "remove service", subject: service.dockerName)
+            throw DockerErrorTranslation.sprocketError(error, operation: "remove service", subject: service.dockerName, endpoint: client.endpoint)
         }
     }
 
@@ -97,7 +97,7 @@ extension DockerClusterDriver {
                 // volumes (409 "in use") a moment after their task reports shutdown: retry those for a while.
                 let inUse = error.httpStatus == 403 || error.httpStatus == 409
                 guard inUse, ContinuousClock.now < deadline else {
-                    throw DockerErrorTranslation.sprocketError(error, operation: "remove \(object.kind.rawValue)", subject: object.dockerName)
+                    throw DockerErrorTranslation.sprocketError(error, operation: "remove \(object.kind.rawValue)", subject: object.dockerName, endpoint: client.endpoint)
                 }
                 try await Task.sleep(for: .milliseconds(500))
             }

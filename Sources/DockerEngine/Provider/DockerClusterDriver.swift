@@ -117,7 +117,7 @@ public final class DockerClusterDriver: ClusterDriver {
         do {
             return try await body()
         } catch let error as DockerClientError {
-            throw DockerErrorTranslation.sprocketError(error, operation: what, subject: subject)
+            throw DockerErrorTranslation.sprocketError(error, operation: what, subject: subject, endpoint: client.endpoint)
         }
     }
 }

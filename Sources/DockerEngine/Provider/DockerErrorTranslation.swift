@@ -2,11 +2,14 @@ import SprocketCore
 
 /// Maps engine errors onto the core's error with a remedy, keeping the daemon's own message verbatim.
 enum DockerErrorTranslation {
-    static func sprocketError(_ error: DockerClientError, operation: String, subject: String?) -> SprocketError {
+    static func sprocketError(
+        _ error: DockerClientError, operation: String, subject: String?, endpoint: DockerEndpoint
+    ) -> SprocketError {
         switch error {
         case .daemonUnreachable:
             return SprocketError(.engineUnreachable, "\(operation): \(error)", subject: subject)
         default:
+            // 503 is the engine saying it cannot serve swarm requests right now: as good as unreachable for a run.
             let hint: String? =
                 if error.isConflict {
                     "an object with this name already exists but does not carry this stack's labels; remove or rename it, or change the stack/env name"
@@ -17,9 +20,12 @@ enum DockerErrorTranslation {
                 } else {
                     nil
                 }
-            // 503 is the engine saying it cannot serve swarm requests right now: as good as unreachable for a run.
-            let code: SprocketError.Code = error.httpStatus == 503 ? .engineUnreachable : .engine
-            return SprocketError(code, "\(operation) failed: \(error)", subject: subject, hint: hint)
+            if error.httpStatus == 503 {
+                return SprocketError(
+                    .engineUnreachable, "\(operation) failed: the Docker daemon at \(endpoint) answered: \(error)",
+                    subject: subject, hint: hint)
+            }
+            return SprocketError(.engine, "\(operation) failed: \(error)", subject: subject, hint: hint)
         }
     }
 }

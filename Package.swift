@@ -40,6 +40,9 @@ let package = Package(
             dependencies: [
                 "SprocketCore",
                 "DockerEngine",
+                "Traefik",
+                "LetsEncrypt",
+                "Vault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -108,6 +111,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Doppler",
+            dependencies: [
+                "SprocketCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SprocketTestSupport",
             dependencies: [
                 "SprocketCore",
@@ -159,13 +173,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "DopplerTests",
+            dependencies: ["Doppler", "SprocketTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["SprocketCLI", "SprocketTestSupport"],
+            dependencies: ["SprocketCLI", "Traefik", "Vault", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -5,8 +5,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: [.customShort("f"), .customLong("file")], help: "A stack folder, a stack.yaml, or a Compose file (default: the current folder).")
     var file: String?
 
-    @Option(name: .customLong("env"), help: "The environment to act on (default: the spec's default environment).")
-    var environment: String?
+    @Option(name: .customLong("env"), help: "The environment to act on (default: the spec's default environment); `validate` takes several, checked together.")
+    var environments: [String] = []
+
+    /// The environment to act on: the last `--env` given, as for any option given twice.
+    var environment: String? { environments.last }
 
     @Flag(name: .customLong("json"), help: "Machine-readable output on stdout (NDJSON events for long commands).")
     var json = false

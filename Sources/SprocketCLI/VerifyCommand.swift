@@ -9,8 +9,10 @@ struct VerifyCommand: AsyncParsableCommand {
         abstract: "Check the deployed stack against its spec: replicas and health, restart loops, declared checks, published ports, lingering tasks.",
         discussion: """
             The checks come from the spec; nothing extra needs writing. Exit 0 only when every check passes, else 1. \
-            `--fix` forces an update of services that still run tasks of a superseded version.
-            """)
+            `--fix` forces an update of services that still run tasks of a superseded version. \
+            `verify routes` checks Traefik's routers instead.
+            """,
+        subcommands: [VerifyRoutesCommand.self])
 
     @OptionGroup var options: GlobalOptions
 

@@ -22,6 +22,7 @@ public struct SprocketCommand: AsyncParsableCommand {
             RollbackCommand.self,
             StateCommand.self,
             DriftCommand.self,
+            VaultCommand.self,
         ]
     )
 

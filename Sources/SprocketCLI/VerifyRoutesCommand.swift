@@ -192,7 +192,7 @@ enum VerifyRoutesError: Error, CustomStringConvertible {
             return reason
         case .apiUnusable(let error, let budget):
             let waited = budget.map { " (no read succeeded within the budget of \($0))" } ?? ""
-            return "cannot verify routes: \(error)\(waited). Check --traefik-api / TRAEFIK_API, and "
+            return "cannot verify routes: \(error)\(waited)\n    hint: check --traefik-api (or TRAEFIK_API), and pass "
                 + "--traefik-user with --traefik-password-env if the API is guarded"
         }
     }

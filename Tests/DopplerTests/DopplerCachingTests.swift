@@ -51,24 +51,36 @@ struct DopplerCachingTests {
             #expect(stored.contains(key.fingerprint(Array("canary-jwt-value".utf8))))
 
             // A later run: a new client with nothing in memory, only the file.
-            let secondRun = DopplerClient(configuration: firstRun.configuration, etagFile: file, logger: .init(label: "t"))
-            defer { Task { try? await secondRun.shutdown() } }
-            let check = try await secondRun.downloadIfChanged()
-            guard case .unchanged(let etag, let fingerprints) = check else {
-                Issue.record("an unchanged config must report unchanged, got \(check)")
-                return
+            let laterRun = DopplerClient(configuration: firstRun.configuration, etagFile: file, logger: .init(label: "t"))
+            do {
+                try await Self.expectLaterRun(laterRun, emulator: emulator, file: file, first: download)
+            } catch {
+                try? await laterRun.shutdown()
+                throw error
             }
-            #expect(etag == download.etag)
-            #expect(fingerprints == download.fingerprints(using: key))
-            #expect(emulator.notModifiedCount == 1)
-
-            emulator.setSecret("JWT_SECRET", to: "rotated")
-            guard case .changed(let rotated) = try await secondRun.downloadIfChanged() else {
-                Issue.record("a rotated secret must report changed")
-                return
-            }
-            #expect(rotated.values["JWT_SECRET"]?.unredactedValue == "rotated")
-            #expect(file.entry(for: "format=json")?.fingerprints["JWT_SECRET"] == key.fingerprint(Array("rotated".utf8)))
+            try await laterRun.shutdown()
         }
+    }
+
+    /// A later run learns "unchanged" from the file alone, then "changed" after a rotation.
+    private static func expectLaterRun(
+        _ client: DopplerClient, emulator: DopplerEmulator, file: DopplerETagFile, first: DopplerDownload
+    ) async throws {
+        let check = try await client.downloadIfChanged()
+        guard case .unchanged(let etag, let fingerprints) = check else {
+            Issue.record("an unchanged config must report unchanged, got \(check)")
+            return
+        }
+        #expect(etag == first.etag)
+        #expect(fingerprints == first.fingerprints(using: file.key))
+        #expect(emulator.notModifiedCount == 1)
+
+        emulator.setSecret("JWT_SECRET", to: "rotated")
+        guard case .changed(let rotated) = try await client.downloadIfChanged() else {
+            Issue.record("a rotated secret must report changed")
+            return
+        }
+        #expect(rotated.values["JWT_SECRET"]?.unredactedValue == "rotated")
+        #expect(file.entry(for: "format=json")?.fingerprints["JWT_SECRET"] == file.key.fingerprint(Array("rotated".utf8)))
     }
 }

@@ -12,7 +12,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Flag(name: .customLong("all-environments"), help: "Check every declared environment, together (like repeating --env).")
+    @Flag(name: .customLong("all-environments"), help: "Check every declared environment together (like repeating --env); the spec's environments are read through --env or `default_environment`.")
     var allEnvironments = false
 
     func run() async throws {

@@ -109,7 +109,8 @@ public struct VaultBootstrap: Sendable {
         let result = try await client.initialize(shares: options.shares, threshold: options.threshold)
         let material = VaultKeyMaterial(
             unsealKeys: result.keysBase64.map(\.unredactedValue), rootToken: result.rootToken.unredactedValue,
-            threshold: options.threshold, vaultAddress: address, createdAt: now())
+            threshold: options.threshold, vaultAddress: address,
+            createdAt: Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down)))  // as the file keeps it
         do {
             if options.separateShares {
                 var rootOnly = material

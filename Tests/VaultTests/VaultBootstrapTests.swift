@@ -1,0 +1,296 @@
+import Foundation
+import SprocketTestSupport
+import Synchronization
+import Testing
+import Vault
+
+/// The `vault init` state machine and the unsealer against the emulator.
+@Suite("VaultBootstrap: idempotent init, key custody first, recovery without a second init")
+struct VaultBootstrapTests {
+    static let passphrase = "bootstrap test passphrase"
+
+    /// A key file under a fresh temporary folder (outside any git work tree), cheap scrypt for tests.
+    static func keyFile(in folder: TemporaryDirectory, name: String = "vault/keys") -> VaultKeyFile {
+        VaultKeyFile(path: "\(folder.path)/\(name)", cost: .testing)
+    }
+
+    /// A fresh emulator, a client for it, and a key file path in a fresh temporary folder.
+    static func withFixture(
+        _ body: (TemporaryDirectory, VaultEmulator, VaultClient, VaultKeyFile) async throws -> Void
+    ) async throws {
+        let folder = try TemporaryDirectory(prefix: "vault-bootstrap")
+        defer { folder.remove() }
+        try await withFreshVault { emulator, client in try await body(folder, emulator, client, keyFile(in: folder)) }
+    }
+
+    /// Counts passphrase requests, to show which runs needed none.
+    final class PassphraseLog: Sendable {
+        let requests = Mutex<[VaultPassphraseRequest]>([])
+        let answer: String
+        init(answer: String = VaultBootstrapTests.passphrase) { self.answer = answer }
+        var provider: VaultPassphraseProvider {
+            { [self] request in
+                requests.withLock { $0.append(request) }
+                return answer
+            }
+        }
+        var count: Int { requests.withLock { $0.count } }
+    }
+
+    @Test("uninitialised: init 5/3, keys saved (0600) before the unseal, unsealed; a second run changes nothing")
+    func freshVault() async throws {
+        try await Self.withFixture { _, emulator, client, file in
+            let log = PassphraseLog()
+            let first = try await VaultBootstrap(client: client, keyFile: file, passphrase: log.provider).run()
+            #expect(first.outcome == .initialized(keyFiles: [file.path]))
+            #expect(!first.status.sealed && !emulator.isSealed)
+            #expect(log.requests.withLock { $0 } == [.keyFile(path: file.path, isNew: true)])
+            let saved = try file.load(passphrase: Self.passphrase)
+            #expect(saved.unsealKeys.count == 5 && saved.threshold == 3 && saved.rootToken.hasPrefix("hvs."))
+            #expect(saved == first.material)
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file.path))
+
+            let second = try await VaultBootstrap(client: client, keyFile: file, passphrase: log.provider).run()
+            #expect(second.outcome == .alreadyInitialized(unsealedNow: false))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file.path)) == bytes, "the key file is not rewritten")
+            #expect(second.material.rootToken == saved.rootToken)
+        }
+    }
+
+    @Test("initialised and sealed, key file at hand: unsealed with it, no init")
+    func sealedWithKeyFile() async throws {
+        try await Self.withFixture { _, emulator, client, file in
+            let first = try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog().provider).run()
+            emulator.seal()
+            #expect(emulator.isSealed)
+            let again = try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog().provider).run()
+            #expect(again.outcome == .alreadyInitialized(unsealedNow: true))
+            #expect(!emulator.isSealed)
+            #expect(again.material == first.material, "the same keys: nothing was initialised again")
+        }
+    }
+
+    @Test("initialised but the key file is lost: the recovery options, never a second init; the original keys still unseal")
+    func keyFileLost() async throws {
+        try await Self.withFixture { folder, emulator, client, file in
+            _ = try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog().provider).run()
+            let backup = VaultKeyFile(path: "\(folder.path)/backup/keys", cost: .testing)
+            try FileManager.default.createDirectory(atPath: "\(folder.path)/backup", withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: file.path, toPath: backup.path)
+            emulator.seal()
+
+            let log = PassphraseLog()
+            let expected = VaultBootstrapError.keysMissing(address: emulator.address, keyFile: file.path, threshold: 3, shares: 5)
+            await #expect(throws: expected) {
+                try await VaultBootstrap(client: client, keyFile: file, passphrase: log.provider).run()
+            }
+            #expect(log.count == 0, "no passphrase is asked for: nothing is initialised or written")
+            #expect(!file.exists)
+            for option in ["restore", "custodians", "vault unseal", "last resort", "destroys"] {
+                #expect(expected.description.contains(option), "recovery text names \(option)")
+            }
+            // Vault still has its original keys: the backed-up file unseals it.
+            #expect(emulator.isInitialized && emulator.isSealed)
+            try await VaultUnsealer(client: client).unseal(with: try backup.load(passphrase: Self.passphrase))
+            #expect(!emulator.isSealed)
+        }
+    }
+
+    @Test("a wrong passphrase: a clear error, Vault still sealed, the key file unchanged")
+    func wrongPassphrase() async throws {
+        try await Self.withFixture { _, emulator, client, file in
+            _ = try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog().provider).run()
+            emulator.seal()
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file.path))
+            await #expect(throws: VaultCustodyError.wrongPassphrase(path: file.path)) {
+                try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog(answer: "not the right passphrase").provider).run()
+            }
+            #expect(emulator.isSealed)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file.path)) == bytes)
+            let status = try await client.sealStatus()
+            #expect(status.progress == 0, "no share was submitted")
+        }
+    }
+
+    @Test("a key file path inside a git work tree that git does not ignore is refused before anything is sent to Vault")
+    func insideGitWorkTree() async throws {
+        let repo = try TemporaryDirectory(prefix: "vault-bootstrap-repo")
+        defer { repo.remove() }
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", repo.path, "init", "-q"]
+        try git.run()
+        git.waitUntilExit()
+        try #require(git.terminationStatus == 0, "git init failed")
+        // A server that records every request: the refusal must come before the first one.
+        let requests = Mutex(0)
+        let server = try await StubHTTPServer.start(on: .tcp()) { _ in
+            requests.withLock { $0 += 1 }
+            return .json(#"{"initialized":false,"sealed":true,"t":0,"n":0,"progress":0,"type":"shamir"}"#, status: 200)
+        }
+        let file = VaultKeyFile(path: "\(repo.path)/deploy/vault.keys", cost: .testing)
+        let log = PassphraseLog()
+        let address = try #require(server.baseURL)
+        try await withVaultClient(address: address, token: nil) { client in
+            await #expect(throws: VaultCustodyError.insideGitWorkTree(path: file.path, workTree: repo.path)) {
+                try await VaultBootstrap(client: client, keyFile: file, passphrase: log.provider).run()
+            }
+        }
+        try await server.shutdown()
+        #expect(requests.withLock { $0 } == 0)
+        #expect(log.count == 0 && !file.exists)
+        // And against the emulator: still uninitialised afterwards.
+        try await withFreshVault { emulator, client in
+            await #expect(throws: VaultCustodyError.self) {
+                try await VaultBootstrap(client: client, keyFile: file, passphrase: log.provider).run()
+            }
+            #expect(!emulator.isInitialized)
+        }
+    }
+
+    @Test("an uninitialised Vault never overwrites an existing key file")
+    func keyFileInTheWay() async throws {
+        let folder = try TemporaryDirectory(prefix: "vault-bootstrap")
+        defer { folder.remove() }
+        try folder.write("vault/keys", "someone else's keys")
+        try await withFreshVault { emulator, client in
+            let file = Self.keyFile(in: folder)
+            await #expect(throws: VaultBootstrapError.keyFileInTheWay(address: emulator.address, keyFile: file.path)) {
+                try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog().provider).run()
+            }
+            #expect(!emulator.isInitialized)
+            let content = try String(contentsOfFile: file.path, encoding: .utf8)
+            #expect(content == "someone else's keys")
+        }
+    }
+
+    @Test("shares and threshold Vault would refuse, and a weak passphrase, are refused before init", arguments: [
+        (0, 0), (3, 1), (256, 3), (3, 5),
+    ])
+    func refusedBeforeInit(shares: Int, threshold: Int) async throws {
+        try await Self.withFixture { _, emulator, client, file in
+            await #expect(throws: VaultBootstrapError.self) {
+                try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog().provider)
+                    .run(.init(shares: shares, threshold: threshold))
+            }
+            await #expect(throws: VaultCustodyError.weakPassphrase(minimumLength: 12)) {
+                try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog(answer: "short").provider).run()
+            }
+            #expect(!emulator.isInitialized && !file.exists)
+        }
+    }
+
+    @Test("separate custody: one file per share, the key file keeps no share; custodians' shares unseal it one by one")
+    func separateShares() async throws {
+        try await Self.withFixture { _, emulator, client, file in
+            let log = PassphraseLog()
+            let report = try await VaultBootstrap(client: client, keyFile: file, passphrase: log.provider)
+                .run(.init(shares: 3, threshold: 2, separateShares: true))
+            let sharePaths = VaultBootstrap.sharePaths(of: file.path, count: 3)
+            #expect(report.outcome == .initialized(keyFiles: [file.path] + sharePaths))
+            #expect(log.count == 4, "the key file and each share have their own passphrase")
+            #expect(!emulator.isSealed)
+            let rootOnly = try file.load(passphrase: Self.passphrase)
+            #expect(rootOnly.unsealKeys.isEmpty && rootOnly.rootToken == report.material.rootToken)
+
+            emulator.seal()
+            await #expect(throws: VaultBootstrapError.notEnoughKeys(address: emulator.address, keyFile: file.path, have: 0, need: 2)) {
+                try await VaultBootstrap(client: client, keyFile: file, passphrase: log.provider).run()
+            }
+            let unsealer = VaultUnsealer(client: client)
+            let first = try VaultKeyFile.loadShare(at: sharePaths[2], passphrase: Self.passphrase)
+            #expect(try await unsealer.submit(share: VaultSecretString(first)) == .progress(1, of: 2))
+            try await unsealer.reset()
+            #expect(try await client.sealStatus().progress == 0)
+            _ = try await unsealer.submit(share: VaultSecretString(first))
+            let second = try VaultKeyFile.loadShare(at: sharePaths[0], passphrase: Self.passphrase)
+            #expect(try await unsealer.submit(share: VaultSecretString(second)) == .unsealed)
+            #expect(!emulator.isSealed)
+        }
+    }
+
+    @Test("keys of another Vault: invalidKeys naming the key file; Vault stays sealed")
+    func keysOfAnotherVault() async throws {
+        let folder = try TemporaryDirectory(prefix: "vault-bootstrap")
+        defer { folder.remove() }
+        let other = try await withFreshVault { _, client in
+            try await VaultBootstrap(client: client, keyFile: Self.keyFile(in: folder, name: "other"), passphrase: PassphraseLog().provider)
+                .run().material
+        }
+        try await withFreshVault { emulator, client in
+            _ = try await VaultBootstrap(client: client, keyFile: Self.keyFile(in: folder), passphrase: PassphraseLog().provider).run()
+            emulator.seal()
+            await #expect(throws: VaultBootstrapError.invalidKeys(address: emulator.address, keyFile: "other")) {
+                try await VaultUnsealer(client: client).unseal(with: other, keyFile: "other")
+            }
+            #expect(emulator.isSealed)
+        }
+    }
+}
+
+@Suite("VaultBootstrap watcher: unseals a restarted Vault and waits out an unreachable one")
+struct VaultBootstrapWatcherTests {
+    /// Collects events and lets a test wait for one.
+    final class EventLog: Sendable {
+        let events = Mutex<[VaultWatcher.Event]>([])
+        func append(_ event: VaultWatcher.Event) { events.withLock { $0.append(event) } }
+        func wait(_ what: String, deadline: Duration = .seconds(20), until matches: (VaultWatcher.Event) -> Bool) async throws {
+            let end = ContinuousClock.now + deadline
+            while ContinuousClock.now < end {
+                if events.withLock({ $0.contains(where: matches) }) { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("no \(what) event; saw \(events.withLock { $0 })")
+        }
+        func clear() { events.withLock { $0 = [] } }
+    }
+
+    @Test("restarted sealed, then stopped for a while: reported, waited out, unsealed each time; cancellation ends it")
+    func restartAndOutage() async throws {
+        let folder = try TemporaryDirectory(prefix: "vault-watch")
+        defer { folder.remove() }
+        try await withFreshVault(directory: "\(folder.path)/storage") { emulator, client in
+            let report = try await VaultBootstrap(
+                client: client, keyFile: VaultKeyFile(path: "\(folder.path)/keys", cost: .testing),
+                passphrase: { _ in VaultBootstrapTests.passphrase }
+            ).run()
+            let log = EventLog()
+            let watcher = VaultWatcher(client: client, material: report.material, interval: .milliseconds(200))
+            let task = Task { await watcher.run { log.append($0) } }
+            try await log.wait("healthy") { if case .healthy = $0 { true } else { false } }
+
+            try await emulator.restart()
+            try await log.wait("unsealed") { if case .unsealed = $0 { true } else { false } }
+            #expect(!emulator.isSealed)
+
+            task.cancel()
+            await task.value
+
+            // An outage: nothing listens (a fresh client, so no kept-alive connection hides it), then Vault comes
+            // back from its storage, sealed.
+            try await emulator.stop()
+            let outage = EventLog()
+            try await withVaultClient(address: emulator.address, token: nil) { fresh in
+                let patient = VaultWatcher(client: fresh, material: report.material, interval: .milliseconds(200))
+                let second = Task { await patient.run { outage.append($0) } }
+                try await outage.wait("unreachable") { if case .unreachable = $0 { true } else { false } }
+                try await Task.sleep(for: .seconds(1))
+                #expect(outage.events.withLock { $0 }.count == 1, "an outage is reported once, not every check")
+                let revived = try await VaultEmulator.start(directory: "\(folder.path)/storage", port: emulator.port)
+                try await outage.wait("unsealed after the outage") { if case .unsealed = $0 { true } else { false } }
+                #expect(!revived.isSealed)
+                second.cancel()
+                await second.value
+                try await revived.stop()
+            }
+            let descriptions = (log.events.withLock { $0 } + outage.events.withLock { $0 }).map(\.description)
+                .joined(separator: "\n")
+            #expect(descriptions.contains(emulator.address))
+            for secret in report.material.unsealKeys + [report.material.rootToken] {
+                #expect(!descriptions.contains(secret))
+            }
+        }
+    }
+}

@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DopplerTests",
-            dependencies: ["Doppler", "SprocketTestSupport"],
+            dependencies: ["Doppler", "SprocketCore", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -23,6 +23,7 @@ public struct SprocketCommand: AsyncParsableCommand {
             StateCommand.self,
             DriftCommand.self,
             VaultCommand.self,
+            AcmeCommand.self,
         ]
     )
 

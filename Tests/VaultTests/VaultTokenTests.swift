@@ -7,7 +7,8 @@ import Vault
 struct VaultTokenTests {
     @Test("create with ttl, display name and metadata; lookup-self and lookup by accessor agree")
     func createAndLookup() async throws {
-        try await withUnsealedVault { vault in
+        // A frozen clock: on a loaded machine a second can pass between create and lookup, and ttl would read 3599.
+        try await withUnsealedVault(clock: VaultEmulatorClock(frozenAt: Date(timeIntervalSince1970: 1_800_000_000))) { vault in
             try await vault.client.writePolicy(named: "web", hcl: #"path "platform/data/web/*" { capabilities = ["read"] }"#)
             let created = try await vault.client.createToken(VaultTokenRequest(
                 policies: ["web", "stage"], ttl: .seconds(3600), displayName: "web", metadata: ["consumer": "web"]))

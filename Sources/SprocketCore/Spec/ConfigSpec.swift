@@ -11,6 +11,14 @@ public struct ConfigSpec: Sendable, Hashable {
         case templateContent
         /// `external: true`: an existing config with this name; not created.
         case external(name: String)
+        /// `generated:` content the tool derives from the whole spec (e.g. Traefik's static configuration).
+        case generated(GeneratedConfig)
+    }
+
+    /// Configs whose content sprocketctl writes itself, from the spec.
+    public enum GeneratedConfig: String, Sendable, Hashable, CaseIterable {
+        /// `traefik.yml` from `routing:` (entry points, redirect, ACME resolver, provider, API, ping).
+        case traefikStatic = "traefik-static"
     }
 
     public var name: String

@@ -5,7 +5,7 @@ struct ConfigSecretParser {
     let origin: SpecFileOrigin
     let settings: Settings
 
-    static let configSources = ["file", "content", "template", "template_content", "external"]
+    static let configSources = ["file", "content", "template", "template_content", "generated", "external"]
     static let secretSources = ["file", "environment", "generate", "external"]
 
     /// What configs and secrets share: one source key, labels, and the real name of an external one.
@@ -37,6 +37,16 @@ struct ConfigSecretParser {
                 config.content = context.string(source.value, for: "template_content")
                     .flatMap { TemplateRenderer.render($0, settings: settings, origin: source.value.location, diagnostics: context.diagnostics) }
                     .map { Array($0.utf8) }
+            case "generated":
+                // The content needs the whole spec (`routing:`): the loader fills it in once the stack is complete.
+                let kinds = ConfigSpec.GeneratedConfig.allCases.map(\.rawValue)
+                guard let text = context.string(source.value, for: "generated") else { break }
+                guard let kind = ConfigSpec.GeneratedConfig(rawValue: text) else {
+                    context.diagnostics.error(source.value.location, "unknown generated config `\(text)`",
+                                              hint: "one of: \(kinds.joined(separator: ", "))")
+                    break
+                }
+                config.source = .generated(kind)
             default:
                 config.source = .external(name: declaration.externalName ?? entry.key)
                 config.content = nil

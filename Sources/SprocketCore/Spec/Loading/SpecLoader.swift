@@ -33,7 +33,7 @@ public struct SpecLoader: Sendable {
     /// - Throws: ``SpecError`` with every error (and warning) found, sorted by file and position.
     public func load(path: String?, environment: String?) throws(SpecError) -> StackSpec {
         let diagnostics = SpecDiagnosticCollector()
-        let loaded = loadUnvalidated(path: path, environment: environment, diagnostics: diagnostics)
+        let loaded = loadUnvalidated(path: path, environment: environment, diagnostics: diagnostics).map(Self.fillGeneratedConfigs)
         if let loaded { diagnostics.append(contentsOf: SpecValidator.validate(loaded)) }
         let sorted = diagnostics.sorted()
         guard var stack = loaded, !diagnostics.hasErrors else {
@@ -69,5 +69,20 @@ public struct SpecLoader: Sendable {
                 return nil
             }
         }
+    }
+
+    /// Renders the content of `generated:` configs, which depends on the whole stack (not only on its layer).
+    static func fillGeneratedConfigs(_ stack: StackSpec) -> StackSpec {
+        var stack = stack
+        for layerIndex in stack.layers.indices {
+            for configIndex in stack.layers[layerIndex].configs.indices {
+                guard case .generated(let kind) = stack.layers[layerIndex].configs[configIndex].source else { continue }
+                switch kind {
+                case .traefikStatic:
+                    stack.layers[layerIndex].configs[configIndex].content = Array(TraefikStaticConfiguration(stack: stack).render().utf8)
+                }
+            }
+        }
+        return stack
     }
 }

@@ -23,9 +23,19 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "On failure, leave the failed state in place (for debugging) instead of restoring what the run changed.")
     var noRollback = false
 
+    @Flag(name: .customLong("acme-staging"), help: "Use Let's Encrypt's staging CA for this run (untrusted certificates, no rate-limit risk).")
+    var acmeStaging = false
+
+    @Flag(name: .customLong("acme-production"), help: "Use the spec's production CA even for hosts that never had a certificate (skips staging first).")
+    var acmeProduction = false
+
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
-            let stack = try runtime.loadSpec()
+            let spec = try runtime.loadSpec()
+            let stack = try AcmeLedgerUpdates.stagingFirst(
+                spec, forceStaging: acmeStaging, allowProduction: acmeProduction,
+                ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: spec)
+            ) { runtime.console.err("warning: \($0)") }
             let renderer = EventRenderer(console: runtime.console, json: options.json)
             let started = ContinuousClock.now
             let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)

@@ -80,6 +80,11 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
                 let targets = compiled.map { plan.target(for: $0) }
                 let results = try await RouteProbe().probe(targets.compactMap(\.self))
                 probes = plan.checks(compiled, targets: targets, results: results)
+                // What is really served feeds the staging-first rule of `up` and the rate-limit ledger.
+                let recorded = try AcmeLedgerUpdates.record(results, ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: stack))
+                if !recorded.isEmpty && !options.json {
+                    runtime.console.err("recorded Let's Encrypt certificates of \(recorded.joined(separator: ", ")) in the issuance ledger")
+                }
             }
             let output = VerifyRoutesOutput(stack: stack, api: client.baseURL, report: report, probes: probes)
             if options.json {

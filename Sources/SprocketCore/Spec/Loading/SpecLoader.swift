@@ -72,7 +72,7 @@ public struct SpecLoader: Sendable {
     }
 
     /// Renders the content of `generated:` configs, which depends on the whole stack (not only on its layer).
-    static func fillGeneratedConfigs(_ stack: StackSpec) -> StackSpec {
+    public static func fillGeneratedConfigs(_ stack: StackSpec) -> StackSpec {
         var stack = stack
         for layerIndex in stack.layers.indices {
             for configIndex in stack.layers[layerIndex].configs.indices {

@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "SprocketTestSupport"],
+            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "Vault", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -76,6 +76,7 @@ struct CommandRuntime {
     func withDeployment(
         concurrency: Int = 8,
         events: @escaping ApplyEventHandler = { _ in },
+        extraGates: [any LayerGate] = [],
         _ body: (Deployment, EngineHandle) async throws -> Void
     ) async throws {
         let endpoint = try DockerEndpoint.fromEnvironment(environment)
@@ -87,7 +88,8 @@ struct CommandRuntime {
             stateDirectoryOverride: stateDirectoryOverride,
             keyFilePath: keyFilePath,
             concurrency: concurrency,
-            gate: CheckGate { CheckRunner(probe: DockerCheckProbe(client: try await handle.driver().client)) },
+            gate: CompositeLayerGate(
+                [CheckGate { CheckRunner(probe: DockerCheckProbe(client: try await handle.driver().client)) }] + extraGates),
             events: events,
             driver: { try await handle.driver() }
         )
@@ -145,4 +147,25 @@ final class EngineHandle: Sendable {
 struct ErrorOutput: Encodable {
     var error: String
     var diagnostics: [SpecDiagnostic]?
+}
+
+extension CommandRuntime {
+    /// The Vault key file `up` unseals with: the spec's `vault.key_file`, else as the `vault` commands choose.
+    func vaultKeyFile(declared: String?) -> String {
+        VaultKeyFileLocation.resolve(explicit: declared, environment: environment)
+    }
+}
+
+/// Where the Vault key file is, for `vault` commands and `up` alike.
+enum VaultKeyFileLocation {
+    /// `explicit` (`--key-file`, `vault.key_file`), else `SPROCKET_VAULT_KEY_FILE`, else
+    /// `~/.config/sprocketctl/vault/keys`; `~` expanded.
+    static func resolve(explicit: String?, environment: [String: String]) -> String {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let chosen = explicit ?? environment["SPROCKET_VAULT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "\(home)/.config/sprocketctl/vault/keys"
+        if chosen == "~" { return home }
+        if chosen.hasPrefix("~/") { return home + chosen.dropFirst() }
+        return chosen
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SprocketCore
+import Vault
 
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +40,14 @@ struct UpCommand: AsyncParsableCommand {
             let renderer = EventRenderer(console: runtime.console, json: options.json)
             let started = ContinuousClock.now
             let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)
-            try await runtime.withDeployment(concurrency: max(1, concurrency), events: renderer.handler) { deployment, engine in
+            let vaultGate = stack.vault.map { vault in
+                VaultUnsealGate(
+                    vault: vault, keyFile: runtime.vaultKeyFile(declared: vault.keyFile),
+                    passphrase: runtime.environment["SPROCKET_VAULT_PASSPHRASE"], logger: runtime.logger)
+            }
+            try await runtime.withDeployment(
+                concurrency: max(1, concurrency), events: renderer.handler, extraGates: vaultGate.map { [$0] } ?? []
+            ) { deployment, engine in
                 if !yes && runtime.console.isStandardInputTerminal && !options.json {
                     let preview = try await deployment.prepare(stack, options: plannerOptions, offline: false).plan
                     guard preview.hasChanges else {

@@ -94,12 +94,7 @@ struct VaultCommandRuntime {
 
     /// `--key-file`, else `SPROCKET_VAULT_KEY_FILE`, else `~/.config/sprocketctl/vault/keys`; `~` expanded.
     var keyFilePath: String {
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let chosen = options.keyFile ?? environment["SPROCKET_VAULT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "\(home)/.config/sprocketctl/vault/keys"
-        if chosen == "~" { return home }
-        if chosen.hasPrefix("~/") { return home + chosen.dropFirst() }
-        return chosen
+        VaultKeyFileLocation.resolve(explicit: options.keyFile, environment: environment)
     }
 
     var keyFile: VaultKeyFile { VaultKeyFile(path: keyFilePath) }

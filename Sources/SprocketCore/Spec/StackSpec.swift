@@ -15,6 +15,8 @@ public struct StackSpec: Sendable, Hashable {
     public var layers: [LayerSpec]
     /// Traefik version, domain, access profiles and ACME settings (`routing:`), for the selected environment.
     public var routing = RoutingSpec()
+    /// `vault:`: the Vault `up` unseals after its layer, nil when the stack declares none.
+    public var vault: VaultSpec?
     /// The folder relative paths in the spec are resolved against.
     public var rootDirectory: String
     /// Where `stack.yaml` (or the Compose file) is.

@@ -6,7 +6,7 @@ struct StackFileLoader {
     let processEnvironment: [String: String]
     let diagnostics: SpecDiagnosticCollector
 
-    static let keys = ["stack", "description", "settings", "environments", "default_environment", "layers", "routing"]
+    static let keys = ["stack", "description", "settings", "environments", "default_environment", "layers", "routing", "vault"]
 
     func load(_ root: YAMLNode, origin: SpecFileOrigin, requestedEnvironment: String?) -> StackSpec {
         let fileLocation = SourceLocation(file: origin.displayPath, line: 1, column: 1)
@@ -45,13 +45,33 @@ struct StackFileLoader {
         let environmentAccess = fields["environments"]?.mapping?.first { $0.key == environment }?.value.mapping?.first { $0.key == "access" }
         stack.routing = RouteSettingsParser(context: context)
             .routing(fields["routing"], environmentAccess: environmentAccess?.value, environment: environment)
+        if let node = fields["vault"] { stack.vault = vault(node, context: context) }
         if let node = fields["layers"] {
             stack.layers = layers(node, origin: origin, context: context, settings: settings)
+            if let vault = stack.vault, !stack.layers.contains(where: { $0.name == vault.layer }) {
+                diagnostics.error(vault.location, "`vault.layer` names `\(vault.layer)`, which is not a layer of this stack",
+                                  hint: "one of: \(stack.layers.map(\.name).joined(separator: ", "))")
+            }
         } else {
             diagnostics.error(fileLocation, "`\(origin.displayPath)` has no `layers:`",
                               hint: "list the layer files, e.g. `layers: [edge, app]` for edge.yaml and app.yaml")
         }
         return stack
+    }
+
+    /// `vault: {address, key_file, layer}`; `address` and `layer` are required.
+    private func vault(_ node: YAMLNode, context: SpecParseContext) -> VaultSpec? {
+        guard let fields = context.fields(node, of: "`vault`", known: ["address", "key_file", "layer"]) else { return nil }
+        let address = fields["address"].flatMap { context.string($0, for: "vault.address") }
+        let layer = fields["layer"].flatMap { context.string($0, for: "vault.layer") }
+        guard let address, !address.isEmpty, let layer, !layer.isEmpty else {
+            diagnostics.error(node.location, "`vault` needs `address` and `layer`",
+                              hint: "e.g. `vault: {address: \"http://127.0.0.1:8200\", layer: edge}`: the layer after which `up` unseals it")
+            return nil
+        }
+        return VaultSpec(
+            address: address, keyFile: fields["key_file"].flatMap { context.string($0, for: "vault.key_file") }, layer: layer,
+            location: node.location)
     }
 
     /// `environments:` name -> nothing, or `{settings: {...}}`.

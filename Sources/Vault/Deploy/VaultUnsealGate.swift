@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import SprocketCore
+
+/// The part of `up`'s gate that unseals the stack's Vault once the layer that runs it has converged, so that no
+/// later layer starts against a sealed Vault. Its result is an ordinary gate check: a Vault that cannot be unsealed
+/// stops the run (and rolls it back) with the reason, instead of surfacing as 503s in some service's log.
+public struct VaultUnsealGate: LayerGate {
+    public var vault: VaultSpec
+    public var keyFile: String
+    /// The key file's passphrase (`SPROCKET_VAULT_PASSPHRASE`), nil when none was given.
+    public var passphrase: String?
+    public var logger: Logger
+
+    public init(vault: VaultSpec, keyFile: String, passphrase: String?, logger: Logger) {
+        self.vault = vault
+        self.keyFile = keyFile
+        self.passphrase = passphrase
+        self.logger = logger
+    }
+
+    static let checkName = "vault: unsealed"
+
+    public func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
+        guard layer.name == vault.layer else { return [] }
+        let expected = "Vault at \(vault.address) initialised and unsealed"
+        func result(_ passed: Bool, _ seen: String) -> [GateCheckResult] {
+            let outcome = GateCheckResult(layer: layer.name, check: Self.checkName, passed: passed, expected: expected, seen: seen)
+            events(.checkResult(outcome))
+            return [outcome]
+        }
+        do {
+            let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
+            do {
+                let seen = try await unseal(client)
+                try await client.shutdown()
+                return result(true, seen)
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            return result(false, "\(error)")
+        }
+    }
+
+    /// Unseals when sealed; returns what was seen.
+    private func unseal(_ client: VaultClient) async throws -> String {
+        let status = try await client.sealStatus()
+        guard status.initialized else {
+            return try failure("not initialised: run `sprocketctl vault init --addr \(vault.address)` first")
+        }
+        guard status.sealed else { return "unsealed" }
+        guard let passphrase, !passphrase.isEmpty else {
+            return try failure("sealed, and no passphrase for \(keyFile): set SPROCKET_VAULT_PASSPHRASE, or run `sprocketctl vault unseal`")
+        }
+        let material = try VaultKeyFile(path: keyFile).load(passphrase: passphrase)
+        _ = try await VaultUnsealer(client: client).unseal(with: material, keyFile: keyFile)
+        return "was sealed; unsealed with the keys in \(keyFile)"
+    }
+
+    private func failure(_ text: String) throws -> String {
+        throw VaultUnsealGateFailure(description: text)
+    }
+}
+
+/// A reason the gate fails that is not an error of the client or the key file.
+struct VaultUnsealGateFailure: Error, CustomStringConvertible {
+    var description: String
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import SprocketTestSupport
+import Testing
+import Vault
+
+/// `up` unseals the stack's Vault after the layer that runs it, through the built binary on the real swarm; the
+/// Vault itself is the emulator (no Vault image can run here), reached at its address like a published port.
+@Suite("up unseals Vault after its layer", .tags(.integration))
+struct VaultUnsealGateTests {
+    static let passphrase = "integration passphrase 42"
+
+    /// An initialised, sealed emulator and a key file holding its keys.
+    static func sealedVault(keyFile: String) async throws -> VaultEmulator {
+        let emulator = try await VaultEmulator.start()
+        let client = try VaultClient(configuration: try VaultClientConfiguration(address: emulator.address), logger: Logger(label: "it"))
+        do {
+            let result = try await client.initialize(shares: 3, threshold: 2)
+            try VaultKeyFile(path: keyFile, cost: .testing).save(
+                VaultKeyMaterial(
+                    unsealKeys: result.keysBase64.map(\.unredactedValue), rootToken: result.rootToken.unredactedValue,
+                    threshold: 2, vaultAddress: emulator.address, createdAt: Date()),
+                passphrase: passphrase)
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            try? await emulator.stop()
+            throw error
+        }
+        #expect(emulator.isSealed)
+        return emulator
+    }
+
+    static func write(_ stack: SwarmTestStack, address: String, keyFile: String) throws {
+        try stack.write("stack.yaml", """
+            stack: {{stack}}
+            vault:
+              address: \(address)
+              key_file: \(keyFile)
+              layer: edge
+            layers: [edge, app]
+            """)
+        for (layer, needs) in [("edge", ""), ("app", "needs: [edge]\n")] {
+            try stack.write("\(layer).yaml", needs + """
+                services:
+                  \(layer)-svc:
+                    image: sprocket-local/busybox:latest
+                    command: ["sleep", "100000"]
+                    stop_grace_period: 1s
+                    deploy: { endpoint_mode: dnsrr }
+                """)
+        }
+    }
+
+    func up(_ stack: SwarmTestStack, passphrase: String) async throws -> CLIRun {
+        try await CLIBinary.runDetached(
+            ["up", "--yes", "--json", "-f", stack.folder.path],
+            environment: [
+                "SPROCKET_STATE_DIR": "\(stack.stateFolder.path)/\(stack.stackName)/default", "SPROCKET_KEY_FILE": stack.keyFile,
+                "SPROCKET_VAULT_PASSPHRASE": passphrase,
+            ])
+    }
+
+    @Test("a sealed Vault is unsealed once its layer converged, before the next layer; the gate result says so")
+    func unsealsBetweenLayers() async throws {
+        try await SwarmTestStack.with(prefix: "vault") { stack in
+            let keyFile = "\(stack.stateFolder.path)/vault.keys"
+            let emulator = try await Self.sealedVault(keyFile: keyFile)
+            do {
+                try Self.write(stack, address: emulator.address, keyFile: keyFile)
+                let run = try await up(stack, passphrase: Self.passphrase)
+                #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+                #expect(!emulator.isSealed)
+                let unsealed = run.stdout.split(separator: "\n").first { $0.contains(#""resource":"vault: unsealed""#) }
+                #expect(unsealed?.contains("check-passed") == true && unsealed?.contains("was sealed") == true, "\(run.stdout)")
+                for secret in [Self.passphrase] { #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret)) }
+            } catch {
+                try? await emulator.stop()
+                throw error
+            }
+            try await emulator.stop()
+        }
+    }
+
+    @Test("a Vault that cannot be unsealed (wrong passphrase) fails the gate by name; the next layer never starts")
+    func cannotUnseal() async throws {
+        try await SwarmTestStack.with(prefix: "vaultno") { stack in
+            let keyFile = "\(stack.stateFolder.path)/vault.keys"
+            let emulator = try await Self.sealedVault(keyFile: keyFile)
+            do {
+                try Self.write(stack, address: emulator.address, keyFile: keyFile)
+                let run = try await up(stack, passphrase: "not the right passphrase")
+                #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+                #expect(run.stderr.contains("vault: unsealed") && run.stderr.contains("passphrase"), "\(run.stderr)")
+                #expect(emulator.isSealed)
+                let names = try await stack.services().compactMap(\.spec?.name)
+                #expect(!names.contains { $0.hasSuffix("_app-svc") }, "the app layer started: \(names)")
+            } catch {
+                try? await emulator.stop()
+                throw error
+            }
+            try await emulator.stop()
+        }
+    }
+}

@@ -73,6 +73,15 @@ struct UpCommand: AsyncParsableCommand {
                     outcome = "rolled-back"
                     throw error
                 }
+                // Nothing to apply means no layer gate ran: the stack's Vault must still be unsealed and configured.
+                if let result, !result.applied, let vaultGate {
+                    let failed = try await vaultGate.ensure(events: renderer.handler).filter { !$0.passed }
+                    if !failed.isEmpty {
+                        throw SprocketError(
+                            .gateFailed, failed.map { "\($0.check): expected \($0.expected), saw \($0.seen)" }.joined(separator: "\n"),
+                            hint: "nothing else changed; fix Vault (`sprocketctl vault status`) and run `up` again")
+                    }
+                }
                 outcome = "succeeded"
                 if let result, !options.json {
                     if !result.applied { runtime.console.err(PlanRenderer(color: false).summary(result.plan)) }

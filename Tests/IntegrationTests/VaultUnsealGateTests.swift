@@ -38,6 +38,10 @@ struct VaultUnsealGateTests {
               address: \(address)
               key_file: \(keyFile)
               layer: edge
+              mounts: [infrastructure, platform]
+              policies:
+                platform-read:
+                  - {path: "platform/*", access: [read, list]}
             layers: [edge, app]
             """)
         for (layer, needs) in [("edge", ""), ("app", "needs: [edge]\n")] {
@@ -74,6 +78,24 @@ struct VaultUnsealGateTests {
                 let unsealed = run.stdout.split(separator: "\n").first { $0.contains(#""resource":"vault: unsealed""#) }
                 #expect(unsealed?.contains("check-passed") == true && unsealed?.contains("was sealed") == true, "\(run.stdout)")
                 for secret in [Self.passphrase] { #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret)) }
+                #expect(run.stdout.contains("enabled infrastructure/, platform/") && run.stdout.contains("wrote platform-read"), "\(run.stdout)")
+
+                // The mounts are KV v2 and the policy grants the data/ and metadata/ paths of KV v2.
+                let material = try VaultKeyFile(path: keyFile).load(passphrase: Self.passphrase)
+                let client = try VaultClient(
+                    configuration: try VaultClientConfiguration(address: emulator.address, token: VaultSecretString(material.rootToken)),
+                    logger: Logger(label: "it"))
+                let mounts = try await client.listMounts()
+                let policy = try await client.readPolicy(named: "platform-read")
+                try await client.shutdown()
+                #expect(mounts["platform/"]?.options?["version"] == "2" && mounts["infrastructure/"]?.type == "kv")
+                #expect(policy?.contains("platform/data/*") == true && policy?.contains("platform/metadata/*") == true)
+                #expect(!run.stdout.contains(material.rootToken) && !run.stderr.contains(material.rootToken))
+
+                // A second run writes nothing to Vault.
+                let again = try await up(stack, passphrase: Self.passphrase)
+                #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+                #expect(again.stdout.contains("all present") && again.stdout.contains("all unchanged"), "\(again.stdout)")
             } catch {
                 try? await emulator.stop()
                 throw error

@@ -9,12 +9,51 @@ public struct VaultSpec: Sendable, Hashable {
     public var keyFile: String?
     /// The layer that runs Vault (or, for an external Vault, the first layer that needs it unsealed).
     public var layer: String
+    /// KV version 2 secrets engines to enable (`infrastructure`, `platform`).
+    public var mounts: [String]
+    /// ACL policies to keep written, in declaration order.
+    public var policies: [VaultPolicySpec]
     public var location: SourceLocation
 
-    public init(address: String, keyFile: String? = nil, layer: String, location: SourceLocation) {
+    public init(
+        address: String, keyFile: String? = nil, layer: String, mounts: [String] = [], policies: [VaultPolicySpec] = [],
+        location: SourceLocation
+    ) {
         self.address = address
         self.keyFile = keyFile
         self.layer = layer
+        self.mounts = mounts
+        self.policies = policies
+        self.location = location
+    }
+}
+
+/// One policy of `vault.policies`: rules on logical KV v2 paths (`platform/prod/*`), which the Vault module
+/// expands into the `data/` and `metadata/` paths KV v2 really checks.
+public struct VaultPolicySpec: Sendable, Hashable {
+    public struct Rule: Sendable, Hashable {
+        /// `<mount>/<pattern>`, e.g. `platform/${env}/*`.
+        public var path: String
+        /// `read`, `list`, `write`, `delete`, `destroy` or `deny`.
+        public var access: [String]
+        public var location: SourceLocation
+
+        public init(path: String, access: [String], location: SourceLocation) {
+            self.path = path
+            self.access = access
+            self.location = location
+        }
+    }
+
+    public static let accessValues = ["read", "list", "write", "delete", "destroy", "deny"]
+
+    public var name: String
+    public var rules: [Rule]
+    public var location: SourceLocation
+
+    public init(name: String, rules: [Rule], location: SourceLocation) {
+        self.name = name
+        self.rules = rules
         self.location = location
     }
 }

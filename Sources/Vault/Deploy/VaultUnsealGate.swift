@@ -23,27 +23,49 @@ public struct VaultUnsealGate: LayerGate {
 
     public func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
         guard layer.name == vault.layer else { return [] }
+        return try await ensure(events: events)
+    }
+
+    /// Unseals Vault and applies mounts and policies now, whatever layer ran: what `up` does when it had no
+    /// change to apply (a Vault sealed since the last run is still unsealed).
+    public func ensure(events: ApplyEventHandler) async throws -> [GateCheckResult] {
+        let layerName = vault.layer
         let expected = "Vault at \(vault.address) initialised and unsealed"
         func result(_ passed: Bool, _ seen: String) -> [GateCheckResult] {
-            let outcome = GateCheckResult(layer: layer.name, check: Self.checkName, passed: passed, expected: expected, seen: seen)
+            let outcome = GateCheckResult(layer: layerName, check: Self.checkName, passed: passed, expected: expected, seen: seen)
             events(.checkResult(outcome))
             return [outcome]
         }
+        let client: VaultClient
         do {
-            let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
-            do {
-                let seen = try await unseal(client)
-                try await client.shutdown()
-                return result(true, seen)
-            } catch {
-                try? await client.shutdown()
-                throw error
-            }
-        } catch let error as CancellationError {
-            throw error
+            client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
         } catch {
             return result(false, "\(error)")
         }
+        var results: [GateCheckResult] = []
+        do {
+            results += result(true, try await unseal(client))
+            if !vault.mounts.isEmpty || !vault.policies.isEmpty {
+                let configured = try await VaultConfigurator(client: client, vault: vault, keyFile: keyFile, passphrase: passphrase).apply()
+                results += configured.map { check in
+                    let outcome = GateCheckResult(layer: layerName, check: check.name, passed: true, expected: check.expected, seen: check.seen)
+                    events(.checkResult(outcome))
+                    return outcome
+                }
+            }
+        } catch let error as CancellationError {
+            try? await client.shutdown()
+            throw error
+        } catch {
+            let check = results.isEmpty ? Self.checkName : "vault: mounts and policies"
+            let outcome = GateCheckResult(
+                layer: layerName, check: check, passed: false,
+                expected: results.isEmpty ? expected : "the spec's mounts and policies in Vault at \(vault.address)", seen: "\(error)")
+            events(.checkResult(outcome))
+            results.append(outcome)
+        }
+        try? await client.shutdown()
+        return results
     }
 
     /// Unseals when sealed; returns what was seen.

@@ -36,6 +36,9 @@ public struct ServiceSpec: Sendable, Hashable {
     public var deploy: DeploySpec
     /// Routes (`routes:`), compiled to Traefik labels by ``RouteLabelCompiler``.
     public var routes: [RouteSpec] = []
+    /// `not_secret:` environment variable names and label keys whose values only look like secrets (validate's
+    /// leak guard skips them).
+    public var notSecret: Set<String> = []
     /// Where each label of `labels:` and `deploy.labels` is written, for checks of hand-written Traefik labels.
     public var labelPositions: [String: LabelPosition] = [:]
     public var location: SourceLocation

@@ -9,7 +9,7 @@ struct ServiceParser {
         "image", "command", "entrypoint", "environment", "labels", "user", "working_dir", "hostname", "stop_signal",
         "stop_grace_period", "init", "read_only", "tty", "cap_add", "cap_drop", "dns", "dns_search", "extra_hosts",
         "sysctls", "ulimits", "networks", "volumes", "ports", "secrets", "configs", "healthcheck", "logging", "deploy",
-        "checks", "routes",
+        "checks", "routes", "not_secret",
     ]
 
     func parse(_ entry: YAMLEntry) -> ServiceSpec {
@@ -40,6 +40,9 @@ struct ServiceParser {
         if let node = fields["deploy"] { service.deploy = DeployParser(context: context).deploy(node) }
         if let node = fields["checks"] { service.checks = CheckListParser(context: context).checks(node, owner: .service(name)) }
         if let node = fields["routes"] { service.routes = RouteParser(context: context).routes(node, service: name) }
+        if let node = fields["not_secret"] {
+            service.notSecret = Set(context.list(node, for: "not_secret")?.compactMap { context.string($0, for: "not_secret") } ?? [])
+        }
         service.labelPositions = RouteLabelLocations.positions(of: RouteLabelLocations.deployLabels(of: fields["deploy"]))
         return service
     }

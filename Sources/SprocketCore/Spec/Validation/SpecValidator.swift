@@ -17,6 +17,7 @@ public enum SpecValidator {
         ReferenceCheck(stack: stack, graph: graph).run(into: &diagnostics)
         CheckRules(stack: stack, graph: graph).run(into: &diagnostics)
         RouteCheck(stack: stack).run(into: &diagnostics)
+        SecretLiteralCheck(stack: stack).run(into: &diagnostics)
         for service in stack.layers.flatMap(\.services) {
             var serviceCheck = ServiceCheck(service)
             diagnostics += serviceCheck.run()

@@ -34,37 +34,10 @@ public enum FieldDiff {
     }
 }
 
-/// A decoded JSON value, enough to walk and render any of our `Codable` model values.
-enum JSONValue: Decodable, Equatable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case double(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
+/// What field-level diffs need: any of our `Codable` model values as a JSON tree, and one-line text of a node.
+extension JSONValue {
     static func of(_ value: some Encodable) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: Data(CanonicalJSON.encode(value)))
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
     }
 
     /// One-line text; nil for null and empty collections so that "absent" and "empty" read the same.
@@ -82,5 +55,4 @@ enum JSONValue: Decodable, Equatable {
             if map.isEmpty { return nil }
             return "{" + map.keys.sorted().map { "\($0): \(map[$0]?.compactText ?? "null")" }.joined(separator: ", ") + "}"
         }
-    }
-}
+    }}

@@ -13,11 +13,6 @@ public struct VaultKeyFile: Sendable {
         self.cost = cost
     }
 
-    /// The default: `~/.config/sprocketctl/vault/<stack>-<env>.keys` (outside any project's work tree).
-    public static func defaultPath(home: String, stack: String, environment: String) -> String {
-        "\(home)/.config/sprocketctl/vault/\(stack)-\(environment).keys"
-    }
-
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
     /// Refuses a path git would track. Call before `sys/init`: keys that cannot be stored must not be created.

@@ -18,6 +18,7 @@ public enum SpecValidator {
         CheckRules(stack: stack, graph: graph).run(into: &diagnostics)
         RouteCheck(stack: stack).run(into: &diagnostics)
         SecretLiteralCheck(stack: stack).run(into: &diagnostics)
+        SocketProxyCheck(stack: stack).run(into: &diagnostics)
         for service in stack.layers.flatMap(\.services) {
             var serviceCheck = ServiceCheck(service)
             diagnostics += serviceCheck.run()

@@ -134,7 +134,7 @@ extension DockerClusterDriver {
             try await self.client.listServices(filters: DockerFilters(["name": [snapshot.dockerName]]))
         }.first { $0.spec?.name == snapshot.dockerName }
         if let current {
-            try await call("restore service", subject: snapshot.dockerName) {
+            _ = try await call("restore service", subject: snapshot.dockerName) {
                 try await self.client.updateService(current.id, version: current.version?.index ?? 0, spec: spec)
             }
         } else {

@@ -82,6 +82,12 @@ public final class PrivateDockerDaemon: Sendable {
             "grep -o ' \(root)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l; rm -rf \(root); ip netns delete \(namespace)")
     }
 
+    /// Runs the docker CLI against this daemon and returns its output; throws when it exits non-zero.
+    public func docker(_ arguments: [String]) async throws -> String {
+        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        return try await shell("docker -H \(dockerHost) \(quoted) 2>/dev/null")
+    }
+
     /// The last lines of the daemon's log, for failure messages.
     public func logTail(_ lines: Int = 20) -> String {
         let text = (try? String(contentsOfFile: "\(root)/dockerd.log", encoding: .utf8)) ?? ""

@@ -88,41 +88,16 @@ struct DaemonRestartTests {
     }
 
     static func serviceNames(_ daemon: PrivateDockerDaemon) async throws -> [String] {
-        let run = try await Self.docker(daemon, ["service", "ls", "--format", "{{.Name}}"])
+        let run = try await daemon.docker(["service", "ls", "--format", "{{.Name}}"])
         return run.split(separator: "\n").map(String.init)
     }
 
     static func waitForSwarm(_ daemon: PrivateDockerDaemon) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if (try? await docker(daemon, ["node", "ls", "-q"]))?.isEmpty == false { return }
+            if (try? await daemon.docker(["node", "ls", "-q"]))?.isEmpty == false { return }
             try await Task.sleep(for: .milliseconds(250))
         }
         Issue.record("the private swarm did not come back within 60 s:\n\(daemon.logTail())")
-    }
-
-    static func docker(_ daemon: PrivateDockerDaemon, _ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["docker", "-H", daemon.dockerHost] + arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    if process.terminationStatus == 0 {
-                        continuation.resume(returning: String(decoding: data, as: UTF8.self))
-                    } else {
-                        continuation.resume(throwing: PrivateDaemonError("docker \(arguments.joined(separator: " ")) failed"))
-                    }
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
     }
 }

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -122,6 +123,30 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Postgres",
+            dependencies: [
+                "SprocketCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "S3",
+            dependencies: [
+                "SprocketCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SprocketTestSupport",
             dependencies: [
                 "SprocketCore",
@@ -175,6 +200,16 @@ let package = Package(
         .testTarget(
             name: "DopplerTests",
             dependencies: ["Doppler", "SprocketCore", "SprocketTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "SprocketCore", "SprocketTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "S3Tests",
+            dependencies: ["S3", "SprocketCore", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

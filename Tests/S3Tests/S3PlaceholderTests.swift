@@ -1,0 +1,4 @@
+import Testing
+@testable import S3
+
+@Suite struct S3PlaceholderTests {}

@@ -44,6 +44,8 @@ let package = Package(
                 "Traefik",
                 "LetsEncrypt",
                 "Vault",
+                "Postgres",
+                "S3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -127,6 +129,8 @@ let package = Package(
             dependencies: [
                 "SprocketCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -214,7 +218,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "Vault", "SprocketTestSupport"],
+            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "Vault", "Postgres", "S3", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

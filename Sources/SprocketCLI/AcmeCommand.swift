@@ -32,14 +32,7 @@ struct AcmeCheckCommand: AsyncParsableCommand {
     @Flag(help: "Allow production despite the staging-first rule or a rate limit about to be reached.")
     var force = false
 
-    @Option(name: .customLong("node-address"), help: "A public address of the ingress node (repeat for IPv4 and IPv6); needed for production.")
-    var nodeAddresses: [String] = []
-
-    @Option(name: .customLong("dns-server"), help: "The DNS server to ask, host[:port] (default: the first nameserver in /etc/resolv.conf).")
-    var dnsServer: String?
-
-    @Option(name: .customLong("hosts-file"), help: "A hosts-format file whose A/AAAA answers override DNS (for tests and split-horizon setups).")
-    var hostsFile: String?
+    @OptionGroup var dns: DNSPreflightOptions
 
     @Option(help: "The issuance ledger (default: <state dir>/acme-ledger.json).")
     var ledger: String?
@@ -54,20 +47,13 @@ struct AcmeCheckCommand: AsyncParsableCommand {
                 return
             }
             let stagingRequested = staging || spec.routing.acme.staging
-            var nodes: [IPAddress] = []
-            for text in nodeAddresses {
-                guard let address = IPAddress(text) else {
-                    throw ValidationError("--node-address \(text) is not an IPv4 or IPv6 address")
-                }
-                nodes.append(address)
-            }
+            let nodes = try dns.addresses(of: spec.routing)
             if nodes.isEmpty && !stagingRequested {
                 throw ValidationError(
-                    "the production CA needs a DNS preflight: give --node-address with the ingress node's public address "
-                        + "(or check staging with --acme-staging)")
+                    "the production CA needs a DNS preflight: set `routing.public_ip` or give --node-address with the "
+                        + "ingress node's public address (or check staging with --acme-staging)")
             }
-            let base = try dnsServer.map { UDPDNSResolver(server: try DNSServerAddress(parsing: $0)) } ?? UDPDNSResolver.system()
-            let resolver: any DNSResolver = try hostsFile.map { try HostsFileResolver(path: $0, fallback: base) } ?? base
+            let resolver = try dns.resolver()
             let identity = StackIdentity(stack: spec.name, environment: spec.environment)
             let ledgerPath = ledger ?? "\(runtime.store(for: identity).directory)/acme-ledger.json"
             let policy = ACMEResolverPolicy(

@@ -38,24 +38,57 @@ enum AcmeLedgerUpdates {
 
     /// The stack `up` deploys: the spec's ACME resolver switched to the staging CA when `--acme-staging` asks for
     /// it, or when some ACME host has never had a certificate (unless `--acme-production`).
-    static func stagingFirst(
-        _ stack: StackSpec, forceStaging: Bool, allowProduction: Bool, ledgerPath: String, warn: (String) -> Void
-    ) throws -> StackSpec {
+    ///
+    /// When the production CA remains, every ACME host must first pass the DNS preflight (A/AAAA point only at the
+    /// ingress node's `public_ip`, CAA allows letsencrypt.org): a failed order costs a production rate limit, so
+    /// a failing host stops the run before anything changes, with what to fix. `preflight` is nil when no public
+    /// address of the ingress node is known, which also stops a production run; `skipPreflight` (split-horizon DNS,
+    /// a load balancer in front) trusts the operator instead.
+    static func resolverForRun(
+        _ stack: StackSpec, forceStaging: Bool, allowProduction: Bool, ledgerPath: String,
+        preflight: ACMEPreflight?, skipPreflight: Bool = false, warn: (String) -> Void
+    ) async throws -> StackSpec {
         let hosts = AcmeCheckCommand.acmeHosts(of: stack)
         guard !hosts.isEmpty, !stack.routing.acme.staging else { return stack }
         if forceStaging {
             warn("using Let's Encrypt's staging CA for this run (--acme-staging): browsers will not trust its certificates")
             return withStaging(stack)
         }
-        guard !allowProduction else { return stack }
-        let ledger = try CertificateLedger(path: ledgerPath)
-        let fresh = hosts.filter { !ledger.hasIssued($0, in: .production) && !ledger.hasIssued($0, in: .staging) }
-        guard !fresh.isEmpty else { return stack }
-        warn(
-            "\(fresh.joined(separator: ", ")) never had a certificate: this run uses Let's Encrypt's staging CA first "
-                + "(no production rate limit at stake); once `verify routes --probe` has seen the staging certificates, "
-                + "the next `up` uses production (`acme check` shows why; `--acme-production` skips this)")
-        return withStaging(stack)
+        if !allowProduction {
+            let ledger = try CertificateLedger(path: ledgerPath)
+            let fresh = hosts.filter { !ledger.hasIssued($0, in: .production) && !ledger.hasIssued($0, in: .staging) }
+            if !fresh.isEmpty {
+                warn(
+                    "\(fresh.joined(separator: ", ")) never had a certificate: this run uses Let's Encrypt's staging CA first "
+                        + "(no production rate limit at stake); once `verify routes --probe` has seen the staging certificates, "
+                        + "the next `up` uses production (`acme check` shows why; `--acme-production` skips this)")
+                return withStaging(stack)
+            }
+        }
+        guard !skipPreflight else {
+            warn("DNS preflight skipped (--skip-dns-preflight): \(hosts.joined(separator: ", ")) go to Let's Encrypt's production CA unchecked")
+            return stack
+        }
+        guard let preflight else {
+            throw SprocketError(
+                .preflightFailed,
+                "the production CA is about to be used for \(hosts.joined(separator: ", ")), but the DNS preflight needs the ingress node's public address",
+                subject: "routing.public_ip",
+                hint: "set `routing.public_ip` (a setting per environment works) or pass --node-address; "
+                    + "or deploy with --acme-staging; --skip-dns-preflight trusts DNS as it is")
+        }
+        let verdicts = await preflight.check(hosts, for: .production)
+        let refused = verdicts.filter { !$0.isAllowed }
+        guard refused.isEmpty else {
+            let lines = refused.flatMap { verdict in verdict.errors.map { "  \(verdict.host): \($0.message)" } }
+            throw SprocketError(
+                .preflightFailed,
+                "DNS preflight for Let's Encrypt's production CA failed (nothing was changed):\n" + lines.joined(separator: "\n"),
+                subject: "DNS via \(preflight.resolver.serverDescription)",
+                hint: "fix the records above and run `up` again (`acme check --node-address ...` rechecks without deploying); "
+                    + "--acme-staging deploys now with untrusted certificates")
+        }
+        return stack
     }
 
     private static func withStaging(_ stack: StackSpec) -> StackSpec {
@@ -63,4 +96,9 @@ enum AcmeLedgerUpdates {
         stack.routing.acme.staging = true
         return SpecLoader.fillGeneratedConfigs(stack)
     }
+}
+
+extension SprocketError.Code {
+    /// Let's Encrypt's production CA refused before anything changed: a host fails the DNS preflight.
+    static let preflightFailed = SprocketError.Code(rawValue: "preflight-failed")
 }

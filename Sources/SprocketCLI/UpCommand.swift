@@ -30,12 +30,18 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(name: .customLong("acme-production"), help: "Use the spec's production CA even for hosts that never had a certificate (skips staging first).")
     var acmeProduction = false
 
+    @Flag(name: .customLong("skip-dns-preflight"), help: "Use the production CA without checking DNS first (split-horizon DNS, a load balancer in front).")
+    var skipDNSPreflight = false
+
+    @OptionGroup var dns: DNSPreflightOptions
+
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let spec = try runtime.loadSpec()
-            let stack = try AcmeLedgerUpdates.stagingFirst(
+            let stack = try await AcmeLedgerUpdates.resolverForRun(
                 spec, forceStaging: acmeStaging, allowProduction: acmeProduction,
-                ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: spec)
+                ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: spec),
+                preflight: AcmeCheckCommand.acmeHosts(of: spec).isEmpty ? nil : try dns.preflight(for: spec.routing), skipPreflight: skipDNSPreflight
             ) { runtime.console.err("warning: \($0)") }
             let renderer = EventRenderer(console: runtime.console, json: options.json)
             let started = ContinuousClock.now

@@ -65,19 +65,46 @@ struct AcmeLedgerUpdatesTests {
         #expect(AcmeLedgerUpdates.environment(ofIssuer: issuer) == expected)
     }
 
+    /// Answers A questions from a table and everything else with NODATA (so no CAA record restricts issuance).
+    struct TableResolver: DNSResolver {
+        var addresses: [String: String]
+        var serverDescription: String { "table" }
+
+        func query(_ name: String, type: DNSRecordType) async throws -> [DNSResourceRecord] {
+            guard let address = addresses[name] else { throw DNSError.nameNotFound(name: name, server: serverDescription) }
+            guard type == .a, let ip = IPAddress(address) else { return [] }
+            return [DNSResourceRecord(name: name, data: .a(ip))]
+        }
+    }
+
+    static let node = "203.0.113.7"
+
+    static func preflight(resolving address: String) throws -> ACMEPreflight {
+        ACMEPreflight(resolver: TableResolver(addresses: ["example.org": address]), nodeAddresses: [try #require(IPAddress(node))])
+    }
+
+    static func decide(
+        _ spec: StackSpec, ledger: String, forceStaging: Bool = false, allowProduction: Bool = false,
+        preflight: ACMEPreflight?, warn: (String) -> Void = { _ in }
+    ) async throws -> StackSpec {
+        try await AcmeLedgerUpdates.resolverForRun(
+            spec, forceStaging: forceStaging, allowProduction: allowProduction, ledgerPath: ledger, preflight: preflight, warn: warn)
+    }
+
     @Test("a host never issued goes to staging; after verify saw its staging certificate, production; flags override")
-    func stagingFirst() throws {
+    func stagingFirst() async throws {
         let folder = try TemporaryDirectory(prefix: "acme-up")
         defer { folder.remove() }
         let ledger = "\(folder.path)/ledger.json"
         let spec = try Self.stack(folder)
+        let goodDNS = try Self.preflight(resolving: Self.node)
         #expect(Self.caServer(spec) == "production")
         var warnings: [String] = []
-        let first = try AcmeLedgerUpdates.stagingFirst(spec, forceStaging: false, allowProduction: false, ledgerPath: ledger) { warnings.append($0) }
+        let first = try await Self.decide(spec, ledger: ledger, preflight: goodDNS) { warnings.append($0) }
         #expect(Self.caServer(first) == "staging")
         #expect(warnings.count == 1 && warnings[0].contains("example.org never had a certificate"))
 
-        let forced = try AcmeLedgerUpdates.stagingFirst(spec, forceStaging: false, allowProduction: true, ledgerPath: ledger) { _ in }
+        let forced = try await Self.decide(spec, ledger: ledger, allowProduction: true, preflight: goodDNS)
         #expect(Self.caServer(forced) == "production")
 
         // verify routes --probe saw the staging certificate: recorded once, however often it is seen.
@@ -87,11 +114,44 @@ struct AcmeLedgerUpdatesTests {
         let other = try Self.probe("other.example.org", issuer: "CN=TRAEFIK DEFAULT CERT")
         #expect(try AcmeLedgerUpdates.record([other], ledgerPath: ledger).isEmpty)
 
-        let second = try AcmeLedgerUpdates.stagingFirst(spec, forceStaging: false, allowProduction: false, ledgerPath: ledger) { _ in
+        let second = try await Self.decide(spec, ledger: ledger, preflight: goodDNS) { _ in
             Issue.record("no warning expected once the host had a certificate")
         }
         #expect(Self.caServer(second) == "production")
-        let staged = try AcmeLedgerUpdates.stagingFirst(spec, forceStaging: true, allowProduction: false, ledgerPath: ledger) { _ in }
+        let staged = try await Self.decide(spec, ledger: ledger, forceStaging: true, preflight: goodDNS)
         #expect(Self.caServer(staged) == "staging")
+    }
+
+    @Test("production needs the DNS preflight: a name resolving elsewhere or no known node address stops the run; staging is allowed")
+    func productionNeedsPreflight() async throws {
+        let folder = try TemporaryDirectory(prefix: "acme-up-dns")
+        defer { folder.remove() }
+        let ledger = "\(folder.path)/ledger.json"
+        let spec = try Self.stack(folder)
+        let elsewhere = try Self.preflight(resolving: "198.51.100.99")
+
+        let refused = await #expect(throws: SprocketError.self) {
+            try await Self.decide(spec, ledger: ledger, allowProduction: true, preflight: elsewhere)
+        }
+        #expect(refused?.code == .preflightFailed)
+        #expect(refused?.message.contains("example.org") == true && refused?.message.contains("198.51.100.99") == true)
+        #expect(refused?.message.contains(Self.node) == true, "the message says where the record must point")
+
+        let unknownNode = await #expect(throws: SprocketError.self) {
+            try await Self.decide(spec, ledger: ledger, allowProduction: true, preflight: nil)
+        }
+        #expect(unknownNode?.subject == "routing.public_ip")
+
+        // Staging (forced, or first for a never-issued host) needs no preflight: its orders cost nothing.
+        #expect(Self.caServer(try await Self.decide(spec, ledger: ledger, forceStaging: true, preflight: elsewhere)) == "staging")
+        #expect(Self.caServer(try await Self.decide(spec, ledger: ledger, preflight: elsewhere)) == "staging")
+
+        // A host issued before still goes through the preflight before production.
+        _ = try AcmeLedgerUpdates.record(
+            [try Self.probe("example.org", issuer: "CN=R11,O=Let's Encrypt,C=US")], ledgerPath: ledger)
+        await #expect(throws: SprocketError.self) { try await Self.decide(spec, ledger: ledger, preflight: elsewhere) }
+        let skipped = try await AcmeLedgerUpdates.resolverForRun(
+            spec, forceStaging: false, allowProduction: false, ledgerPath: ledger, preflight: elsewhere, skipPreflight: true) { _ in }
+        #expect(Self.caServer(skipped) == "production")
     }
 }

@@ -29,6 +29,9 @@ public struct RoutingSpec: Sendable, Hashable {
     public var lanAddress: String?
     /// The Tailscale address for the `tailscale` profile.
     public var tailscaleAddress: String?
+    /// The ingress node's public addresses (`public_ip:`): what every ACME host must resolve to before it may
+    /// use the production CA (the DNS preflight of `up` and `acme check`).
+    public var publicAddresses: [String] = []
     /// The profiles enabled for the selected environment, in a fixed order.
     public var access: [AccessProfileKind]
     public var acme: ACMESettings

@@ -181,4 +181,28 @@ struct RoutingValidationTests {
         #expect(messages.contains("access profile `lan` is enabled for `default` but `routing.lan_ip` is not set"))
         #expect(messages.contains("service `web` has routes but is not on the ingress network `edge`"))
     }
+
+    @Test("public_ip takes one address or a list; anything else is an error at its line")
+    func publicAddresses() throws {
+        let spec = try TemporarySpec([
+            "s/stack.yaml": """
+                stack: s
+                settings: {ip6: "2001:db8::7"}
+                environments:
+                  prod: {}
+                  bad: {}
+                routing: {domain: example.com, access: [public], public_ip: [203.0.113.7, "${ip6}"]}
+                layers: [app]
+
+                """,
+            "s/app.yaml": "services:\n  web: {image: x}\n",
+            "t/stack.yaml": "stack: t\nrouting:\n  public_ip: example.com\nlayers: [app]\n",
+            "t/app.yaml": "services:\n  web: {image: x}\n",
+        ])
+        defer { spec.remove() }
+        #expect(try spec.load("s", environment: "prod").routing.publicAddresses == ["203.0.113.7", "2001:db8::7"])
+        let diagnostic = try #require(spec.diagnostics("t").first { $0.message.contains("public_ip") })
+        #expect(diagnostic.message == "`routing.public_ip` value `example.com` is not an IPv4 or IPv6 address")
+        #expect(diagnostic.location.line == 3)
+    }
 }

@@ -4,7 +4,7 @@ struct RouteSettingsParser {
     let context: SpecParseContext
 
     static let keys = [
-        "traefik", "domain", "subdomain", "network", "lan_ip", "tailscale_ip", "socket_proxy", "access", "acme",
+        "traefik", "domain", "subdomain", "network", "lan_ip", "tailscale_ip", "public_ip", "socket_proxy", "access", "acme",
     ]
     static let acmeKeys = ["resolver", "email", "challenge", "dns_provider", "staging", "storage"]
 
@@ -25,6 +25,7 @@ struct RouteSettingsParser {
             routing.network = text(fields["network"], "routing.network")
             routing.lanAddress = text(fields["lan_ip"], "routing.lan_ip")
             routing.tailscaleAddress = text(fields["tailscale_ip"], "routing.tailscale_ip")
+            if let publicIP = fields["public_ip"] { routing.publicAddresses = publicAddresses(publicIP) }
             routing.socketProxy = text(fields["socket_proxy"], "routing.socket_proxy") ?? routing.socketProxy
             if let access = fields["access"] { routing.access = AccessListParser(context: context).profiles(access, for: "routing.access") }
             if let acme = fields["acme"] { routing.acme = self.acme(acme) }
@@ -48,6 +49,21 @@ struct RouteSettingsParser {
         acme.staging = fields["staging"].flatMap { context.boolean($0, for: "routing.acme.staging") } ?? false
         acme.storage = text(fields["storage"], "routing.acme.storage") ?? acme.storage
         return acme
+    }
+
+    /// `public_ip`: one address or a list (IPv4 and IPv6 of the ingress node); empty strings are dropped so a
+    /// per-environment setting can leave it unset.
+    private func publicAddresses(_ node: YAMLNode) -> [String] {
+        context.strings(node, for: "routing.public_ip", acceptsSingle: true).filter { address in
+            guard !address.isEmpty else { return false }
+            guard IPAddressText.isValid(address) else {
+                context.diagnostics.error(
+                    node.location, "`routing.public_ip` value `\(address)` is not an IPv4 or IPv6 address",
+                    hint: "give the ingress node's public address, e.g. `public_ip: [203.0.113.7, 2001:db8::7]`")
+                return false
+            }
+            return true
+        }
     }
 
     /// A string value, nil when absent or empty (a setting left empty turns the option off).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SprocketCore
+import Vault
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,10 +17,13 @@ struct StatusCommand: AsyncParsableCommand {
             let identity = try runtime.identity(stackOverride: stack)
             try await runtime.withDeployment { deployment, _ in
                 let reports = try await deployment.context.driver().status(identity)
+                let tokens = try Self.vaultTokens(runtime, identity: identity, stackOverride: stack)
                 if options.json {
-                    runtime.console.json(StatusOutput(stack: identity.stack, environment: identity.environment, services: reports))
+                    runtime.console.json(StatusOutput(
+                        stack: identity.stack, environment: identity.environment, services: reports, vaultTokens: tokens))
                     return
                 }
+                defer { printTokens(tokens, runtime: runtime) }
                 guard !reports.isEmpty else {
                     runtime.console.out("\(identity): nothing deployed")
                     return
@@ -38,10 +42,48 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
+extension StatusCommand {
+    /// The spec's Vault tokens as the sealed store last recorded them (no Vault call, no passphrase needed).
+    static func vaultTokens(_ runtime: CommandRuntime, identity: StackIdentity, stackOverride: String?) throws -> [VaultTokenKeeper.Report] {
+        guard stackOverride == nil, let tokens = (try? runtime.loadSpec())?.vault?.tokens, !tokens.isEmpty else { return [] }
+        guard FileManager.default.fileExists(atPath: runtime.keyFilePath) else {
+            return try VaultTokenKeeper.recorded(tokens, in: nil)
+        }
+        let store = try SealedSecretStore(
+            path: runtime.store(for: identity).sealedSecretsPath, key: try SecretKey.loadOrCreate(at: runtime.keyFilePath), identity: identity)
+        return try VaultTokenKeeper.recorded(tokens, in: store)
+    }
+
+    func printTokens(_ tokens: [VaultTokenKeeper.Report], runtime: CommandRuntime) {
+        guard !tokens.isEmpty else { return }
+        let now = Date()
+        let rows = tokens.map { token in
+            let left = token.expiresAt.map { TokenExpiry.describe($0.timeIntervalSince(now)) } ?? "-"
+            return [token.name, token.secret, token.consumers.joined(separator: ","), token.expiresAt.map { $0.formatted(.iso8601) } ?? "not minted",
+                    left, token.periodic ? "periodic" : "ttl"]
+        }
+        runtime.console.out("")
+        for line in TextTable.render([["VAULT TOKEN", "SECRET", "CONSUMERS", "EXPIRES", "LEFT", "KIND"]] + rows) { runtime.console.out(line) }
+    }
+}
+
+/// "12d 3h", "45m", "expired".
+enum TokenExpiry {
+    static func describe(_ seconds: TimeInterval) -> String {
+        guard seconds > 0 else { return "expired" }
+        let minutes = Int(seconds) / 60
+        let (days, hours) = (minutes / 1440, minutes / 60 % 24)
+        if days > 0 { return "\(days)d \(hours)h" }
+        return hours > 0 ? "\(hours)h \(minutes % 60)m" : "\(minutes)m"
+    }
+}
+
 struct StatusOutput: Encodable {
     var stack: String
     var environment: String
     var services: [ServiceStatusReport]
+    /// The stack's Vault tokens (`vault.tokens`) with their recorded expiry.
+    var vaultTokens: [VaultTokenKeeper.Report]
 }
 
 /// Left-aligned columns separated by two spaces.

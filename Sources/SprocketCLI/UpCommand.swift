@@ -73,8 +73,14 @@ struct UpCommand: AsyncParsableCommand {
                             seconds: (ContinuousClock.now - started).secondsValue))
                     }
                 }
+                let command = noRollback ? "up --no-rollback" : "up"
                 do {
-                    result = try await deployment.up(stack, options: plannerOptions, command: noRollback ? "up --no-rollback" : "up", rollsBack: !noRollback)
+                    if let vaultGate {
+                        _ = try await UpVaultTokens(runtime: runtime, gate: vaultGate, json: options.json).run(
+                            stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,
+                            events: renderer.handler)
+                    }
+                    result = try await deployment.up(stack, options: plannerOptions, command: command, rollsBack: !noRollback)
                 } catch let error as SprocketError where error.code == .rolledBack {
                     outcome = "rolled-back"
                     throw error

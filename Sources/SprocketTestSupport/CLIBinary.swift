@@ -32,8 +32,9 @@ public struct CLIRun: Sendable {
 extension CLIBinary {
     /// Runs `sprocketctl` with `arguments`, the test process's environment plus `environment`, stdin closed.
     /// Output goes through temporary files, so a chatty stderr can never fill a pipe and block the child.
+    /// - Parameter executable: another program to run the same way (e.g. `/usr/bin/docker`); nil runs sprocketctl.
     public static func run(
-        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil
+        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, executable: String? = nil
     ) throws -> CLIRun {
         let folder = try TemporaryDirectory(prefix: "sprocket-cli")
         defer { folder.remove() }
@@ -44,7 +45,7 @@ extension CLIBinary {
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path())
+        process.executableURL = URL(fileURLWithPath: try executable ?? path())
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -68,11 +69,13 @@ extension CLIBinary {
     /// blocking one of the few threads of Swift's cooperative pool for the seconds an `up` takes starves the
     /// other tests running at the same time.
     public static func runDetached(
-        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil
+        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, executable: String? = nil
     ) async throws -> CLIRun {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try run(arguments, environment: environment, directory: directory) })
+                continuation.resume(with: Result {
+                    try run(arguments, environment: environment, directory: directory, executable: executable)
+                })
             }
         }
     }

@@ -146,7 +146,7 @@ public struct Deployment: Sendable {
 
     private func resolveSecrets(_ stack: StackSpec, identity: StackIdentity, offline: Bool, generate: Bool) throws -> [String: SecretMaterial] {
         let needsStore = stack.layers.contains { layer in
-            layer.secrets.contains { if case .generate = $0.source { true } else { false } }
+            layer.secrets.contains { $0.source.usesSealedStore }
         }
         var sealedStore: SealedSecretStore?
         // Without generating, a missing key means no generated value exists yet: do not create a key just to look.

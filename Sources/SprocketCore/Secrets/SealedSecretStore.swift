@@ -71,10 +71,29 @@ public final class SealedSecretStore: Sendable {
         if onDisk?.entries[name] != nil, let stored = try value(named: name) {
             return stored  // another instance generated it first: keep one value for everyone
         }
+        try save(snapshot)
+        return fresh
+    }
+
+    /// Seals `value` under `name`, replacing what was there (a Vault token minted anew, a value set by hand).
+    public func replace(named name: String, with value: [UInt8]) throws {
+        let box = try AES.GCM.seal(value, using: key.derived("sprocket-seal-v1"), authenticating: aad(name))
+        guard let combined = box.combined else { throw corrupt(name) }
+        let onDisk = try AtomicFile.read(path).flatMap { try? JSONDecoder().decode(FileContents.self, from: Data($0)) }
+        let snapshot = contents.withLock { contents in
+            for (key, value) in onDisk?.entries ?? [:] where contents.entries[key] == nil {
+                contents.entries[key] = value
+            }
+            contents.entries[name] = combined.base64EncodedString()
+            return contents
+        }
+        try save(snapshot)
+    }
+
+    private func save(_ snapshot: FileContents) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try AtomicFile.write(Array(try encoder.encode(snapshot)), to: path, permissions: 0o600)
-        return fresh
     }
 
     private func aad(_ name: String) -> [UInt8] {

@@ -69,6 +69,8 @@ public struct SecretResolver: Sendable {
                 return try unavailable(secret, "file \(path) cannot be read", hint: "create the file or fix the path")
             }
             return SecretMaterial(name: secret.name, content: SensitiveBytes(Array(data)))
+        case .vaultToken(let token):
+            return try vaultToken(secret, token: token)
         case .generate(let length, let alphabet):
             guard let store else {
                 guard generatesMissing else {
@@ -90,6 +92,18 @@ public struct SecretResolver: Sendable {
             }
             return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
         }
+    }
+
+    /// A Vault token: minted by `up` (after Vault's layer) into the sealed store; never generated here.
+    private func vaultToken(_ secret: SecretSpec, token: String) throws -> SecretMaterial {
+        if let store, let value = try store.value(named: VaultTokenSpec.storeKey(token)) {
+            return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
+        }
+        let reason = "Vault token `\(token)` is minted by `up` once Vault is unsealed"
+        guard generatesMissing && !isOffline else { return SecretMaterial(name: secret.name, content: nil, unavailableReason: reason) }
+        throw SprocketError(
+            .secretUnavailable, "secret '\(secret.name)': \(reason), and none was minted", subject: secret.location.description,
+            hint: "Vault must be reachable, initialised and unsealed before the layers that consume the token: check `sprocketctl vault status`")
     }
 
     private func unavailable(_ secret: SecretSpec, _ reason: String, hint: String) throws -> SecretMaterial {

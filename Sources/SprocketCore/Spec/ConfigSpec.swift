@@ -49,6 +49,17 @@ public struct SecretSpec: Sendable, Hashable {
         case generate(length: Int, alphabet: SecretAlphabet)
         /// `external: true`: an existing secret with this name; not created.
         case external(name: String)
+        /// A Vault token of `vault.tokens` (by token name), minted by `up` once Vault is unsealed and kept in the
+        /// sealed store; the loader adds one such secret per token to the layer of its first consumer.
+        case vaultToken(token: String)
+
+        /// Whether the value lives in the stack's sealed store (generated, or minted by Vault).
+        public var usesSealedStore: Bool {
+            switch self {
+            case .generate, .vaultToken: true
+            case .file, .environment, .external: false
+            }
+        }
     }
 
     public var name: String

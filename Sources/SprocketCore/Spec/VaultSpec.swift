@@ -13,17 +13,20 @@ public struct VaultSpec: Sendable, Hashable {
     public var mounts: [String]
     /// ACL policies to keep written, in declaration order.
     public var policies: [VaultPolicySpec]
+    /// Scoped tokens, one per consumer group, delivered to their services as Docker secrets.
+    public var tokens: [VaultTokenSpec]
     public var location: SourceLocation
 
     public init(
         address: String, keyFile: String? = nil, layer: String, mounts: [String] = [], policies: [VaultPolicySpec] = [],
-        location: SourceLocation
+        tokens: [VaultTokenSpec] = [], location: SourceLocation
     ) {
         self.address = address
         self.keyFile = keyFile
         self.layer = layer
         self.mounts = mounts
         self.policies = policies
+        self.tokens = tokens
         self.location = location
     }
 }

@@ -68,19 +68,49 @@ public struct VaultUnsealGate: LayerGate {
         return results
     }
 
-    /// Unseals when sealed; returns what was seen.
+    /// Initialises a fresh Vault (keys sealed into the key file before anything else), or unseals a sealed one
+    /// from the key file; returns what was seen. Never initialises twice: an initialised Vault without its key
+    /// file is ``VaultBootstrapError/keysMissing(address:keyFile:threshold:shares:)`` with the recovery options.
     private func unseal(_ client: VaultClient) async throws -> String {
         let status = try await client.sealStatus()
-        guard status.initialized else {
-            return try failure("not initialised: run `sprocketctl vault init --addr \(vault.address)` first")
-        }
-        guard status.sealed else { return "unsealed" }
+        if status.initialized && !status.sealed { return "unsealed" }
         guard let passphrase, !passphrase.isEmpty else {
-            return try failure("sealed, and no passphrase for \(keyFile): set SPROCKET_VAULT_PASSPHRASE, or run `sprocketctl vault unseal`")
+            return try failure(
+                (status.initialized ? "sealed" : "not initialised")
+                    + ", and no passphrase for \(keyFile): set SPROCKET_VAULT_PASSPHRASE, or run `sprocketctl vault "
+                    + (status.initialized ? "unseal`" : "init`"))
+        }
+        let bootstrap = VaultBootstrap(client: client, keyFile: VaultKeyFile(path: keyFile), passphrase: { _ in passphrase })
+        let report = try await bootstrap.run()
+        switch report.outcome {
+        case .initialized(let keyFiles):
+            return "was not initialised: initialised (\(report.material.unsealKeys.count) shares, threshold \(report.material.threshold)), "
+                + "keys sealed in \(keyFiles.joined(separator: ", ")), unsealed"
+        case .alreadyInitialized:
+            return "was sealed; unsealed with the keys in \(keyFile)"
+        }
+    }
+
+    /// Mints, renews or replaces the stack's scoped tokens (`vault.tokens`) with the root token from the key file,
+    /// keeping them in `store`. Vault must be initialised and unsealed (``ensure(events:)`` first).
+    public func keepTokens(store: SealedSecretStore, identity: StackIdentity) async throws -> [VaultTokenKeeper.Report] {
+        guard !vault.tokens.isEmpty else { return [] }
+        guard let passphrase, !passphrase.isEmpty else {
+            throw VaultUnsealGateFailure(description: "minting tokens needs the root token from \(keyFile): set SPROCKET_VAULT_PASSPHRASE")
         }
         let material = try VaultKeyFile(path: keyFile).load(passphrase: passphrase)
-        _ = try await VaultUnsealer(client: client).unseal(with: material, keyFile: keyFile)
-        return "was sealed; unsealed with the keys in \(keyFile)"
+        let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
+        client.setToken(VaultSecretString(material.rootToken))
+        do {
+            let reports = try await VaultTokenKeeper(client: client, tokens: vault.tokens, store: store, identity: identity).reconcile()
+            client.setToken(nil)
+            try? await client.shutdown()
+            return reports
+        } catch {
+            client.setToken(nil)
+            try? await client.shutdown()
+            throw error
+        }
     }
 
     private func failure(_ text: String) throws -> String {

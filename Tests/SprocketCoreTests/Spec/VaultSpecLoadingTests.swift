@@ -29,4 +29,48 @@ struct VaultSpecLoadingTests {
         let text = String(describing: error)
         #expect(text.contains(position) && text.contains(message), "\(text)")
     }
+
+    static func loadTwoLayers(_ tokens: String) throws -> StackSpec {
+        let folder = try TemporaryDirectory(prefix: "vault-tokens")
+        defer { folder.remove() }
+        try folder.write("stack.yaml", """
+            stack: v
+            layers: [edge, app]
+            vault:
+              address: http://127.0.0.1:8200
+              layer: edge
+              policies:
+                platform-read: [{path: "platform/*", access: [read]}]
+              tokens:
+            \(tokens)
+            """)
+        try folder.write("edge.yaml", "services:\n  vault:\n    image: example/vault\n")
+        try folder.write("app.yaml", "services:\n  api:\n    image: example/api\n  bot:\n    image: example/bot\n")
+        return try SpecLoader(processEnvironment: [:]).load(path: folder.path, environment: nil)
+    }
+
+    @Test("a token becomes a secret in its first consumer's layer, mounted by every consumer")
+    func tokensWired() throws {
+        let stack = try Self.loadTwoLayers("    platform: {policies: [platform-read], period: 72h, consumers: [api, bot]}")
+        let token = try #require(stack.vault?.tokens.first)
+        #expect(token.period == .seconds(72 * 3600) && token.renewalThreshold == .seconds(24 * 3600))
+        let app = try #require(stack.layers.last)
+        #expect(app.secrets.map(\.name) == ["vault-token-platform"])
+        #expect(app.secrets.first?.source == .vaultToken(token: "platform"))
+        #expect(app.services.allSatisfy { $0.secrets.map(\.source) == ["vault-token-platform"] })
+        #expect(stack.layers.first?.secrets.isEmpty == true)
+    }
+
+    @Test("token errors: root, no consumers, both period and ttl, an unknown or too early consumer", arguments: [
+        ("    t: {policies: [root], consumers: [api]}", "asks for the `root` policy"),
+        ("    t: {policies: [platform-read]}", "has no `consumers`"),
+        ("    t: {policies: [platform-read], period: 1h, ttl: 1h, consumers: [api]}", "sets both `period` and `ttl`"),
+        ("    t: {policies: [platform-read], consumers: [apj]}", "consumer `apj`, which is not a service"),
+        ("    t: {policies: [platform-read], consumers: [vault]}", "starts before Vault is unsealed"),
+        ("    T_x: {policies: [platform-read], consumers: [api]}", "must be lowercase letters"),
+    ])
+    func tokenErrors(tokens: String, message: String) throws {
+        let error = #expect(throws: SpecError.self) { try Self.loadTwoLayers(tokens) }
+        #expect(String(describing: error).contains(message), "\(String(describing: error))")
+    }
 }

@@ -45,63 +45,19 @@ struct StackFileLoader {
         let environmentAccess = fields["environments"]?.mapping?.first { $0.key == environment }?.value.mapping?.first { $0.key == "access" }
         stack.routing = RouteSettingsParser(context: context)
             .routing(fields["routing"], environmentAccess: environmentAccess?.value, environment: environment)
-        if let node = fields["vault"] { stack.vault = vault(node, context: context) }
+        if let node = fields["vault"] { stack.vault = VaultSpecParser(context: context).vault(node) }
         if let node = fields["layers"] {
             stack.layers = layers(node, origin: origin, context: context, settings: settings)
             if let vault = stack.vault, !stack.layers.contains(where: { $0.name == vault.layer }) {
                 diagnostics.error(vault.location, "`vault.layer` names `\(vault.layer)`, which is not a layer of this stack",
                                   hint: "one of: \(stack.layers.map(\.name).joined(separator: ", "))")
             }
+            VaultTokenWiring(diagnostics: diagnostics).wire(&stack)
         } else {
             diagnostics.error(fileLocation, "`\(origin.displayPath)` has no `layers:`",
                               hint: "list the layer files, e.g. `layers: [edge, app]` for edge.yaml and app.yaml")
         }
         return stack
-    }
-
-    /// `vault: {address, key_file, layer}`; `address` and `layer` are required.
-    private func vault(_ node: YAMLNode, context: SpecParseContext) -> VaultSpec? {
-        guard let fields = context.fields(node, of: "`vault`", known: ["address", "key_file", "layer", "mounts", "policies"]) else {
-            return nil
-        }
-        let address = fields["address"].flatMap { context.string($0, for: "vault.address") }
-        let layer = fields["layer"].flatMap { context.string($0, for: "vault.layer") }
-        guard let address, !address.isEmpty, let layer, !layer.isEmpty else {
-            diagnostics.error(node.location, "`vault` needs `address` and `layer`",
-                              hint: "e.g. `vault: {address: \"http://127.0.0.1:8200\", layer: edge}`: the layer after which `up` unseals it")
-            return nil
-        }
-        let mounts = fields["mounts"].flatMap { context.list($0, for: "vault.mounts") }?
-            .compactMap { context.string($0, for: "vault.mounts") } ?? []
-        return VaultSpec(
-            address: address, keyFile: fields["key_file"].flatMap { context.string($0, for: "vault.key_file") }, layer: layer,
-            mounts: mounts, policies: fields["policies"].map { vaultPolicies($0, context: context) } ?? [], location: node.location)
-    }
-
-    /// `policies: {name: [{path, access: [...]}, ...]}`.
-    private func vaultPolicies(_ node: YAMLNode, context: SpecParseContext) -> [VaultPolicySpec] {
-        guard let entries = context.mapping(node, for: "vault.policies") else { return [] }
-        return entries.map { entry in
-            let items = context.list(entry.value, for: "vault.policies.\(entry.key)") ?? []
-            let rules = items.compactMap { item -> VaultPolicySpec.Rule? in
-                guard let fields = context.fields(item, of: "a rule of policy `\(entry.key)`", known: ["path", "access"]),
-                    let path = fields["path"].flatMap({ context.string($0, for: "path") })
-                else { return nil }
-                let access = fields["access"].flatMap { context.list($0, for: "access") }?.compactMap { value -> String? in
-                    guard let text = context.string(value, for: "access") else { return nil }
-                    if !VaultPolicySpec.accessValues.contains(text) {
-                        diagnostics.error(value.location, "unknown access `\(text)` in policy `\(entry.key)`",
-                                          hint: "one of: \(VaultPolicySpec.accessValues.joined(separator: ", "))")
-                    }
-                    return text
-                } ?? []
-                if access.isEmpty {
-                    diagnostics.error(item.location, "a rule of policy `\(entry.key)` grants nothing", hint: "add e.g. `access: [read, list]`")
-                }
-                return VaultPolicySpec.Rule(path: path, access: access, location: item.location)
-            }
-            return VaultPolicySpec(name: entry.key, rules: rules, location: entry.keyLocation)
-        }
     }
 
     /// `environments:` name -> nothing, or `{settings: {...}}`.

@@ -1,0 +1,86 @@
+import Foundation
+import SprocketCore
+import Vault
+
+/// `up` for a stack with `vault.tokens`: the layers up to Vault's first, then Vault itself (initialised,
+/// unsealed, mounts and policies), then the tokens (minted, renewed or replaced), and only then the whole stack,
+/// so the layers that mount a token's Docker secret see its current value.
+///
+/// On a settled stack every step is a no-op: the first phase plans no change, Vault is unsealed, every token is
+/// kept, and the second phase plans no change.
+struct UpVaultTokens {
+    var runtime: CommandRuntime
+    var gate: VaultUnsealGate
+    var json: Bool
+
+    /// The event a token's report becomes in `up --json`.
+    struct TokenEvent: Encodable {
+        var event = "vault-token"
+        var token: VaultTokenKeeper.Report
+    }
+
+    /// Runs the first phase and keeps the tokens. Returns whether the first phase applied a change.
+    func run(
+        _ stack: StackSpec, deployment: Deployment, options: Planner.Options, command: String, rollsBack: Bool,
+        events: @escaping ApplyEventHandler
+    ) async throws -> Bool {
+        guard let vault = stack.vault, !vault.tokens.isEmpty,
+            let vaultIndex = stack.layers.firstIndex(where: { $0.name == vault.layer })
+        else { return false }
+        var first = stack
+        first.layers = Array(stack.layers[...vaultIndex])
+        let selected = Set(first.layers.map(\.name)).intersection(options.layers ?? Set(first.layers.map(\.name)))
+        var applied = false
+        if !selected.isEmpty {
+            let result = try await deployment.up(
+                first, options: Planner.Options(layers: selected, prune: options.prune), command: "\(command) (layers up to \(vault.layer))",
+                rollsBack: rollsBack)
+            applied = result.applied
+            if applied { runtime.console.err("up: layers up to \(vault.layer) converged (run \(result.runID ?? "-")); now Vault's tokens") }
+        }
+        if !applied {
+            let failed = try await gate.ensure(events: events).filter { !$0.passed }
+            if !failed.isEmpty {
+                throw SprocketError(
+                    .gateFailed, failed.map { "\($0.check): expected \($0.expected), saw \($0.seen)" }.joined(separator: "\n"),
+                    hint: "the tokens need an unsealed Vault; nothing after layer \(vault.layer) changed (`sprocketctl vault status`)")
+            }
+        }
+        try await keepTokens(stack, identity: StackIdentity(stack: stack.name, environment: stack.environment), command: command)
+        return applied
+    }
+
+    private func keepTokens(_ stack: StackSpec, identity: StackIdentity, command: String) async throws {
+        let directory = runtime.store(for: identity).directory
+        let lock = try StateLock.acquire(directory: directory, command: "\(command) (vault tokens)")
+        defer { lock.release() }
+        let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
+        let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
+        let reports: [VaultTokenKeeper.Report]
+        do {
+            reports = try await gate.keepTokens(store: store, identity: identity)
+        } catch {
+            throw SprocketError(
+                .gateFailed, "Vault tokens could not be kept: \(error)", subject: stack.vault?.address,
+                hint: "nothing after layer \(stack.vault?.layer ?? "?") changed; check the policies the tokens name and `sprocketctl vault status`")
+        }
+        for report in reports {
+            if json {
+                runtime.console.json(TokenEvent(token: report))
+            } else if report.action != .kept {
+                runtime.console.err(VaultTokenLine.describe(report))
+            }
+        }
+    }
+}
+
+/// One line about a token, for `up` and `vault status`. Names the token, never its value.
+enum VaultTokenLine {
+    static func describe(_ report: VaultTokenKeeper.Report) -> String {
+        let expiry = report.expiresAt.map { "expires \($0.formatted(.iso8601))" } ?? "expiry unknown"
+        var line = "vault token \(report.name) (\(report.secret) -> \(report.consumers.joined(separator: ", "))): \(report.action.rawValue), \(expiry)"
+        if report.periodic { line += ", periodic" }
+        if let note = report.note { line += "; \(note)" }
+        return line
+    }
+}

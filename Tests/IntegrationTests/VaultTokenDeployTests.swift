@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import SprocketCore
+import SprocketTestSupport
+import Testing
+import Vault
+
+/// `up` of a stack whose first layer runs Vault (the emulator stands in for the Vault service: no Vault image runs
+/// here) and whose second layer consumes a scoped token: the whole lifecycle through the built binary on the real
+/// swarm, from a fresh Vault to a renewed token.
+@Suite("up initialises Vault and keeps scoped tokens", .tags(.integration))
+struct VaultTokenDeployTests {
+    static let passphrase = "token integration passphrase 7"
+
+    static func write(_ stack: SwarmTestStack, address: String, keyFile: String, lifetime: String = "period: 768h") throws {
+        try stack.write("stack.yaml", """
+            stack: {{stack}}
+            vault:
+              address: \(address)
+              key_file: \(keyFile)
+              layer: edge
+              mounts: [infrastructure, platform]
+              policies:
+                platform-read:
+                  - {path: "platform/*", access: [read, list]}
+              tokens:
+                platform:
+                  policies: [platform-read]
+                  \(lifetime)
+                  consumers: [app-svc]
+            layers: [edge, app]
+            """)
+        for (layer, needs) in [("edge", ""), ("app", "needs: [edge]\n")] {
+            try stack.write("\(layer).yaml", needs + """
+                services:
+                  \(layer)-svc:
+                    image: sprocket-local/busybox:latest
+                    command: ["sleep", "100000"]
+                    stop_grace_period: 1s
+                    deploy: { endpoint_mode: dnsrr }
+                """)
+        }
+    }
+
+    func sprocketctl(_ arguments: [String], _ stack: SwarmTestStack) async throws -> CLIRun {
+        try await CLIBinary.runDetached(
+            arguments + ["-f", stack.folder.path],
+            environment: [
+                "SPROCKET_STATE_DIR": "\(stack.stateFolder.path)/\(stack.stackName)/default", "SPROCKET_KEY_FILE": stack.keyFile,
+                "SPROCKET_VAULT_PASSPHRASE": Self.passphrase,
+            ])
+    }
+
+    /// The token file as the running task of `service` sees it.
+    func mountedToken(_ stack: SwarmTestStack, service: String) async throws -> String {
+        let docker = { (arguments: [String]) in try await CLIBinary.runDetached(["docker"] + arguments, executable: "/usr/bin/env") }
+        let containers = try await docker(["ps", "-q", "--filter", "label=com.docker.swarm.service.name=\(stack.stackName)-default_\(service)"])
+        let container = try #require(containers.stdout.split(separator: "\n").first.map(String.init), "no task of \(service): \(containers.stderr)")
+        let read = try await docker(["exec", container, "cat", "/run/secrets/vault-token-platform"])
+        #expect(read.status == 0, "\(read.stderr)")
+        return read.stdout
+    }
+
+    static func summary(_ run: CLIRun) -> [String: Any] {
+        let last = run.stdout.split(separator: "\n").last.map(String.init) ?? "{}"
+        return (try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    @Test("a fresh Vault: up initialises it, keeps the keys sealed, mints a scoped token for the consumer; a second up changes nothing")
+    func freshVault() async throws {
+        try await SwarmTestStack.with(prefix: "vtok") { stack in
+            let keyFile = "\(stack.stateFolder.path)/vault/keys"
+            let emulator = try await VaultEmulator.start()
+            defer { Task { try? await emulator.stop() } }
+            try Self.write(stack, address: emulator.address, keyFile: keyFile)
+
+            let run = try await sprocketctl(["up", "--yes", "--json"], stack)
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            #expect(emulator.isInitialized && !emulator.isSealed)
+            let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            #expect(run.stdout.contains(#""event":"vault-token""#) && run.stdout.contains(#""action":"created""#), "\(run.stdout)")
+
+            // The consumer mounts a token that reads platform/ and is denied infrastructure/, by name.
+            let material = try VaultKeyFile(path: keyFile).load(passphrase: Self.passphrase)
+            let root = try VaultClient(
+                configuration: try VaultClientConfiguration(address: emulator.address, token: VaultSecretString(material.rootToken)),
+                logger: Logger(label: "it"))
+            _ = try await root.writeSecret(
+                VaultSecretData(["bot": VaultSecretString("canary-bot-value")]), at: try VaultKVPath(mount: "platform", path: "prod/discord"))
+            _ = try await root.writeSecret(
+                VaultSecretData(["key": VaultSecretString("canary-infra")]), at: try VaultKVPath(mount: "infrastructure", path: "s3"))
+            try await root.shutdown()
+            let token = try await mountedToken(stack, service: "app-svc")
+            #expect(!token.isEmpty && token != material.rootToken)
+            let scoped = try VaultClient(
+                configuration: try VaultClientConfiguration(address: emulator.address, token: VaultSecretString(token)), logger: Logger(label: "it"))
+            let read = try await scoped.readSecret(at: try VaultKVPath(mount: "platform", path: "prod/discord"))
+            #expect(read.data["bot"]?.unredactedValue == "canary-bot-value")
+            await #expect {
+                _ = try await scoped.readSecret(at: try VaultKVPath(mount: "infrastructure", path: "s3"))
+            } throws: { error in
+                guard case VaultClientError.permissionDenied(_, let path, _) = error else { return false }
+                return path.contains("infrastructure/data/s3")
+            }
+            try await scoped.shutdown()
+
+            // A second run: no Docker change, no new token.
+            let again = try await sprocketctl(["up", "--yes", "--json"], stack)
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(again.stdout.contains(#""action":"kept""#), "\(again.stdout)")
+            let calls = Self.summary(again)["dockerCalls"] as? [String: Any]
+            #expect(calls?["mutating"] as? Int == 0, "\(again.stdout)")
+            #expect(try await mountedToken(stack, service: "app-svc") == token)
+
+            // Canary: the root token, the unseal keys and the scoped token appear in no output, state file or Docker object.
+            let status = try await sprocketctl(["status", "--json"], stack)
+            var haystacks = [run.stdout, run.stderr, again.stdout, again.stderr, status.stdout, status.stderr]
+            haystacks += try Self.files(under: "\(stack.stateFolder.path)/\(stack.stackName)")
+            let inspect = try await CLIBinary.runDetached(
+                ["docker", "service", "inspect", "\(stack.stackName)-default_app-svc", "\(stack.stackName)-default_edge-svc"],
+                executable: "/usr/bin/env")
+            haystacks.append(inspect.stdout)
+            for canary in [material.rootToken, token] + material.unsealKeys {
+                #expect(!haystacks.contains { $0.contains(canary) }, "a secret value leaked")
+            }
+            #expect(status.stdout.contains(#""vaultTokens""#) && status.stdout.contains(#""expiresAt""#), "\(status.stdout)")
+        }
+    }
+
+    @Test("a token close to expiry is renewed by up without rolling its consumer; status shows the expiry")
+    func renewal() async throws {
+        try await SwarmTestStack.with(prefix: "vren") { stack in
+            let keyFile = "\(stack.stateFolder.path)/vault/keys"
+            let clock = VaultEmulatorClock()
+            let emulator = try await VaultEmulator.start(clock: clock)
+            defer { Task { try? await emulator.stop() } }
+            try Self.write(stack, address: emulator.address, keyFile: keyFile, lifetime: "period: 3h\n      renew_within: 1h")
+            let first = try await sprocketctl(["up", "--yes", "--json"], stack)
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            let token = try await mountedToken(stack, service: "app-svc")
+
+            clock.advance(by: .seconds(2 * 3600 + 1800))  // 30 minutes left, under the 1 h threshold
+            let second = try await sprocketctl(["up", "--yes", "--json"], stack)
+            #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+            #expect(second.stdout.contains(#""action":"renewed""#), "\(second.stdout)")
+            #expect((Self.summary(second)["dockerCalls"] as? [String: Any])?["mutating"] as? Int == 0, "renewal keeps the value: no roll")
+            #expect(try await mountedToken(stack, service: "app-svc") == token)
+
+            let status = try await sprocketctl(["status"], stack)
+            #expect(status.status == 0, "\(status.stderr)")
+            let line = status.stdout.split(separator: "\n").first { $0.hasPrefix("platform") }
+            #expect(line?.contains("vault-token-platform") == true && line?.contains("periodic") == true, "\(status.stdout)")
+            #expect(line?.contains("2h") == true || line?.contains("3h") == true, "about 3 h left after renewal: \(status.stdout)")
+        }
+    }
+
+    static func files(under path: String) throws -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return [] }
+        return enumerator.compactMap { $0 as? String }.compactMap { try? String(contentsOfFile: "\(path)/\($0)", encoding: .utf8) }
+    }
+}

@@ -19,6 +19,8 @@ public struct ConfigSpec: Sendable, Hashable {
     public enum GeneratedConfig: String, Sendable, Hashable, CaseIterable {
         /// `traefik.yml` from `routing:` (entry points, redirect, ACME resolver, provider, API, ping).
         case traefikStatic = "traefik-static"
+        /// `vault.hcl` from `vault.server` (listener, storage, seal); added by the loader, not declared by hand.
+        case vaultHCL = "vault-hcl"
     }
 
     public var name: String

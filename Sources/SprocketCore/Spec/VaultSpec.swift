@@ -15,6 +15,8 @@ public struct VaultSpec: Sendable, Hashable {
     public var policies: [VaultPolicySpec]
     /// Scoped tokens, one per consumer group, delivered to their services as Docker secrets.
     public var tokens: [VaultTokenSpec]
+    /// The Vault service to generate into ``layer`` (nil: the stack declares or reaches Vault itself).
+    public var server: VaultServerSpec?
     public var location: SourceLocation
 
     public init(

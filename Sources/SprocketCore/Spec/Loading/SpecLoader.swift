@@ -80,6 +80,9 @@ public struct SpecLoader: Sendable {
                 switch kind {
                 case .traefikStatic:
                     stack.layers[layerIndex].configs[configIndex].content = Array(TraefikStaticConfiguration(stack: stack).render().utf8)
+                case .vaultHCL:
+                    let rendered = stack.vault?.server.map { VaultServerConfiguration(server: $0).render() } ?? ""
+                    stack.layers[layerIndex].configs[configIndex].content = Array(rendered.utf8)
                 }
             }
         }

@@ -52,6 +52,7 @@ struct StackFileLoader {
                 diagnostics.error(vault.location, "`vault.layer` names `\(vault.layer)`, which is not a layer of this stack",
                                   hint: "one of: \(stack.layers.map(\.name).joined(separator: ", "))")
             }
+            VaultServerGeneration(diagnostics: diagnostics).generate(&stack)
             VaultTokenWiring(diagnostics: diagnostics).wire(&stack)
         } else {
             diagnostics.error(fileLocation, "`\(origin.displayPath)` has no `layers:`",

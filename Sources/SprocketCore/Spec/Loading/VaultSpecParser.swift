@@ -3,7 +3,7 @@
 struct VaultSpecParser {
     let context: SpecParseContext
 
-    static let keys = ["address", "key_file", "layer", "mounts", "policies", "tokens"]
+    static let keys = ["address", "key_file", "layer", "mounts", "policies", "tokens", "server"]
     static let tokenKeys = ["policies", "period", "ttl", "renew_within", "consumers"]
 
     /// `vault: {address, key_file, layer, mounts, policies, tokens}`; `address` and `layer` are required.
@@ -18,10 +18,12 @@ struct VaultSpecParser {
             return nil
         }
         let mounts = fields["mounts"].map { context.strings($0, for: "vault.mounts") } ?? []
-        return VaultSpec(
+        var vault = VaultSpec(
             address: address, keyFile: fields["key_file"].flatMap { context.string($0, for: "vault.key_file") }, layer: layer,
             mounts: mounts, policies: fields["policies"].map(policies) ?? [], tokens: fields["tokens"].map(tokens) ?? [],
             location: node.location)
+        vault.server = fields["server"].flatMap { VaultServerParser(context: context).server($0) }
+        return vault
     }
 
     /// `policies: {name: [{path, access: [...]}, ...]}`.

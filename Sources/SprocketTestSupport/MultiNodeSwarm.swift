@@ -139,12 +139,33 @@ public final class MultiNodeSwarm: Sendable {
         _ = try? await HostShell.run("ip netns delete \(switchNamespace) 2>/dev/null; rm -rf \(root)")
     }
 
+    /// What of this harness still exists on the machine: processes whose command line names its folder,
+    /// namespaces, its folder, mounts below it and its daemons' cgroups, one line each. Empty after ``destroy()``.
+    public func leftovers() async throws -> [String] {
+        let script = """
+            pgrep -af '[/]\(root.dropFirst())/' | sed 's/^/process: /'
+            ip netns list | awk '$1 ~ /^sprocket-mn-\(id)-/ { print "namespace: " $1 }'
+            [ -e \(root) ] && echo 'folder: \(root)'
+            grep -o ' \(root)[^ ]*' /proc/mounts | sed 's/^ /mount: /'
+            ls -d /sys/fs/cgroup/*/sprocket-mn-\(id)-* 2>/dev/null | sed 's/^/cgroup: /'
+            true
+            """
+        return try await HostShell.run(script).split(separator: "\n").map(String.init)
+    }
+
     /// A started swarm of `count` nodes with `images`, for the length of `body`; torn down afterwards whether
     /// `body` (or the start) succeeded or threw.
     public static func with(
         nodes count: Int = 3, images: [String], _ body: (MultiNodeSwarm) async throws -> Void
     ) async throws {
-        let swarm = MultiNodeSwarm(nodes: count)
+        try await with(MultiNodeSwarm(nodes: count), images: images, body)
+    }
+
+    /// Starts `swarm` with `images` for the length of `body`, then tears it down, whether `body` (or the start)
+    /// succeeded or threw.
+    public static func with(
+        _ swarm: MultiNodeSwarm, images: [String], _ body: (MultiNodeSwarm) async throws -> Void
+    ) async throws {
         do {
             try await swarm.start(images: images)
             try await body(swarm)

@@ -66,7 +66,7 @@ public final class PrivateDockerDaemon: Sendable {
         let command = uts + [
             "nsenter", "--net=/var/run/netns/\(namespace)", "dockerd", "--data-root", "\(root)/data", "--exec-root", "\(root)/exec", "--pidfile", "\(root)/docker.pid",
             "-H", dockerHost, "--containerd-namespace", namespace, "--containerd-plugins-namespace", "\(namespace)-plugins",
-            "--bridge=none", "--iptables=false", "--ip-masq=false",
+            "--bridge=none", "--iptables=false", "--ip-masq=false", "--cgroup-parent", "/\(namespace)",
         ].joined(separator: " ")
         // The daemon must not inherit any descriptor of ours: Foundation's Process learns that the shell exited
         // when its own socket to the child closes, and a daemon holding a copy would keep that wait open for ever.
@@ -101,9 +101,22 @@ public final class PrivateDockerDaemon: Sendable {
         // Its own containerd and shims outlive a killed dockerd; their command lines name a path under root. (The
         // bracket keeps pkill from matching the shell that runs it.)
         _ = try? await HostShell.run("pkill -9 -f '[/]\(root.dropFirst())/'; sleep 0.5")
+        // A killed shim leaves its container's processes running; they are all in this daemon's cgroup parent.
+        _ = try? await HostShell.run(Self.cgroupSweep(namespace))
         // The daemon unmounts its layers on a clean stop; anything left mounted (a kill) must go before rm.
         _ = try? await HostShell.run(
             "grep -o ' \(root)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l; rm -rf \(root); ip netns delete \(namespace)")
+    }
+
+    /// A shell command that kills every process in the cgroups named `name` (the `--cgroup-parent` of a daemon:
+    /// its containers' cgroups are below it, in every controller's hierarchy) and removes those cgroups.
+    static func cgroupSweep(_ name: String) -> String {
+        """
+        for c in /sys/fs/cgroup/*/\(name); do [ -d "$c" ] && find "$c" -name cgroup.procs -exec cat {} + | xargs -r kill -9; done 2>/dev/null
+        sleep 0.2
+        for c in /sys/fs/cgroup/*/\(name); do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} +; done 2>/dev/null
+        true
+        """
     }
 
     /// Runs the docker CLI against this daemon and returns its standard output; throws when it exits non-zero,

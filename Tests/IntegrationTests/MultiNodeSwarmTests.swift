@@ -147,15 +147,30 @@ struct MultiNodeSwarmTests {
         }
     }
 
+    @Test("a harness whose start fails leaves no process, namespace, folder or mount behind")
+    func failedStartLeavesNothing() async throws {
+        let swarm = MultiNodeSwarm(nodes: 3)
+        var started = false
+        await #expect(throws: PrivateDaemonError.self) {
+            // Every daemon starts and joins; loading an image the host does not have then fails.
+            try await MultiNodeSwarm.with(swarm, images: ["sprocket-local/absent-\(swarm.id):none"]) { _ in started = true }
+        }
+        #expect(!started)
+        #expect(try await swarm.leftovers() == [], "the harness left these behind")
+    }
+
     /// A started three-node swarm with the labels above and the stack deployed by `sprocketctl up`; torn down after
     /// `body`, pass or fail.
     static func withDeployedStack(_ body: (MultiNodeSwarm, MultiNodeDeployment) async throws -> Void) async throws {
         try await DockerTestImages.ensureBusybox()
-        try await MultiNodeSwarm.with(nodes: 3, images: [DockerTestImages.busybox]) { swarm in
+        let harness = MultiNodeSwarm(nodes: 3)
+        try await MultiNodeSwarm.with(harness, images: [DockerTestImages.busybox]) { swarm in
+            let live = try await swarm.leftovers()
+            #expect(live.contains { $0.hasPrefix("process: ") } && live.contains { $0.hasPrefix("namespace: ") }, "\(live)")
             try await swarm.addLabels(["zone": "a"], toNode: 1)
             try await swarm.addLabels(["role": "storage", "zone": "b"], toNode: 2)
             try await swarm.addLabels(["zone": "c"], toNode: 3)
-            let folder = try TemporaryDirectory(prefix: "sprocket-mn")
+            let folder = try TemporaryDirectory(prefix: "sprocket-spec")
             defer { folder.remove() }
             let stack = "it-mn-\(UUID().uuidString.prefix(6).lowercased())"
             try folder.write("stack.yaml", "stack: \(stack)\nsettings:\n  probe_image: \(DockerTestImages.busybox)\nlayers: [app]\n")
@@ -165,6 +180,7 @@ struct MultiNodeSwarmTests {
             try #require(up.status == 0, "\(up.stdout)\(up.stderr)\n--- manager log:\n\(swarm.manager.logTail())")
             try await body(swarm, deploy)
         }
+        #expect(try await harness.leftovers() == [], "the harness left these behind")
     }
 }
 

@@ -5,8 +5,11 @@ import Foundation
 /// manager, the others workers) with overlay networking between them.
 ///
 /// The bridge lives in a "switch" namespace of the harness's own, not in the host's: the host's dockerd turns the
-/// host's FORWARD policy to DROP and `bridge-nf-call-iptables` would send bridged frames through it. Nothing the
-/// harness creates is in the host's namespace, so deleting its namespaces removes every veth and the bridge.
+/// host's FORWARD policy to DROP and `bridge-nf-call-iptables` would send bridged frames through it. The host
+/// joins the bridge through one veth pair of its own (``hostInterface``, address `<prefix>.254`), so that the
+/// tool and the tests reach the nodes' addresses (host-mode published ports) as a user reaches real servers.
+/// That veth's peer is in the switch namespace, so deleting the harness's namespaces removes every veth and
+/// the bridge.
 ///
 /// Addresses come from a random /24 of 100.64.0.0/10 (shared address space), picked per harness so that parallel
 /// runs do not collide, and far from Swarm's default overlay pool (10.0.0.0/8). Everything on disk lives under
@@ -25,6 +28,10 @@ public final class MultiNodeSwarm: Sendable {
     public let nodes: [PrivateDockerDaemon]
     /// The namespace that holds the bridge.
     let switchNamespace: String
+    /// The host's end of its veth pair to the bridge (at most 15 characters, as Linux wants).
+    public var hostInterface: String { "smn\(id)" }
+    /// The host's address on the nodes' subnet.
+    public var hostAddress: String { "\(subnetPrefix).254" }
 
     /// The manager (node 1): point `DOCKER_HOST` at its ``PrivateDockerDaemon/dockerHost``.
     public var manager: PrivateDockerDaemon { nodes[0] }
@@ -70,7 +77,7 @@ public final class MultiNodeSwarm: Sendable {
         }
     }
 
-    /// The switch namespace with bridge `br0`, then per node a namespace and a veth pair: `p<n>` on the bridge,
+    /// The switch namespace with bridge `br0` and the host's veth pair to it, then per node a namespace and a veth pair: `p<n>` on the bridge,
     /// `eth0` with the node's address in the node's namespace.
     private func wireNetwork() async throws {
         var commands = [
@@ -78,6 +85,10 @@ public final class MultiNodeSwarm: Sendable {
             "ip -n \(switchNamespace) link set lo up",
             "ip -n \(switchNamespace) link add br0 type bridge",
             "ip -n \(switchNamespace) link set br0 up",
+            "ip link add \(hostInterface) type veth peer name host netns \(switchNamespace)",
+            "ip -n \(switchNamespace) link set host master br0 up",
+            "ip addr add \(hostAddress)/24 dev \(hostInterface)",
+            "ip link set \(hostInterface) up",
         ]
         for (offset, node) in nodes.enumerated() {
             let index = offset + 1
@@ -130,13 +141,14 @@ public final class MultiNodeSwarm: Sendable {
         try await manager.docker(["node", "update", "--availability", availability, try await nodeID(ofNode: index)])
     }
 
-    /// Stops every daemon and removes everything the harness created: processes, mounts, folders, namespaces
-    /// (and with them the veths and the bridge). Safe to call more than once, and after a failed ``start(images:)``.
+    /// Stops every daemon and removes everything the harness created: processes, cgroups, mounts, folders, the
+    /// host's veth, namespaces (and with them the other veths and the bridge). Safe to call more than once, and after a failed ``start(images:)``.
     public func destroy() async {
         await withTaskGroup(of: Void.self) { group in
             for node in nodes { group.addTask { await node.destroy() } }
         }
-        _ = try? await HostShell.run("ip netns delete \(switchNamespace) 2>/dev/null; rm -rf \(root)")
+        _ = try? await HostShell.run(
+            "ip link delete \(hostInterface) 2>/dev/null; ip netns delete \(switchNamespace) 2>/dev/null; rm -rf \(root)")
     }
 
     /// What of this harness still exists on the machine: processes whose command line names its folder,
@@ -148,6 +160,7 @@ public final class MultiNodeSwarm: Sendable {
             [ -e \(root) ] && echo 'folder: \(root)'
             grep -o ' \(root)[^ ]*' /proc/mounts | sed 's/^ /mount: /'
             ls -d /sys/fs/cgroup/*/sprocket-mn-\(id)-* 2>/dev/null | sed 's/^/cgroup: /'
+            ip link show \(hostInterface) >/dev/null 2>&1 && echo 'interface: \(hostInterface)'
             true
             """
         return try await HostShell.run(script).split(separator: "\n").map(String.init)

@@ -23,8 +23,7 @@ struct MultiNodeSwarmTests {
         \(service("spread", deploy: "replicas: 3\nplacement: {max_replicas_per_node: 1}"))
         \(service("pool", deploy: "replicas: 2\nplacement: {constraints: [\"node.role == worker\"], preferences: [{spread: node.labels.zone}]}"))
         \(service("web", deploy: "placement: {constraints: [\"node.labels.zone == c\"]}", more: """
-            hostname: "{{.Node.Hostname}}"
-            command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+            \(nodeNameServer)
             networks: [mesh]
             checks:
               - http: {port: 8080, path: /, body: NODE3}
@@ -32,6 +31,26 @@ struct MultiNodeSwarmTests {
         \(service("client", deploy: "placement: {constraints: [\"node.labels.role == storage\"]}", more: """
             command: ["sh", "-c", "while true; do wget -O - http://web:8080/ 2>&1; sleep 1; done"]
             networks: [mesh]
+            """))
+        """
+
+    /// The keys of an httpd on port 8080 that answers with the host name of the node its task runs on.
+    static let nodeNameServer = """
+        hostname: "{{.Node.Hostname}}"
+        command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
+        """
+
+    /// A layer with one service, `edge`, on node 3, publishing port 8080 as host port `PORT` (host mode: only on
+    /// the node that runs the task). It joins an overlay network: with `--bridge=none` a task without one has no
+    /// network to map a host port from (its container joins `docker_gwbridge` only along with an overlay).
+    static let edgeLayer = """
+        networks:
+          front: {}
+        services:
+        \(service("edge", deploy: "placement: {constraints: [\"node.labels.zone == c\"]}", more: """
+            \(nodeNameServer)
+            networks: [front]
+            ports: [{target: 8080, published: PORT, mode: host}]
             """))
         """
 
@@ -159,9 +178,30 @@ struct MultiNodeSwarmTests {
         #expect(try await swarm.leftovers() == [], "the harness left these behind")
     }
 
-    /// A started three-node swarm with the labels above and the stack deployed by `sprocketctl up`; torn down after
+    @Test("verify checks a host-mode published port on the node that runs the task, not on the tool's machine")
+    func publishedPortOnAnotherNode() async throws {
+        // A port nothing answers on here, so that only the right node can make the check pass.
+        let port = try #require((0..<50).lazy.map { _ in Int.random(in: 20_000...29_999) }.first { HTTPProbe.get(port: $0) == nil })
+        try await Self.withDeployedStack(layer: Self.edgeLayer.replacingOccurrences(of: "PORT", with: String(port))) { swarm, deploy in
+            // The port answers at node 3's address (reached from the host through the harness's veth).
+            let answer = HTTPProbe.get(port: port, host: swarm.address(ofNode: 3))
+            #expect(answer?.status == 200 && answer?.body.contains(swarm.nodes[2].hostname ?? "-") == true, "\(String(describing: answer))")
+
+            let verify = try await deploy.cli("verify", "--json")
+            let report = try JSONDecoder().decode(VerifyReport.self, from: Data(verify.stdout.utf8))
+            let check = try #require(report.layers.flatMap(\.checks).first { $0.check == "edge: host port \(port) answers" }, "\(report)")
+            withKnownIssue("PublishedPortProbe connects to 127.0.0.1 (or the DOCKER_HOST host), never to the node that runs the task") {
+                #expect(check.passed, "\(check.seen)")
+                #expect(verify.status == 0, "\(verify.stdout)")
+            }
+        }
+    }
+
+    /// A started three-node swarm with the labels above and `layer` deployed by `sprocketctl up`; torn down after
     /// `body`, pass or fail.
-    static func withDeployedStack(_ body: (MultiNodeSwarm, MultiNodeDeployment) async throws -> Void) async throws {
+    static func withDeployedStack(
+        layer: String = layer, _ body: (MultiNodeSwarm, MultiNodeDeployment) async throws -> Void
+    ) async throws {
         try await DockerTestImages.ensureBusybox()
         let harness = MultiNodeSwarm(nodes: 3)
         try await MultiNodeSwarm.with(harness, images: [DockerTestImages.busybox]) { swarm in

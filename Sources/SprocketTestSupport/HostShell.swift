@@ -8,11 +8,13 @@ import Foundation
 enum HostShell {
     /// Runs `command` with `bash -c`, stdin closed, and returns its combined output.
     ///
-    /// - Parameter capturingOutput: false sends the output to /dev/null, for a command that leaves a background
-    ///   process behind (a daemon holding the pipe would keep the read open for ever).
+    /// - Parameters:
+    ///   - capturingOutput: false sends the output to /dev/null, for a command that leaves a background
+    ///     process behind (a daemon holding the pipe would keep the read open for ever).
+    ///   - secrets: texts (a swarm join token) replaced by `<redacted>` wherever the error shows them.
     /// - Throws: ``PrivateDaemonError`` naming the command, its exit status and its output when it exits non-zero.
     @discardableResult
-    static func run(_ command: String, capturingOutput: Bool = true) async throws -> String {
+    static func run(_ command: String, capturingOutput: Bool = true, redacting secrets: [String] = []) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 let process = Process()
@@ -30,7 +32,10 @@ enum HostShell {
                     if process.terminationStatus == 0 {
                         continuation.resume(returning: text)
                     } else {
-                        continuation.resume(throwing: PrivateDaemonError("`\(command)` failed (\(process.terminationStatus)): \(text)"))
+                        let message = secrets.filter { !$0.isEmpty }.reduce("`\(command)` failed (\(process.terminationStatus)): \(text)") {
+                            $0.replacingOccurrences(of: $1, with: "<redacted>")
+                        }
+                        continuation.resume(throwing: PrivateDaemonError(message))
                     }
                 } catch {
                     continuation.resume(throwing: error)

@@ -65,7 +65,9 @@ public final class MultiNodeSwarm: Sendable {
         for (offset, worker) in nodes.enumerated().dropFirst() {
             let address = address(ofNode: offset + 1)
             do {
-                try await worker.docker(["swarm", "join", "--token", token, "--advertise-addr", address, "\(managerAddress):2377"])
+                // The token lets any machine that reaches the manager join: never in an error message.
+                try await worker.docker(
+                    ["swarm", "join", "--token", token, "--advertise-addr", address, "\(managerAddress):2377"], redacting: [token])
             } catch {
                 throw PrivateDaemonError("node \(offset + 1) (\(address)) could not join the swarm at \(managerAddress):2377: \(error)\n\(worker.logTail())")
             }
@@ -77,8 +79,8 @@ public final class MultiNodeSwarm: Sendable {
         }
     }
 
-    /// The switch namespace with bridge `br0` and the host's veth pair to it, then per node a namespace and a veth pair: `p<n>` on the bridge,
-    /// `eth0` with the node's address in the node's namespace.
+    /// The switch namespace with bridge `br0` and the host's veth pair to it, then per node a namespace and a
+    /// veth pair: `p<n>` on the bridge, `eth0` with the node's address in the node's namespace.
     private func wireNetwork() async throws {
         var commands = [
             "ip netns add \(switchNamespace)",

@@ -121,11 +121,14 @@ public final class PrivateDockerDaemon: Sendable {
 
     /// Runs the docker CLI against this daemon and returns its standard output; throws when it exits non-zero,
     /// with its standard error (which is dropped on success: the CLI warns there about registry digests).
+    ///
+    /// - Parameter secrets: arguments (or parts of the output) never to show in the error, e.g. a join token.
     @discardableResult
-    public func docker(_ arguments: [String]) async throws -> String {
+    public func docker(_ arguments: [String], redacting secrets: [String] = []) async throws -> String {
         let quoted = arguments.map(HostShell.quote).joined(separator: " ")
         return try await HostShell.run(
-            "e=$(mktemp); docker -H \(dockerHost) \(quoted) 2>\"$e\" || { s=$?; cat \"$e\"; rm -f \"$e\"; exit $s; }; rm -f \"$e\"")
+            "e=$(mktemp); docker -H \(dockerHost) \(quoted) 2>\"$e\" || { s=$?; cat \"$e\"; rm -f \"$e\"; exit $s; }; rm -f \"$e\"",
+            redacting: secrets)
     }
 
     /// The last lines of the daemon's log, for failure messages.

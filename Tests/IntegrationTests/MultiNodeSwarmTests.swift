@@ -197,6 +197,17 @@ struct MultiNodeSwarmTests {
         }
     }
 
+    @Test("a failing docker call's error shows its stderr but never a redacted secret (the join token)")
+    func joinTokenIsRedactedFromErrors() async throws {
+        let canary = "SWMTKN-1-canary\(UUID().uuidString)"
+        let daemon = PrivateDockerDaemon(root: "/tmp/sprocket-dd-absent-\(UUID().uuidString.prefix(8))", namespace: "unused")
+        let error = try await #require(throws: PrivateDaemonError.self) {
+            try await daemon.docker(["swarm", "join", "--token", canary, "192.0.2.1:2377"], redacting: [canary])
+        }
+        #expect(!error.description.contains(canary), "\(error)")
+        #expect(error.description.contains("<redacted>") && error.description.contains(daemon.socketPath), "\(error)")
+    }
+
     /// A started three-node swarm with the labels above and `layer` deployed by `sprocketctl up`; torn down after
     /// `body`, pass or fail.
     static func withDeployedStack(

@@ -139,8 +139,9 @@ struct MultiNodeSwarmTests {
             let report = try JSONDecoder().decode(VerifyReport.self, from: Data(verify.stdout.utf8))
             #expect(!report.passed)
             #expect(Set(report.failures.map(\.check)) == Set(Self.stuckWhenNode2Drains.map { "\($0): replicas" }), "\(report.failures)")
-            let passing = report.layers.flatMap(\.checks).filter(\.passed).compactMap(\.service)
-            #expect(Set(passing).isSuperset(of: ["pool", "web"]), "pool moved and web never ran on node 2: \(report.failures)")
+            // pool moved; web never ran on node 2, and its http check (a probe job on a node left) still answers.
+            let movable = report.layers.flatMap(\.checks).filter { ["pool", "web"].contains($0.service ?? "") }
+            #expect(movable.contains { $0.check.hasPrefix("web: http") } && movable.allSatisfy(\.passed), "\(movable)")
             withKnownIssue("verify's replicas check names failed tasks only; a pending task's \"no suitable node\" is not shown") {
                 for failure in report.failures {
                     #expect(failure.seen.contains("no suitable node"), "\(failure.check): \(failure.seen)")

@@ -11,6 +11,9 @@ struct PostgresErrorTranslator {
     /// The stack secret holding `user`'s password, named in authentication failures.
     var passwordSecret: String?
 
+    static let unreachableHint = "check `postgres.host` and `postgres.port` (DigitalOcean: 25060) and that the server accepts "
+        + "this machine (DigitalOcean: add it to the database's trusted sources)"
+
     /// SQLSTATE of a failed password (or an expired role).
     static let invalidPassword = "28P01"
 
@@ -57,9 +60,7 @@ struct PostgresErrorTranslator {
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
             return SprocketError(
                 .postgresConnection, "cannot reach PostgreSQL at \(endpoint.address) as `\(user)`: \(reason(of: error.underlying))",
-                subject: subject,
-                hint: "check `postgres.host` and `postgres.port` (DigitalOcean: 25060) and that the server accepts this machine "
-                    + "(DigitalOcean: add it to the database's trusted sources)")
+                subject: subject, hint: Self.unreachableHint)
         default:
             return SprocketError(
                 .postgresConnection, "connecting to \(endpoint.address) as `\(user)` failed (\(error.code))", subject: subject)

@@ -38,6 +38,7 @@ final class PostgresSession: Sendable {
         let configuration = try endpoint.configuration(
             user: user, password: String(decoding: password.bytes, as: UTF8.self), database: database)
         do {
+            // PostgresNIO's connect timeout is a deadline for TCP, TLS and startup together: a silent peer times out.
             let connection = try await PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
                 id: connectionIDs.wrappingAdd(1, ordering: .relaxed).newValue, logger: silent)
@@ -78,3 +79,4 @@ final class PostgresSession: Sendable {
         try? await connection.close()
     }
 }
+

@@ -28,6 +28,21 @@ extension PostgresServerTests {
             #expect(error.hint?.contains("postgres.port") == true)
         }
 
+        @Test("a peer that accepts but never answers: timed out at host:port, within the connect timeout")
+        func silentPeer() async throws {
+            let silent = try await StubHTTPServer.start(on: .tcp()) { _ in .init(status: 500) }
+            let port = try #require(silent.port)
+            let started = ContinuousClock.now
+            let error = try await Self.planError { scenario in
+                scenario.spec.port = port
+                scenario.connectTimeout = .seconds(1)
+            }
+            try await silent.shutdown()
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(error.message.contains("127.0.0.1:\(port)") && error.message.contains("timed out"), "\(error)")
+            #expect(error.hint?.contains("trusted sources") == true)
+        }
+
         @Test("a wrong admin password: the role and the secret to fix are named")
         func wrongAdminPassword() async throws {
             let error = try await Self.planError { $0.passwords["pg-admin"] = "wrong" }

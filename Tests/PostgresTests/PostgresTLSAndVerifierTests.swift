@@ -8,7 +8,7 @@ import Testing
 extension PostgresServerTests {
     @Suite("sslmode and the CA certificate")
     struct TLS {
-        @Test("verify-full with the server's CA, require without one, and disable all connect")
+        @Test("every sslmode connects to a TLS server with the right CA; all but disable encrypt")
         func modesThatConnect() async throws {
             for mode in [PostgresSpec.SSLMode.verifyFull, .verifyCA, .require, .prefer, .disable] {
                 try await PostgresScenario.run(sslMode: mode) { scenario in
@@ -16,6 +16,15 @@ extension PostgresServerTests {
                     scenario.passwords["pg-ca"] = scenario.server.caCertificatePEM
                     let plan = try await scenario.provisioner.plan()
                     #expect(plan.contains { $0.kind == "database" }, "sslmode=\(mode.rawValue)")
+                    let endpoint = PostgresEndpoint(
+                        host: scenario.server.host, port: scenario.server.port, sslMode: mode,
+                        caCertificatePEM: SensitiveBytes(Array(scenario.server.caCertificatePEM.utf8)))
+                    let session = try await PostgresSession.open(
+                        endpoint, user: scenario.server.adminUser, password: SensitiveBytes(Array(scenario.server.adminPassword.utf8)),
+                        passwordSecret: "pg-admin", database: "postgres", logger: scenario.log.logger)
+                    let ssl = try await session.rows("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()", kind: "probe")
+                    await session.close()
+                    #expect(ssl == [[mode == .disable ? "false" : "true"]], "sslmode=\(mode.rawValue)")
                 }
             }
         }

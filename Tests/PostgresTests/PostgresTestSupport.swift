@@ -73,6 +73,7 @@ struct PostgresScenario {
     var databaseName: String { "\(prefix)_db" }
     var spec: PostgresSpec
     var passwords: [String: String]
+    var connectTimeout: Duration = .seconds(5)
     let log = CapturedLog()
 
     init(
@@ -123,7 +124,7 @@ struct PostgresScenario {
     }
 
     var provisioner: PostgresProvisioner {
-        PostgresProvisioner(spec: spec, secrets: secrets, logger: log.logger, connectTimeout: .seconds(5))
+        PostgresProvisioner(spec: spec, secrets: secrets, logger: log.logger, connectTimeout: connectTimeout)
     }
 
     /// Plans and applies everything; returns the plan and the report.

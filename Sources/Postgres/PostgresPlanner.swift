@@ -69,8 +69,8 @@ struct PostgresPlanner {
         let loggable = " PASSWORD '<redacted SCRAM-SHA-256 verifier>'"
         let unavailable = SprocketError(
             .secretUnavailable,
-            "the password of PostgreSQL role `\(role.name)` is unavailable: secret `\(role.passwordSecret)` "
-                + (unavailablePasswords[role.name] ?? "has no value"),
+            "the password of PostgreSQL role `\(role.name)` is unavailable: secret `\(role.passwordSecret)` has no value "
+                + "(\(unavailablePasswords[role.name] ?? "it is empty"))",
             subject: "postgres role \(role.name)", hint: "give the secret `\(role.passwordSecret)` a value (its layer's `secrets:`), then run again")
         guard let password = passwords[role.name], !password.bytes.isEmpty else { return ("", loggable, unavailable) }
         do {

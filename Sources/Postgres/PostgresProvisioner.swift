@@ -55,7 +55,9 @@ public struct PostgresProvisioner: ExternalResourceProvider {
                 }
             } catch {
                 for session in sessions.values { await session.close() }
-                throw error
+                guard var failure = error as? SprocketError else { throw error }
+                failure.message += " (\(applied.count) of \(operations.count) changes were applied before it; run again to continue)"
+                throw failure
             }
             for session in sessions.values { await session.close() }
             logger.info("postgres: \(applied.count) change(s) applied on \(endpoint.description)")

@@ -45,7 +45,7 @@ extension PostgresServerTests {
 
         @Test("a wrong admin password: the role and the secret to fix are named")
         func wrongAdminPassword() async throws {
-            let error = try await Self.planError { $0.passwords["pg-admin"] = "wrong" }
+            let error = try await Self.planError { $0.passwords["pg-admin"] = "canary-wrong-admin-\(UUID().uuidString)" }
             #expect(error.message.contains("refused the password of role `sprocket_admin`"))
             #expect(error.subject?.contains("127.0.0.1:") == true && error.hint?.contains("`pg-admin`") == true, "\(error)")
         }
@@ -88,7 +88,8 @@ extension PostgresServerTests {
                 #expect(plan.contains { $0.kind == "role" && $0.name == scenario.readonlyRole && $0.action == .create })
                 let error = await #expect(throws: SprocketError.self) { try await provisioner.apply(plan) }
                 #expect(error?.code == .secretUnavailable)
-                #expect(error?.message.contains("secret `pg-ro` generated at the first `up`") == true, "\(String(describing: error))")
+                #expect(error?.message.contains("secret `pg-ro` has no value (generated at the first `up`)") == true, "\(String(describing: error))")
+                #expect(error?.message.contains("1 of") == true, "the api role was created before it")
 
                 let noAdmin = PostgresProvisioner(spec: scenario.spec, secrets: [:], logger: scenario.log.logger)
                 let adminError = await #expect(throws: SprocketError.self) { try await noAdmin.plan() }

@@ -183,9 +183,9 @@ public final class PostgresTestServer: Sendable {
             output: .string(limit: 4 << 20), error: .combinedWithOutput)
         guard result.terminationStatus.isSuccess else {
             throw PostgresTestServerError(
-                "`\(([executable] + arguments).joined(separator: " "))` failed (\(result.terminationStatus)): \(result.standardOutput ?? "")")
+                "`\(([executable] + arguments).joined(separator: " "))` failed (\(result.terminationStatus)): \(result.standardOutput)")
         }
-        return result.standardOutput ?? ""
+        return result.standardOutput
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now.

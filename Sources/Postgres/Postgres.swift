@@ -1,2 +1,7 @@
-/// PostgreSQL provider: roles, databases, schemas, grants and extensions from the spec (see README.md).
-public enum PostgresProvider {}
+/// PostgreSQL provider: roles, databases, schemas, grants and extensions from the spec's `postgres:` section,
+/// provisioned through an admin role that is not a superuser. ``PostgresProvisioner`` is the entry point;
+/// docs/postgres.md describes what is reconciled and how.
+public enum PostgresProvider {
+    /// The system name in plan output, statuses and errors.
+    public static let system = "postgres"
+}

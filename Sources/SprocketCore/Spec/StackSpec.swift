@@ -17,6 +17,8 @@ public struct StackSpec: Sendable, Hashable {
     public var routing = RoutingSpec()
     /// `vault:`: the Vault `up` unseals after its layer, nil when the stack declares none.
     public var vault: VaultSpec?
+    /// `postgres:`: the managed PostgreSQL whose roles, databases and grants the stack provisions, nil when none.
+    public var postgres: PostgresSpec?
     /// The folder relative paths in the spec are resolved against.
     public var rootDirectory: String
     /// Where `stack.yaml` (or the Compose file) is.

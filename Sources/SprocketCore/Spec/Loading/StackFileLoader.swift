@@ -6,7 +6,7 @@ struct StackFileLoader {
     let processEnvironment: [String: String]
     let diagnostics: SpecDiagnosticCollector
 
-    static let keys = ["stack", "description", "settings", "environments", "default_environment", "layers", "routing", "vault"]
+    static let keys = ["stack", "description", "settings", "environments", "default_environment", "layers", "routing", "vault", "postgres"]
 
     func load(_ root: YAMLNode, origin: SpecFileOrigin, requestedEnvironment: String?) -> StackSpec {
         let fileLocation = SourceLocation(file: origin.displayPath, line: 1, column: 1)
@@ -58,6 +58,7 @@ struct StackFileLoader {
             diagnostics.error(fileLocation, "`\(origin.displayPath)` has no `layers:`",
                               hint: "list the layer files, e.g. `layers: [edge, app]` for edge.yaml and app.yaml")
         }
+        if let node = fields["postgres"] { stack.postgres = PostgresSpecParser(context: context).parse(node, layers: stack.layers) }
         return stack
     }
 

@@ -17,6 +17,8 @@ public struct StackSpec: Sendable, Hashable {
     public var routing = RoutingSpec()
     /// `vault:`: the Vault `up` unseals after its layer, nil when the stack declares none.
     public var vault: VaultSpec?
+    /// `s3:`: the S3-compatible storage and the buckets the stack declares, nil when it declares none.
+    public var s3: S3Spec?
     /// The folder relative paths in the spec are resolved against.
     public var rootDirectory: String
     /// Where `stack.yaml` (or the Compose file) is.

@@ -164,10 +164,17 @@ struct S3StateStoreTests {
         let location = try S3StateLocation(url: url)
         #expect(location.bucket == bucket && location.prefix == prefix)
         #expect(location.configuration == S3ClientConfiguration(endpoint: endpoint, region: region, pathStyle: pathStyle))
+        #expect(location.timing == S3StateLease.Timing())
+    }
+
+    @Test func leaseSecondsSetsLeaseAndHeartbeat() throws {
+        let location = try S3StateLocation(url: "s3://bucket/x?lease_seconds=8")
+        #expect(location.timing == S3StateLease.Timing(leaseDuration: .seconds(8), heartbeatInterval: .seconds(2)))
     }
 
     @Test("bad state URLs are errors naming the URL", arguments: [
         "s3://", "s3://Bad_Bucket/x", "s3://bucket/x?endpoint=ftp://h", "s3://bucket/x?token=abc", "s3://bucket/x?path_style=maybe",
+        "s3://bucket/x?lease_seconds=1",
     ])
     func rejectsBadStateURL(url: String) {
         let error = #expect(throws: SprocketError.self) { try S3StateLocation(url: url) }

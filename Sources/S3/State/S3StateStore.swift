@@ -19,14 +19,14 @@ public final class S3StateStore: StateStore {
     private let known = Mutex<[String: [UInt8]]>([:])
 
     public init(
-        location: S3StateLocation, identity: StackIdentity, credentials: S3Credentials, timing: S3StateLease.Timing = .init(),
+        location: S3StateLocation, identity: StackIdentity, credentials: S3Credentials, timing: S3StateLease.Timing? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.identity = identity
         self.client = S3Client(configuration: location.configuration, credentials: credentials)
         self.bucket = location.bucket
         self.base = location.base(for: identity)
-        self.timing = timing
+        self.timing = timing ?? location.timing
         self.clock = clock
     }
 

@@ -84,8 +84,9 @@ struct CommandRuntime {
             endpoint: endpoint, logger: logger, followsEngineEvents: environment["SPROCKET_CONVERGENCE_WATCH"] != "poll")
         let context = DeploymentContext(
             processEnvironment: environment,
-            stateRoot: ".sprocket",
+            stateRoot: localStateRoot,
             stateDirectoryOverride: stateDirectoryOverride,
+            stateStoreFactory: remoteStateFactory,
             keyFilePath: keyFilePath,
             concurrency: concurrency,
             gate: CompositeLayerGate(

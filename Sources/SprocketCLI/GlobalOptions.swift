@@ -17,6 +17,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("state-dir"), help: "The state folder of this stack environment (default: .sprocket/<stack>/<env>; env SPROCKET_STATE_DIR).")
     var stateDirectory: String?
 
+    @Option(name: .customLong("state"), help: "Where history, state and lock live: a local folder (default .sprocket) or s3://bucket/prefix?endpoint=…&region=…&path_style=true (env SPROCKET_STATE).")
+    var state: String?
+
     @Flag(name: .customLong("verbose"), help: "Print debug details on stderr.")
     var verbose = false
 }

@@ -4,8 +4,8 @@ import SprocketCore
 
 struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "state", abstract: "Export or import the local state of a stack environment.",
-        subcommands: [Export.self, Import.self])
+        commandName: "state", abstract: "Export, import or migrate the state of a stack environment.",
+        subcommands: [Export.self, Import.self, Migrate.self])
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the state (history, fingerprints, sealed store) as JSON to stdout or a file.")
@@ -21,7 +21,7 @@ struct StateCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandRuntime.run(options) { runtime in
                 let identity = try runtime.identity(stackOverride: stack)
-                let bytes = try LocalStateStore.encode(try runtime.store(for: identity).export())
+                let bytes = try LocalStateStore.encode(try await runtime.stateStore(for: identity).export())
                 if let output {
                     try AtomicFile.write(bytes, to: output, permissions: 0o600)
                 } else {
@@ -55,11 +55,36 @@ struct StateCommand: AsyncParsableCommand {
                 } catch {
                     throw SprocketError(.stateCorrupt, "not a state export: \(error)", subject: input)
                 }
-                let store = runtime.store(for: identity)
-                let lock = try StateLock.acquire(directory: store.directory, command: "state import")
-                defer { lock.release() }
-                try store.importState(export)
-                runtime.console.err("imported \(export.runs.count) runs into \(store.directory)")
+                let store = try runtime.stateStore(for: identity)
+                try await store.withLock(command: "state import", now: Date(), warn: { runtime.console.err("warning: \($0)") }) {
+                    try await store.importState(export)
+                }
+                runtime.console.err("imported \(export.runs.count) runs into \(store.location)")
+            }
+        }
+    }
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy state and history from the current backend (--state) to another, holding both locks.",
+            discussion: "The sealed secret store stays in the local folder. Example: state migrate --to 's3://bucket/sprocket?endpoint=https://fra1.digitaloceanspaces.com&region=fra1'")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Option(help: "Act on this stack name instead of reading the spec.")
+        var stack: String?
+
+        @Option(name: .customLong("to"), help: "The destination: s3://bucket/prefix?endpoint=…&region=…&path_style=true, or a local folder.")
+        var destination: String
+
+        func run() async throws {
+            try await CommandRuntime.run(options) { runtime in
+                let identity = try runtime.identity(stackOverride: stack)
+                let source = try runtime.stateStore(for: identity)
+                let target = try CommandRuntime.stateStore(url: destination, identity: identity, environment: runtime.environment)
+                let count = try await StateMigration.migrate(from: source, to: target, command: "state migrate", now: Date())
+                runtime.console.err("migrated \(count) runs of \(identity) from \(source.location) to \(target.location)")
+                runtime.console.err("use --state \(destination) (or SPROCKET_STATE) from now on; the sealed secret store stays local")
             }
         }
     }

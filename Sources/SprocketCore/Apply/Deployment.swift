@@ -26,8 +26,14 @@ public struct Deployment: Sendable {
         public var applied: Bool
     }
 
+    /// The local state folder; it always holds the sealed secret store, whatever backend holds the history.
     public func store(for identity: StackIdentity) -> LocalStateStore {
         LocalStateStore(directory: context.stateDirectory(identity), identity: identity)
+    }
+
+    /// The backend holding history, state and lock: the context's (`--state s3://…`) or the local folder.
+    public func stateStore(for identity: StackIdentity) throws -> any StateStore {
+        try context.stateStoreFactory?(identity) ?? store(for: identity)
     }
 
     /// Plans against the cluster (or against nothing, offline). Writes nothing unless `generateSecrets` (only
@@ -49,13 +55,14 @@ public struct Deployment: Sendable {
     /// Brings the cluster to the spec. With no changes it writes nothing and makes no mutating call.
     public func up(_ stack: StackSpec, options: Planner.Options, command: String, rollsBack: Bool = true) async throws -> Result {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let store = store(for: identity)
-        let lock = try StateLock.acquire(directory: store.directory, command: command, now: context.now())
-        defer { lock.release() }
-        if let previous = lock.takenOverFrom {
-            context.events(.warning("took over the lock of a run that ended without releasing it (\(previous))"))
+        let store = try stateStore(for: identity)
+        return try await store.withLock(command: command, now: context.now(), warn: { context.events(.warning($0)) }) {
+            try await up(stack, options: options, command: command, rollsBack: rollsBack, store: store)
         }
-        for run in try store.markInterruptedRuns(now: context.now()) {
+    }
+
+    private func up(_ stack: StackSpec, options: Planner.Options, command: String, rollsBack: Bool, store: any StateStore) async throws -> Result {
+        for run in try await store.markInterruptedRuns(now: context.now()) {
             context.events(.warning("run \(run.id) (\(run.command)) was interrupted; this run re-plans from the cluster"))
         }
         let prepared = try await prepare(stack, options: options, offline: false, generateSecrets: true)
@@ -72,20 +79,24 @@ public struct Deployment: Sendable {
                 events: context.events
             ).apply(prepared.plan, desired: prepared.desired, observed: prepared.observed)
         }
-        var state = try store.load()
+        var state = try await store.load()
         state.secretFingerprints = fingerprints(prepared.secrets)
         state.updatedAt = context.now()
         state.lastRunID = runID
         state.lastSuccessfulRunID = runID
-        try store.save(state)
+        try await store.save(state)
         return Result(plan: prepared.plan, runID: runID, applied: true)
     }
 
     /// Removes every object of the stack environment; volumes only with `removeVolumes`.
     public func down(_ identity: StackIdentity, removeVolumes: Bool, command: String) async throws -> Result {
-        let store = store(for: identity)
-        let lock = try StateLock.acquire(directory: store.directory, command: command, now: context.now())
-        defer { lock.release() }
+        let store = try stateStore(for: identity)
+        return try await store.withLock(command: command, now: context.now(), warn: { context.events(.warning($0)) }) {
+            try await down(identity, removeVolumes: removeVolumes, command: command, store: store)
+        }
+    }
+
+    private func down(_ identity: StackIdentity, removeVolumes: Bool, command: String, store: any StateStore) async throws -> Result {
         let observed = try await context.driver().observe(identity)
         var plan = Planner().plan(desired: DesiredState(identity: identity, layers: []), observed: observed)
         if !removeVolumes {
@@ -101,30 +112,30 @@ public struct Deployment: Sendable {
             try await Applier(driver: context.driver(), concurrency: context.concurrency, events: context.events)
                 .apply(plan, desired: desired, observed: observed)
         }
-        var state = try store.load()
+        var state = try await store.load()
         state.lastRunID = runID
         state.updatedAt = context.now()
-        try store.save(state)
+        try await store.save(state)
         return Result(plan: plan, runID: runID, applied: true)
     }
 
     /// Records the run as `running`, performs it, then records how it ended (even when it failed).
     private func record(
-        _ plan: Plan, desired: DesiredState, store: LocalStateStore, command: String,
+        _ plan: Plan, desired: DesiredState, store: any StateStore, command: String,
         _ body: () async throws -> Void
     ) async throws -> String {
         try await record(plan, snapshot: SpecSnapshot(desired), store: store, command: command, body)
     }
 
     func record(
-        _ plan: Plan, snapshot: SpecSnapshot, store: LocalStateStore, command: String,
+        _ plan: Plan, snapshot: SpecSnapshot, store: any StateStore, command: String,
         _ body: () async throws -> Void
     ) async throws -> String {
         let started = context.now()
         var run = RunRecord(
             id: RunRecord.makeID(at: started), command: command, startedAt: started, changes: plan.allChanges,
             snapshot: snapshot)
-        try store.record(run)
+        try await store.record(run)
         do {
             try await body()
             run.outcome = .succeeded
@@ -132,15 +143,15 @@ public struct Deployment: Sendable {
             run.outcome = (error as? SprocketError)?.code == .rolledBack ? .rolledBack : .failed
             run.error = String(describing: error)
             run.finishedAt = context.now()
-            try? store.record(run)
-            var state = (try? store.load()) ?? StackState(identity: store.identity)
+            try? await store.record(run)
+            var state = (try? await store.load()) ?? StackState(identity: store.identity)
             state.lastRunID = run.id
             state.updatedAt = run.finishedAt
-            try? store.save(state)
+            try? await store.save(state)
             throw error
         }
         run.finishedAt = context.now()
-        try store.record(run)
+        try await store.record(run)
         return run.id
     }
 

@@ -8,6 +8,8 @@ public struct DeploymentContext: Sendable {
     public var stateRoot: String
     /// When set, the exact state folder of the stack environment (`--state-dir`), instead of `<root>/<stack>/<env>`.
     public var stateDirectoryOverride: String?
+    /// The backend of history, state and lock when it is not the local folder (`--state s3://…`); nil: local.
+    public var stateStoreFactory: (@Sendable (StackIdentity) throws -> any StateStore)?
     /// The key that seals generated secrets and keys fingerprints.
     public var keyFilePath: String
     public var concurrency: Int
@@ -22,6 +24,7 @@ public struct DeploymentContext: Sendable {
         processEnvironment: [String: String],
         stateRoot: String,
         stateDirectoryOverride: String? = nil,
+        stateStoreFactory: (@Sendable (StackIdentity) throws -> any StateStore)? = nil,
         keyFilePath: String,
         concurrency: Int = 8,
         gate: (any LayerGate)? = nil,
@@ -32,6 +35,7 @@ public struct DeploymentContext: Sendable {
         self.processEnvironment = processEnvironment
         self.stateRoot = stateRoot
         self.stateDirectoryOverride = stateDirectoryOverride
+        self.stateStoreFactory = stateStoreFactory
         self.keyFilePath = keyFilePath
         self.concurrency = concurrency
         self.gate = gate

@@ -19,6 +19,8 @@ public struct StackSpec: Sendable, Hashable {
     public var vault: VaultSpec?
     /// `postgres:`: the managed PostgreSQL whose roles, databases and grants the stack provisions, nil when none.
     public var postgres: PostgresSpec?
+    /// `s3:`: the S3-compatible storage and the buckets the stack declares, nil when it declares none.
+    public var s3: S3Spec?
     /// The folder relative paths in the spec are resolved against.
     public var rootDirectory: String
     /// Where `stack.yaml` (or the Compose file) is.

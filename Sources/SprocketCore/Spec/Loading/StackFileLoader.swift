@@ -6,7 +6,9 @@ struct StackFileLoader {
     let processEnvironment: [String: String]
     let diagnostics: SpecDiagnosticCollector
 
-    static let keys = ["stack", "description", "settings", "environments", "default_environment", "layers", "routing", "vault", "postgres"]
+    static let keys = [
+        "stack", "description", "settings", "environments", "default_environment", "layers", "routing", "vault", "postgres", "s3",
+    ]
 
     func load(_ root: YAMLNode, origin: SpecFileOrigin, requestedEnvironment: String?) -> StackSpec {
         let fileLocation = SourceLocation(file: origin.displayPath, line: 1, column: 1)
@@ -46,10 +48,15 @@ struct StackFileLoader {
         stack.routing = RouteSettingsParser(context: context)
             .routing(fields["routing"], environmentAccess: environmentAccess?.value, environment: environment)
         if let node = fields["vault"] { stack.vault = VaultSpecParser(context: context).vault(node) }
+        if let node = fields["s3"] { stack.s3 = S3SpecParser(context: context, origin: origin).parse(node) }
         if let node = fields["layers"] {
             stack.layers = layers(node, origin: origin, context: context, settings: settings)
             if let vault = stack.vault, !stack.layers.contains(where: { $0.name == vault.layer }) {
                 diagnostics.error(vault.location, "`vault.layer` names `\(vault.layer)`, which is not a layer of this stack",
+                                  hint: "one of: \(stack.layers.map(\.name).joined(separator: ", "))")
+            }
+            if let s3 = stack.s3, let layer = s3.layer, !stack.layers.contains(where: { $0.name == layer }) {
+                diagnostics.error(s3.location, "`s3.layer` names `\(layer)`, which is not a layer of this stack",
                                   hint: "one of: \(stack.layers.map(\.name).joined(separator: ", "))")
             }
             VaultServerGeneration(diagnostics: diagnostics).generate(&stack)

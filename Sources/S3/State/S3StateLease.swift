@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import SprocketCore
+import Synchronization
+
+/// The lock of a stack environment whose state is on S3: an object holding the owner, a heartbeat and an expiry.
+///
+/// Created with `If-None-Match: *`, so two runs can never both create it; renewed by a heartbeat task with
+/// `If-Match: <etag>`, so a run that lost it (taken over after expiry) notices instead of overwriting; taken over
+/// only when its expiry has passed (by the taker's clock); deleted on release. A run killed without releasing
+/// blocks others until its lease expires.
+public final class S3StateLease: StateLease {
+    /// The lock object's content.
+    struct Record: Codable, Sendable {
+        var leaseID: String
+        var host: String
+        var pid: Int32
+        var command: String
+        var acquiredAt: Date
+        var heartbeatAt: Date
+        var expiresAt: Date
+
+        var owner: String { "pid \(pid) on \(host), running `\(command)`" }
+    }
+
+    /// How long a lease lasts without a heartbeat, and how often the holder renews it.
+    public struct Timing: Sendable, Hashable {
+        public var leaseDuration: Duration
+        public var heartbeatInterval: Duration
+
+        public init(leaseDuration: Duration = .seconds(60), heartbeatInterval: Duration = .seconds(15)) {
+            self.leaseDuration = leaseDuration
+            self.heartbeatInterval = heartbeatInterval
+        }
+    }
+
+    private struct Held: Sendable {
+        var record: Record
+        var etag: String
+        var lost = false
+        var heartbeat: Task<Void, Never>?
+    }
+
+    public let previousHolder: String?
+    let client: S3Client
+    let bucket: String
+    let key: String
+    private let timing: Timing
+    private let clock: @Sendable () -> Date
+    private let held: Mutex<Held>
+
+    private init(
+        client: S3Client, bucket: String, key: String, record: Record, etag: String, previousHolder: String?, timing: Timing,
+        clock: @escaping @Sendable () -> Date
+    ) {
+        self.client = client
+        self.bucket = bucket
+        self.key = key
+        self.previousHolder = previousHolder
+        self.timing = timing
+        self.clock = clock
+        self.held = Mutex(Held(record: record, etag: etag))
+    }
+
+    /// Whether a heartbeat found the lock taken over by another run.
+    public var isLost: Bool { held.withLock(\.lost) }
+
+    /// Takes the lock or fails at once, naming the holder; takes it over when the holder's lease has expired.
+    static func acquire(
+        client: S3Client, bucket: String, key: String, command: String, timing: Timing, clock: @escaping @Sendable () -> Date
+    ) async throws -> S3StateLease {
+        let now = clock()
+        var record = Record(
+            leaseID: UUID().uuidString, host: ProcessInfo.processInfo.hostName, pid: getpid(), command: command, acquiredAt: now,
+            heartbeatAt: now, expiresAt: now.addingTimeInterval(timing.leaseDuration.seconds))
+        do {
+            let etag = try await client.putObject(bucket, key, body: try encode(record), contentType: "application/json", condition: .ifAbsent)
+            return start(S3StateLease(client: client, bucket: bucket, key: key, record: record, etag: etag, previousHolder: nil, timing: timing, clock: clock))
+        } catch let error as S3Error where error.kind == .preconditionFailed {
+            // Held, or left behind: read who has it.
+        } catch let error as S3Error {
+            throw error.sprocketError
+        }
+        let location = "s3://\(bucket)/\(key)"
+        guard let current = try await S3Error.translating({ try await client.getObject(bucket, key) }) else {
+            throw SprocketError(
+                .locked, "the lock was released while this run tried to take it", subject: location, hint: "run the command again")
+        }
+        let holder = try? LocalStateStore.decoder().decode(Record.self, from: Data(current.body))
+        if let holder, holder.expiresAt > now {
+            throw SprocketError(
+                .locked,
+                "another run holds the lock of this stack environment: \(holder.owner) since \(Self.timestamp(holder.acquiredAt)), "
+                    + "last heartbeat \(Self.timestamp(holder.heartbeatAt)), lease expires \(Self.timestamp(holder.expiresAt))",
+                subject: location,
+                hint: "wait for it to finish; if that process is gone, the lock can be taken after its lease expires")
+        }
+        record.acquiredAt = now
+        do {
+            let etag = try await client.putObject(
+                bucket, key, body: try encode(record), contentType: "application/json", condition: .ifMatch(current.etag))
+            let previous = holder.map { "\($0.owner), lease expired \(Self.timestamp($0.expiresAt))" } ?? "an unreadable lock record"
+            return start(S3StateLease(
+                client: client, bucket: bucket, key: key, record: record, etag: etag, previousHolder: previous, timing: timing, clock: clock))
+        } catch let error as S3Error where error.kind == .preconditionFailed {
+            throw SprocketError(
+                .locked, "another run took over the expired lock first", subject: location, hint: "run `history` to see it; try again when it ends")
+        } catch let error as S3Error {
+            throw error.sprocketError
+        }
+    }
+
+    /// Deletes the lock object if it is still this lease's, and stops the heartbeat.
+    public func release() async {
+        let (task, etag, lost) = held.withLock { held -> (Task<Void, Never>?, String, Bool) in
+            let task = held.heartbeat
+            held.heartbeat = nil
+            return (task, held.etag, held.lost)
+        }
+        task?.cancel()
+        await task?.value
+        guard !lost else { return }
+        // Only our own record is deleted: after a takeover the object belongs to the new holder.
+        guard let current = try? await client.getObject(bucket, key), current.etag == etag else { return }
+        try? await client.deleteObject(bucket, key, ifMatch: etag)
+    }
+
+    /// Stops renewing without releasing, as a killed process would (tests use it to let the lease expire).
+    func stopHeartbeat() async {
+        let task = held.withLock { held -> Task<Void, Never>? in
+            defer { held.heartbeat = nil }
+            return held.heartbeat
+        }
+        task?.cancel()
+        await task?.value
+    }
+
+    private static func start(_ lease: S3StateLease) -> S3StateLease {
+        let task = Task { [weak lease] in
+            while !Task.isCancelled {
+                guard let interval = lease?.timing.heartbeatInterval else { return }
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled, let lease, await lease.renew() else { return }
+            }
+        }
+        lease.held.withLock { $0.heartbeat = task }
+        return lease
+    }
+
+    /// Extends the lease; false when it was lost (another run took it over) and renewing must stop.
+    private func renew() async -> Bool {
+        let now = clock()
+        let (record, etag) = held.withLock { held -> (Record, String) in
+            held.record.heartbeatAt = now
+            held.record.expiresAt = now.addingTimeInterval(timing.leaseDuration.seconds)
+            return (held.record, held.etag)
+        }
+        do {
+            let newTag = try await client.putObject(
+                bucket, key, body: try Self.encode(record), contentType: "application/json", condition: .ifMatch(etag))
+            held.withLock { $0.etag = newTag }
+            return true
+        } catch let error as S3Error where error.kind == .preconditionFailed {
+            held.withLock { $0.lost = true }
+            client.logger.warning("the state lock was taken over by another run after this run's lease expired", metadata: ["lock": "s3://\(bucket)/\(key)"])
+            return false
+        } catch {
+            // A transient failure: try again at the next beat; the lease survives one missed renewal.
+            client.logger.warning("could not renew the state lock: \(error)", metadata: ["lock": "s3://\(bucket)/\(key)"])
+            return true
+        }
+    }
+
+    private static func encode(_ record: Record) throws -> [UInt8] {
+        try LocalStateStore.encode(record)
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    var seconds: TimeInterval {
+        let parts = components
+        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
+    }
+}

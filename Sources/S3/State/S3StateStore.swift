@@ -1,0 +1,133 @@
+import Foundation
+import SprocketCore
+import Synchronization
+
+/// The state of one stack environment in an S3 bucket, laid out like the local folder:
+/// `<prefix>/<stack>/<env>/state.json`, `…/runs/<id>.json`, and the lock `…/lock.json` (see ``S3StateLease``).
+///
+/// Objects are written only when their content changed from what this store last read or wrote. The sealed secret
+/// store is not kept here: it stays in the local state folder, next to the key that opens it.
+public final class S3StateStore: StateStore {
+    public let identity: StackIdentity
+    public let client: S3Client
+    public let bucket: String
+    /// `<prefix>/<stack>/<env>`.
+    public let base: String
+    public let timing: S3StateLease.Timing
+    private let clock: @Sendable () -> Date
+    /// The content of each key as last read or written, to skip writes that change nothing.
+    private let known = Mutex<[String: [UInt8]]>([:])
+
+    public init(
+        location: S3StateLocation, identity: StackIdentity, credentials: S3Credentials, timing: S3StateLease.Timing? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.identity = identity
+        self.client = S3Client(configuration: location.configuration, credentials: credentials)
+        self.bucket = location.bucket
+        self.base = location.base(for: identity)
+        self.timing = timing ?? location.timing
+        self.clock = clock
+    }
+
+    public var location: String { "s3://\(bucket)/\(base) at \(client.configuration.endpoint)" }
+    var stateKey: String { "\(base)/state.json" }
+    var runsPrefix: String { "\(base)/runs/" }
+    var lockKey: String { "\(base)/lock.json" }
+
+    public func load() async throws -> StackState {
+        guard let bytes = try await read(stateKey) else { return StackState(identity: identity) }
+        let state = try decode(StackState.self, from: bytes, key: stateKey)
+        guard state.schemaVersion <= LocalStateStore.schemaVersion else {
+            throw SprocketError(
+                .stateCorrupt, "state schema version \(state.schemaVersion) is newer than this tool's (\(LocalStateStore.schemaVersion))",
+                subject: "s3://\(bucket)/\(stateKey)", hint: "upgrade sprocketctl")
+        }
+        return state
+    }
+
+    public func save(_ state: StackState) async throws {
+        try await write(LocalStateStore.encode(state), to: stateKey)
+    }
+
+    public func record(_ run: RunRecord) async throws {
+        try await write(LocalStateStore.encode(run), to: runsPrefix + "\(run.id).json")
+    }
+
+    public func runs() async throws -> [RunRecord] {
+        let keys = try await S3Error.translating { try await client.listObjects(bucket, prefix: runsPrefix) }.map(\.key)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        var runs: [RunRecord] = []
+        for key in keys {
+            guard let bytes = try await read(key) else { continue }
+            runs.append(try decode(RunRecord.self, from: bytes, key: key))
+        }
+        return runs
+    }
+
+    public func markInterruptedRuns(now: Date) async throws -> [RunRecord] {
+        var marked: [RunRecord] = []
+        for var run in try await runs() where run.outcome == .running {
+            run.outcome = .interrupted
+            run.finishedAt = now
+            run.error = "the process ended before the run finished"
+            try await record(run)
+            marked.append(run)
+        }
+        return marked
+    }
+
+    /// State and runs; never a sealed store (that stays local).
+    public func export() async throws -> StateExport {
+        StateExport(schemaVersion: LocalStateStore.schemaVersion, state: try await load(), runs: try await runs(), sealedSecrets: nil)
+    }
+
+    /// Replaces state and runs with the export's; a sealed store in the export is ignored (it stays local).
+    public func importState(_ export: StateExport) async throws {
+        guard export.schemaVersion <= LocalStateStore.schemaVersion else {
+            throw SprocketError(.stateCorrupt, "the export's schema version \(export.schemaVersion) is newer than this tool's", hint: "upgrade sprocketctl")
+        }
+        guard export.state.stack == identity.stack, export.state.environment == identity.environment else {
+            throw SprocketError(
+                .stateCorrupt, "the export belongs to \(export.state.stack)/\(export.state.environment), not \(identity)",
+                hint: "pass the matching -f and --env")
+        }
+        let previous = Set(try await S3Error.translating { try await client.listObjects(bucket, prefix: runsPrefix) }.map(\.key))
+        for run in export.runs { try await record(run) }
+        let kept = Set(export.runs.map { runsPrefix + "\($0.id).json" })
+        for key in previous.subtracting(kept) {
+            try await S3Error.translating { try await client.deleteObject(bucket, key) }
+            known.withLock { $0[key] = nil }
+        }
+        try await save(export.state)
+    }
+
+    public func acquireLock(command: String, now: Date) async throws -> any StateLease {
+        try await S3StateLease.acquire(client: client, bucket: bucket, key: lockKey, command: command, timing: timing, clock: clock)
+    }
+
+    // MARK: - Objects
+
+    private func read(_ key: String) async throws -> [UInt8]? {
+        guard let object = try await S3Error.translating({ try await client.getObject(bucket, key) }) else { return nil }
+        known.withLock { $0[key] = object.body }
+        return object.body
+    }
+
+    private func write(_ bytes: [UInt8], to key: String) async throws {
+        guard known.withLock({ $0[key] }) != bytes else { return }
+        try await S3Error.translating { try await client.putObject(bucket, key, body: bytes, contentType: "application/json") }
+        known.withLock { $0[key] = bytes }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], key: String) throws -> T {
+        do {
+            return try LocalStateStore.decoder().decode(type, from: Data(bytes))
+        } catch {
+            throw SprocketError(
+                .stateCorrupt, "cannot be decoded: \(error)", subject: "s3://\(bucket)/\(key)",
+                hint: "restore it from `state export`, or move it away: the cluster is the truth, only history is lost")
+        }
+    }
+
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Copies the state of one stack environment from one store to another (`state migrate --to URL`).
+public enum StateMigration {
+    /// Copies state and runs from `source` to `destination`, holding both locks; the destination's previous
+    /// history is replaced. The sealed secret store is not moved: it stays in the local folder.
+    /// - Returns: The number of runs copied.
+    public static func migrate(from source: any StateStore, to destination: any StateStore, command: String, now: Date) async throws -> Int {
+        guard source.location != destination.location else {
+            throw SprocketError(
+                .unsupportedChange, "the state is already at \(destination.location)", subject: destination.location,
+                hint: "pass another URL to `--to`")
+        }
+        guard source.identity == destination.identity else {
+            throw SprocketError(
+                .stateCorrupt, "cannot migrate \(source.identity) into the state of \(destination.identity)", subject: destination.location)
+        }
+        return try await source.withLock(command: command, now: now) {
+            try await destination.withLock(command: command, now: now) {
+                var export = try await source.export()
+                export.sealedSecrets = nil
+                try await destination.importState(export)
+                return export.runs.count
+            }
+        }
+    }
+}

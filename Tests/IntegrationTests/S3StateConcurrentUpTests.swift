@@ -1,0 +1,100 @@
+import Foundation
+import S3
+import SprocketCore
+import SprocketTestSupport
+import Testing
+
+/// Two `sprocketctl up` processes against the same state on S3 (moto), on the shared swarm.
+@Suite("Concurrent up with state on S3", .tags(.integration))
+struct S3StateConcurrentUpTests {
+    /// One service that becomes healthy only after a while, so the first `up` is still converging (holding the
+    /// lock) when the second one starts.
+    static let layer = """
+        services:
+          slow:
+            image: \(DockerTestImages.busybox)
+            command: ["sh", "-c", "sleep 20; touch /tmp/ready; sleep 3600"]
+            stop_grace_period: 1s
+            healthcheck: {test: "test -f /tmp/ready", interval: 1s, timeout: 2s, retries: 60}
+            deploy:
+              endpoint_mode: dnsrr
+        """
+
+    @Test("one holds the lock and the other is refused naming it; after the holder is killed the other takes over only once the lease expires")
+    func concurrentUp() async throws {
+        try await DockerTestImages.ensureBusybox()
+        let stack = try SwarmTestStack(prefix: "s3lock")
+        defer { stack.folder.remove(); stack.stateFolder.remove() }
+        try stack.write("stack.yaml", "stack: {{stack}}\nlayers: [app]\n")
+        try stack.write("app.yaml", Self.layer)
+        do {
+            try await MotoServer.withServer { moto in
+                let bucket = "it-state-\(uniqueSuffix())"
+                let credentials = S3Credentials(accessKeyID: "AKIAMOTOTEST00000000", secretAccessKey: "moto-accepts-anything")
+                let client = S3Client(
+                    configuration: S3ClientConfiguration(endpoint: moto.endpoint, region: "us-east-1", pathStyle: true), credentials: credentials)
+                try await client.createBucket(bucket)
+                let url = "s3://\(bucket)/st?endpoint=\(moto.endpoint)&region=us-east-1&path_style=true&lease_seconds=6"
+                let environment = [
+                    "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+                    "SPROCKET_KEY_FILE": stack.keyFile, "SPROCKET_STATE": url,
+                ]
+                let arguments = ["up", "--yes", "-f", stack.folder.path, "--state-dir", "\(stack.stateFolder.path)/local"]
+                let lockKey = "st/\(stack.stackName)/default/lock.json"
+
+                async let first = CLIBinary.runDetached(arguments, environment: environment)
+                var holderPID: Int32?
+                let deadline = ContinuousClock.now + .seconds(60)
+                while holderPID == nil, ContinuousClock.now < deadline {
+                    if let lock = try await client.getObject(bucket, lockKey),
+                        let record = try JSONSerialization.jsonObject(with: Data(lock.body)) as? [String: Any]
+                    {
+                        holderPID = (record["pid"] as? NSNumber)?.int32Value
+                    } else {
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+                let pid = try #require(holderPID, "the first up never took the lock")
+
+                let refused = try await CLIBinary.runDetached(arguments, environment: environment)
+                #expect(refused.status == 4, "\(refused.stderr)")
+                #expect(refused.stderr.contains("pid \(pid) on"), "\(refused.stderr)")
+
+                kill(pid, SIGKILL)
+                let killed = try await first
+                #expect(killed.status != 0)
+                let killedAt = ContinuousClock.now
+
+                var takeover: CLIRun?
+                while takeover == nil, ContinuousClock.now - killedAt < .seconds(90) {
+                    let attempt = try await CLIBinary.runDetached(arguments, environment: environment)
+                    if attempt.status == 4 {
+                        #expect(attempt.stderr.contains("pid \(pid) on"), "\(attempt.stderr)")
+                        try await Task.sleep(for: .milliseconds(500))
+                    } else {
+                        takeover = attempt
+                    }
+                }
+                let second = try #require(takeover, "the lock was never taken over")
+                #expect(ContinuousClock.now - killedAt >= .seconds(3), "taken over before the lease could expire")
+                #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+                #expect(second.stderr.contains("took over the lock") && second.stderr.contains("pid \(pid) on"), "\(second.stderr)")
+
+                // The history on S3 survived: the killed run is there, marked interrupted by the run that took over.
+                // (That run found the service the killed one had created already converging: nothing to change, no run.)
+                #expect(second.stderr.contains("was interrupted"), "\(second.stderr)")
+                let store = S3StateStore(
+                    location: try S3StateLocation(url: url), identity: StackIdentity(stack: stack.stackName, environment: "default"),
+                    credentials: credentials)
+                let runs = try await store.runs()
+                #expect(runs.map(\.outcome) == [.interrupted], "\(runs.map(\.outcome))")
+                #expect(runs.first?.command.hasPrefix("up") == true)
+                #expect(try await client.headObject(bucket, lockKey) == nil, "the lock is released at the end")
+            }
+        } catch {
+            await stack.cleanUp()
+            throw error
+        }
+        await stack.cleanUp()
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import S3
-
-@Suite struct S3PlaceholderTests {}

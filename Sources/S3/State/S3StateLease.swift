@@ -112,17 +112,21 @@ public final class S3StateLease: StateLease {
 
     /// Deletes the lock object if it is still this lease's, and stops the heartbeat.
     public func release() async {
-        let (task, etag, lost) = held.withLock { held -> (Task<Void, Never>?, String, Bool) in
+        let (task, leaseID, lost) = held.withLock { held -> (Task<Void, Never>?, String, Bool) in
             let task = held.heartbeat
             held.heartbeat = nil
-            return (task, held.etag, held.lost)
+            return (task, held.record.leaseID, held.lost)
         }
         task?.cancel()
         await task?.value
         guard !lost else { return }
-        // Only our own record is deleted: after a takeover the object belongs to the new holder.
-        guard let current = try? await client.getObject(bucket, key), current.etag == etag else { return }
-        try? await client.deleteObject(bucket, key, ifMatch: etag)
+        // Only our own record is deleted: after a takeover the object belongs to the new holder. The lease ID in
+        // the body decides, not the ETag we last saw: a heartbeat cancelled mid-flight may have renewed the object
+        // (a new ETag) without telling us.
+        guard let current = try? await client.getObject(bucket, key),
+            let record = try? LocalStateStore.decoder().decode(Record.self, from: Data(current.body)), record.leaseID == leaseID
+        else { return }
+        try? await client.deleteObject(bucket, key, ifMatch: current.etag)
     }
 
     /// Stops renewing without releasing, as a killed process would (tests use it to let the lease expire).

@@ -20,6 +20,9 @@ struct DownCommand: AsyncParsableCommand {
     @Flag(help: "Remove without asking. Required when stdin is not a terminal.")
     var yes = false
 
+    @Flag(name: .customLong("destroy-data"), help: "Also drop the spec's PostgreSQL databases and roles and delete its S3 buckets with their objects (asks again on a terminal).")
+    var destroyData = false
+
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let identity = try runtime.identity(stackOverride: stack)
@@ -45,12 +48,29 @@ struct DownCommand: AsyncParsableCommand {
                     }
                 }
                 result = try await deployment.down(identity, removeVolumes: volumes, command: "down")
+                try await tearDownExternal(runtime, deployment: deployment)
                 outcome = "succeeded"
                 if let result, !options.json {
                     for note in result.plan.notes { runtime.console.err("note: \(note)") }
                     runtime.console.err(result.applied ? "down: removed \(result.plan.allChanges.count) objects of \(identity)" : "down: nothing of \(identity) is deployed")
                 }
             }
+        }
+    }
+
+    /// Databases and buckets outlive `down` unless `--destroy-data` is given and confirmed; what is kept is said.
+    private func tearDownExternal(_ runtime: CommandRuntime, deployment: Deployment) async throws {
+        guard stack == nil, let spec = try? runtime.loadSpec(), spec.postgres != nil || spec.s3 != nil else { return }
+        if destroyData && runtime.console.isStandardInputTerminal && !runtime.console.confirm(
+            "Drop the databases and roles and delete the buckets (with every object) of \(spec.name)/\(spec.environment)? This cannot be undone.")
+        {
+            throw ExitCode(ExitStatus.failure)
+        }
+        let secrets = try await deployment.prepare(spec, options: Planner.Options(), offline: false).secrets
+        for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, logger: runtime.logger) {
+            let report = try await provider.teardown(destroyData: destroyData, dryRun: false)
+            for line in ExternalProviders.render(report.removed, offline: false).dropFirst() { runtime.console.err(line) }
+            for kept in report.kept { runtime.console.err("kept: \(kept)") }
         }
     }
 }

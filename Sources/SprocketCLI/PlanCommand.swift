@@ -24,16 +24,44 @@ struct PlanCommand: AsyncParsableCommand {
             let stack = try runtime.loadSpec()
             let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)
             var plan: Plan?
+            var external: [ExternalChange] = []
             try await runtime.withDeployment { deployment, _ in
-                plan = try await deployment.prepare(stack, options: plannerOptions, offline: offline).plan
+                let prepared = try await deployment.prepare(stack, options: plannerOptions, offline: offline)
+                plan = prepared.plan
+                if offline {
+                    external = ExternalProviders.declaredResources(stack)
+                } else {
+                    for provider in try ExternalProviders.make(stack, secrets: prepared.secrets, environment: runtime.environment, logger: runtime.logger) {
+                        external += try await provider.plan()
+                    }
+                }
             }
             guard let plan else { return }
             if options.json {
-                runtime.console.json(plan)
+                runtime.console.json(PlanOutput(plan: plan, external: external))
             } else {
-                for line in PlanRenderer(color: false).render(plan) { runtime.console.out(line) }
+                var lines = PlanRenderer(color: false).render(plan)
+                let summary = lines.popLast()
+                lines += ExternalProviders.render(external, offline: offline)
+                if let summary { lines.append(summary) }
+                if !external.isEmpty { lines.append("Outside Docker: \(external.count) change\(external.count == 1 ? "" : "s")\(offline ? " declared" : "").") }
+                for line in lines { runtime.console.out(line) }
             }
-            if detailedExitcode && plan.hasChanges { throw ExitCode(ExitStatus.changesPresent) }
+            if detailedExitcode && (plan.hasChanges || !external.isEmpty) { throw ExitCode(ExitStatus.changesPresent) }
         }
+    }
+}
+
+/// `plan --json`: the plan's own fields, plus `external` (changes to PostgreSQL, S3).
+struct PlanOutput: Encodable {
+    var plan: Plan
+    var external: [ExternalChange]
+
+    private enum Keys: String, CodingKey { case external }
+
+    func encode(to encoder: any Encoder) throws {
+        try plan.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(external, forKey: .external)
     }
 }

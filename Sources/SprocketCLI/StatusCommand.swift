@@ -18,12 +18,16 @@ struct StatusCommand: AsyncParsableCommand {
             try await runtime.withDeployment { deployment, _ in
                 let reports = try await deployment.context.driver().status(identity)
                 let tokens = try Self.vaultTokens(runtime, identity: identity, stackOverride: stack)
+                let external = try await Self.externalResources(runtime, deployment: deployment, stackOverride: stack)
                 if options.json {
                     runtime.console.json(StatusOutput(
-                        stack: identity.stack, environment: identity.environment, services: reports, vaultTokens: tokens))
+                        stack: identity.stack, environment: identity.environment, services: reports, vaultTokens: tokens, external: external))
                     return
                 }
-                defer { printTokens(tokens, runtime: runtime) }
+                defer {
+                    printTokens(tokens, runtime: runtime)
+                    printExternal(external, runtime: runtime)
+                }
                 guard !reports.isEmpty else {
                     runtime.console.out("\(identity): nothing deployed")
                     return
@@ -52,6 +56,24 @@ extension StatusCommand {
         let store = try SealedSecretStore(
             path: runtime.store(for: identity).sealedSecretsPath, key: try SecretKey.loadOrCreate(at: runtime.keyFilePath), identity: identity)
         return try VaultTokenKeeper.recorded(tokens, in: store)
+    }
+
+    /// The declared databases, roles and buckets as their systems report them (asks PostgreSQL and S3).
+    static func externalResources(_ runtime: CommandRuntime, deployment: Deployment, stackOverride: String?) async throws -> [ExternalResourceStatus] {
+        guard stackOverride == nil, let spec = try? runtime.loadSpec(), spec.postgres != nil || spec.s3 != nil else { return [] }
+        let secrets = try await deployment.prepare(spec, options: Planner.Options(), offline: false).secrets
+        var statuses: [ExternalResourceStatus] = []
+        for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, logger: runtime.logger) {
+            statuses += try await provider.status()
+        }
+        return statuses
+    }
+
+    func printExternal(_ statuses: [ExternalResourceStatus], runtime: CommandRuntime) {
+        guard !statuses.isEmpty else { return }
+        let rows = statuses.map { [$0.system, $0.kind, $0.name, $0.exists ? "present" : "missing", $0.details.joined(separator: "; ")] }
+        runtime.console.out("")
+        for line in TextTable.render([["SYSTEM", "KIND", "NAME", "STATE", "DETAILS"]] + rows) { runtime.console.out(line) }
     }
 
     func printTokens(_ tokens: [VaultTokenKeeper.Report], runtime: CommandRuntime) {
@@ -84,6 +106,8 @@ struct StatusOutput: Encodable {
     var services: [ServiceStatusReport]
     /// The stack's Vault tokens (`vault.tokens`) with their recorded expiry.
     var vaultTokens: [VaultTokenKeeper.Report]
+    /// The declared databases, roles and buckets (`postgres:`, `s3:`) as they stand.
+    var external: [ExternalResourceStatus]
 }
 
 /// Left-aligned columns separated by two spaces.

@@ -51,8 +51,9 @@ struct UpCommand: AsyncParsableCommand {
                     vault: vault, keyFile: runtime.vaultKeyFile(declared: vault.keyFile),
                     passphrase: runtime.environment["SPROCKET_VAULT_PASSPHRASE"], logger: runtime.logger)
             }
+            let externalGate = ExternalCheckGate(firstLayer: stack.layers.first?.name)
             try await runtime.withDeployment(
-                concurrency: max(1, concurrency), events: renderer.handler, extraGates: vaultGate.map { [$0] } ?? []
+                concurrency: max(1, concurrency), events: renderer.handler, extraGates: (vaultGate.map { [$0] } ?? []) + [externalGate]
             ) { deployment, engine in
                 if !yes && runtime.console.isStandardInputTerminal && !options.json {
                     let preview = try await deployment.prepare(stack, options: plannerOptions, offline: false).plan
@@ -75,6 +76,7 @@ struct UpCommand: AsyncParsableCommand {
                 }
                 let command = noRollback ? "up --no-rollback" : "up"
                 do {
+                    try await UpExternalResources(runtime: runtime, json: options.json).run(stack, deployment: deployment, gate: externalGate)
                     if let vaultGate {
                         _ = try await UpVaultTokens(runtime: runtime, gate: vaultGate, json: options.json).run(
                             stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,

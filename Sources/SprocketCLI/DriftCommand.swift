@@ -27,7 +27,7 @@ struct DriftCommand: AsyncParsableCommand {
             let spec: StackSpec? = stack == nil ? try runtime.loadSpec() : nil
             let identity = try spec.map { StackIdentity(stack: $0.name, environment: $0.environment) }
                 ?? runtime.identity(stackOverride: stack)
-            let recorded = DriftBaseline.lastSuccessfulRun(of: try runtime.store(for: identity).runs(), identity: identity)
+            let recorded = DriftBaseline.lastSuccessfulRun(of: try await runtime.stateStore(for: identity).runs(), identity: identity)
             var report: DriftReport?
             try await runtime.withDeployment { deployment, _ in
                 let driver = try await deployment.context.driver()
@@ -40,7 +40,7 @@ struct DriftCommand: AsyncParsableCommand {
                     guard let spec else {
                         throw SprocketError(
                             .stateIO, "no successful run of \(identity) is recorded, and --stack skips the spec",
-                            subject: runtime.store(for: identity).directory,
+                            subject: (try? runtime.stateStore(for: identity).location) ?? runtime.store(for: identity).directory,
                             hint: "run without --stack to compare with the spec, or pass the --state-dir of its runs")
                     }
                     // `prepare` neither generates secrets nor creates the key unless asked to (only `up` asks).

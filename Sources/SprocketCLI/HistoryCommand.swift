@@ -14,7 +14,7 @@ struct HistoryCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let identity = try runtime.identity(stackOverride: stack)
-            let runs = try runtime.store(for: identity).runs().reversed()
+            let runs = try await runtime.stateStore(for: identity).runs().reversed()
             if options.json {
                 for run in runs { runtime.console.json(HistoryEntry(run)) }
                 return

@@ -6,10 +6,14 @@ extension Deployment {
     ///
     /// Without `runID`, the target is the successful run before the last successful one.
     public func rollback(_ identity: StackIdentity, to runID: String?, command: String) async throws -> Result {
-        let store = store(for: identity)
-        let lock = try StateLock.acquire(directory: store.directory, command: command, now: context.now())
-        defer { lock.release() }
-        let target = try rollbackTarget(in: store.runs(), runID: runID, identity: identity)
+        let store = try stateStore(for: identity)
+        return try await store.withLock(command: command, now: context.now(), warn: { context.events(.warning($0)) }) {
+            try await rollback(identity, to: runID, command: command, store: store)
+        }
+    }
+
+    private func rollback(_ identity: StackIdentity, to runID: String?, command: String, store: any StateStore) async throws -> Result {
+        let target = try rollbackTarget(in: try await store.runs(), runID: runID, identity: identity)
         let observed = try await context.driver().observe(identity)
         let desired = DesiredState(
             identity: identity,
@@ -27,11 +31,11 @@ extension Deployment {
             try await Applier(driver: context.driver(), concurrency: context.concurrency, rollsBackOnFailure: true, events: context.events)
                 .apply(plan, desired: desired, observed: observed)
         }
-        var state = try store.load()
+        var state = try await store.load()
         state.lastRunID = runID
         state.lastSuccessfulRunID = runID
         state.updatedAt = context.now()
-        try store.save(state)
+        try await store.save(state)
         return Result(plan: plan, runID: runID, applied: true)
     }
 

@@ -126,11 +126,9 @@ struct MultiNodeSwarmTests {
                 uniqueKeysWithValues: try JSONDecoder().decode(StatusDocument.self, from: Data(status.stdout.utf8)).services.map { ($0.name, $0) })
             #expect(reports.mapValues { "\($0.runningTasks)/\($0.desiredTasks)" }
                 == ["storage": "0/1", "client": "0/1", "spread": "2/3", "pool": "2/2", "web": "1/1"], "\(status.stdout)")
-            withKnownIssue("status reports lastError only from failed/rejected tasks, never a pending task's scheduler error") {
-                for name in Self.stuckWhenNode2Drains {
-                    #expect(reports[name]?.lastError?.contains("no suitable node") == true,
-                            "\(name): status should say why its task cannot run: \(reports[name]?.lastError ?? "nil")")
-                }
+            for name in Self.stuckWhenNode2Drains {
+                #expect(reports[name]?.lastError?.contains("no suitable node") == true,
+                        "\(name): status should say why its task cannot run: \(reports[name]?.lastError ?? "nil")")
             }
 
             // verify --json: fails, only on the replicas of the services that cannot move; the others pass.
@@ -142,19 +140,15 @@ struct MultiNodeSwarmTests {
             // pool moved; web never ran on node 2, and its http check (a probe job on a node left) still answers.
             let movable = report.layers.flatMap(\.checks).filter { ["pool", "web"].contains($0.service ?? "") }
             #expect(movable.contains { $0.check.hasPrefix("web: http") } && movable.allSatisfy(\.passed), "\(movable)")
-            withKnownIssue("verify's replicas check names failed tasks only; a pending task's \"no suitable node\" is not shown") {
-                for failure in report.failures {
-                    #expect(failure.seen.contains("no suitable node"), "\(failure.check): \(failure.seen)")
-                }
+            for failure in report.failures {
+                #expect(failure.seen.contains("no suitable node"), "\(failure.check): \(failure.seen)")
             }
 
             // up on an unchanged spec while tasks cannot be placed: the stack is not converged, so up must not
             // report success; it should fail (exit 1) naming the scheduler's reason.
             let stuckUp = try await deploy.cli("up", "--yes")
-            withKnownIssue("up with no spec change returns before any convergence check and exits 0 over unschedulable tasks") {
-                #expect(stuckUp.status == 1, "exit \(stuckUp.status)\n\(stuckUp.stdout)\(stuckUp.stderr)")
-                #expect(stuckUp.stderr.contains("no suitable node"), "\(stuckUp.stderr)")
-            }
+            #expect(stuckUp.status == 1, "exit \(stuckUp.status)\n\(stuckUp.stdout)\(stuckUp.stderr)")
+            #expect(stuckUp.stderr.contains("no suitable node"), "\(stuckUp.stderr)")
 
             // Node 2 active again: Swarm places the pending tasks there, up converges and verify passes.
             try await swarm.setAvailability("active", ofNode: 2)

@@ -129,6 +129,16 @@ extension DockerClusterDriver {
         return spec
     }
 
+    /// Tasks the scheduler cannot place (`pending` with an error such as `no suitable node (scheduling constraints
+    /// not satisfied on 3 nodes)`), with the newest reason; nil when none waits for a node.
+    static func unschedulable(_ tasks: [SwarmTask]) -> (count: Int, reason: String)? {
+        let pending = tasks.filter { $0.desiredState == "running" && $0.status?.state == "pending" && !($0.status?.err ?? "").isEmpty }
+        guard let newest = pending.max(by: { ($0.status?.timestamp ?? "") < ($1.status?.timestamp ?? "") }), let reason = newest.status?.err else {
+            return nil
+        }
+        return (pending.count, reason)
+    }
+
     static func describe(_ task: SwarmTask) -> String {
         let state = task.status?.state ?? "unknown"
         var text = "task \(task.id.prefix(12)) \(state)"
@@ -173,7 +183,8 @@ extension DockerClusterDriver {
                 desiredTasks: Int(service.serviceStatus?.desiredTasks ?? 0),
                 runningTasks: Int(service.serviceStatus?.runningTasks ?? 0),
                 updateState: service.updateStatus?.state, restarts: failures.count,
-                lastError: failures.first.map(Self.describe))
+                lastError: Self.unschedulable(tasksByService[service.id] ?? []).map { "\($0.count) task(s) pending: \($0.reason)" }
+                    ?? failures.first.map(Self.describe))
         }.sorted { ($0.layer, $0.name) < ($1.layer, $1.name) }
     }
 }

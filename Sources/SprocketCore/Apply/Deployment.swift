@@ -72,7 +72,10 @@ public struct Deployment: Sendable {
                 .unsupportedChange, prepared.plan.blockers.joined(separator: "\n"),
                 hint: "nothing was changed; resolve the listed changes and run again")
         }
-        guard prepared.plan.hasChanges else { return Result(plan: prepared.plan, runID: nil, applied: false) }
+        guard prepared.plan.hasChanges else {
+            try await checkSettled(StackIdentity(stack: stack.name, environment: stack.environment), layers: options.layers)
+            return Result(plan: prepared.plan, runID: nil, applied: false)
+        }
         let runID = try await record(prepared.plan, desired: prepared.desired, store: store, command: command) {
             try await Applier(
                 driver: context.driver(), concurrency: context.concurrency, gate: context.gate, rollsBackOnFailure: rollsBack,
@@ -86,6 +89,42 @@ public struct Deployment: Sendable {
         state.lastSuccessfulRunID = runID
         try await store.save(state)
         return Result(plan: prepared.plan, runID: runID, applied: true)
+    }
+
+    /// How long a no-change `up` waits for services that do not run as declared.
+    static let settleBudget: Duration = .seconds(20)
+
+    /// With nothing to change, `up` still must not report success over services that do not run as declared
+    /// (tasks Swarm cannot place after a drain, a crash loop): a read-only look at their status, no mutating call.
+    ///
+    /// Swarm retries unplaced tasks with a backoff (a node just made active again takes a few seconds), so a stuck
+    /// service gets up to ``settleBudget`` to start before `up` fails.
+    private func checkSettled(_ identity: StackIdentity, layers: Set<String>?) async throws {
+        let deadline = ContinuousClock.now + Self.settleBudget
+        var warned = false
+        var stuck: [ServiceStatusReport] = []
+        while true {
+            let reports = try await context.driver().status(identity)
+            stuck = reports.filter { report in
+                (layers?.contains(report.layer) ?? true) && report.runningTasks < report.desiredTasks && report.lastError != nil
+            }
+            guard !stuck.isEmpty else { return }
+            guard ContinuousClock.now < deadline else { break }
+            if !warned {
+                context.events(.warning(
+                    "nothing to change, but \(stuck.map(\.name).joined(separator: ", ")) do not run as declared; waiting up to "
+                        + "\(Int(Self.settleBudget.secondsValue)) s for Swarm to place them"))
+                warned = true
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+        throw SprocketError(
+            .convergence,
+            "nothing to change, but \(stuck.count) service(s) do not run as declared:\n"
+                + stuck.map { "  \($0.name) (layer \($0.layer)): \($0.runningTasks)/\($0.desiredTasks) running; \($0.lastError ?? "")" }
+                .joined(separator: "\n"),
+            hint: "the spec matches, the swarm does not: fix what the reason says (a drained or missing node, a constraint, a crashing image), "
+                + "then `sprocketctl verify`")
     }
 
     /// Removes every object of the stack environment; volumes only with `removeVolumes`.

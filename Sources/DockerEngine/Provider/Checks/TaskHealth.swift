@@ -25,6 +25,9 @@ enum TaskHealth {
         }
         let failed = tasks.filter { ["failed", "rejected"].contains($0.status?.state ?? "") }
             .max { ($0.createdAt ?? "") < ($1.createdAt ?? "") }
+        if running < wanted, let pending = DockerClusterDriver.unschedulable(current) {
+            seen += "; \(pending.count) pending: \(pending.reason)"
+        }
         if running < wanted, let failed { seen += "; latest failure: \(DockerClusterDriver.describe(failed))" }
         return CheckObservation(passed: running >= wanted, expected: expectation, seen: seen)
     }

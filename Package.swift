@@ -46,6 +46,7 @@ let package = Package(
                 "Vault",
                 "Postgres",
                 "S3",
+                "Doppler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -24,6 +24,11 @@ public struct SprocketCommand: AsyncParsableCommand {
             DriftCommand.self,
             VaultCommand.self,
             AcmeCommand.self,
+            SecretsCommand.self,
+            DoctorCommand.self,
+            GraphCommand.self,
+            DocsCommand.self,
+            NodeCommand.self,
         ]
     )
 

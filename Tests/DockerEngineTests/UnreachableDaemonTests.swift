@@ -28,8 +28,9 @@ struct UnreachableDaemonTests {
             #expect(error.description.contains("DOCKER_HOST"))
             #expect(error.errorDescription == error.description)
         }
-        // Fails fast instead of retrying until the deadline.
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Fails instead of retrying until the deadline (generous: a loaded CI machine must not fail this; the
+        // client's own deadline is far longer).
+        #expect(ContinuousClock.now - started < .seconds(30))
         try await docker.shutdown()
     }
 }

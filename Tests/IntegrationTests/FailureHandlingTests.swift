@@ -146,15 +146,16 @@ struct FailureHandlingTests {
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)
 
+            // Usually the killed run left work to do; on a loaded machine it may have created everything before the
+            // kill landed. Either way the next up ends with exactly the spec's objects and no change left.
             let result = try await stack.up(environment: "blue", processEnvironment: environment)
-            #expect(result.applied)
             let names = try await stack.services(environment: "blue").compactMap(\.spec?.name)
             #expect(names.sorted() == ["api", "front", "worker"].map { "\(stack.stackName)-blue_\($0)" })
             #expect(try await stack.networks().count == 2)
             #expect(!(try await stack.plan(environment: "blue", processEnvironment: environment)).hasChanges)
             let runs = try stack.deployment().store(for: StackIdentity(stack: stack.stackName, environment: "blue")).runs()
             #expect(runs.first?.outcome == .interrupted)
-            #expect(runs.last?.outcome == .succeeded)
+            #expect(runs.last?.outcome == (result.applied ? .succeeded : .interrupted))
         }
     }
 

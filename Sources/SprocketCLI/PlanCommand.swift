@@ -43,11 +43,25 @@ struct PlanCommand: AsyncParsableCommand {
                 var lines = PlanRenderer(color: false).render(plan)
                 let summary = lines.popLast()
                 lines += ExternalProviders.render(external, offline: offline)
+                if offline { lines += Self.routeLines(stack) }
                 if let summary { lines.append(summary) }
                 if !external.isEmpty { lines.append("Outside Docker: \(external.count) change\(external.count == 1 ? "" : "s")\(offline ? " declared" : "").") }
                 for line in lines { runtime.console.out(line) }
             }
             if detailedExitcode && (plan.hasChanges || !external.isEmpty) { throw ExitCode(ExitStatus.changesPresent) }
+        }
+    }
+}
+
+extension PlanCommand {
+    /// `plan --offline` also lists the routers the labels declare: every way the stack is reached.
+    static func routeLines(_ stack: StackSpec) -> [String] {
+        let routers = RouteLabelCompiler(stack: stack).compiledRouters()
+        guard !routers.isEmpty else { return [] }
+        return ["routes (Traefik \(stack.routing.traefik.rawValue)):"] + routers.map { router in
+            let tls = router.certResolver.map { "TLS \($0)" } ?? (router.tls ? "TLS default certificate" : "plain HTTP")
+            let auth = router.middlewares.isEmpty ? "" : "; middlewares \(router.middlewares.joined(separator: ", "))"
+            return "  \(router.name): \(router.rule) -> \(router.specService) (\(router.entryPoints.joined(separator: ",")); \(tls)\(auth))"
         }
     }
 }

@@ -64,6 +64,10 @@ struct VaultServerGeneration {
         service.stopGracePeriod = .seconds(10)
         if let subdomain = server.routeSubdomain {
             service.routes = [RouteSpec(name: "ui", subdomain: subdomain, port: 8200, location: server.location)]
+            // Traefik reaches tasks only on its ingress network.
+            if let ingress = stack.routing.network, ingress != server.network {
+                service.networks.append(NetworkAttachment(name: ingress, location: server.location))
+            }
         }
         layer.services.append(service)
         stack.layers[layerIndex] = layer

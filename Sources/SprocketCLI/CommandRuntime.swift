@@ -57,9 +57,15 @@ struct CommandRuntime {
     }
 
     func loadSpec() throws -> StackSpec {
-        let stack = try SpecLoader(processEnvironment: environment).load(path: options.file, environment: options.environment)
+        var stack = try SpecLoader(processEnvironment: environment).load(path: options.file, environment: options.environment)
         // Warnings (Compose keys Swarm ignores, ...) go to stderr and never change the exit code.
         for warning in stack.warnings { console.err(warning.description) }
+        if let path = options.standIns ?? environment["SPROCKET_STAND_INS"] {
+            let map = try StandInMap.load(path: path)
+            stack = map.apply(to: stack)
+            let count = stack.layers.flatMap(\.services).filter { $0.deploy.labels[StandInMap.label] != nil }.count
+            console.err("note: \(count) services run stand-in images (\(path)); this is not the real stack")
+        }
         return stack
     }
 

@@ -20,6 +20,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("state"), help: "Where history, state and lock live: a local folder (default .sprocket) or s3://bucket/prefix?endpoint=…&region=…&path_style=true (env SPROCKET_STATE).")
     var state: String?
 
+    @Option(name: .customLong("stand-ins"), help: "An image map (YAML): run the stack's topology with local stand-in images (env SPROCKET_STAND_INS).")
+    var standIns: String?
+
     @Flag(name: .customLong("verbose"), help: "Print debug details on stderr.")
     var verbose = false
 }

@@ -107,20 +107,7 @@ public final class MotoServer: Sendable {
 
     /// A port the kernel just handed out for an ephemeral bind (free now; moto binds it a moment later).
     private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw MotoServerError("socket() failed") }
-        defer { close(descriptor) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw MotoServerError("bind() to a free port failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard named == 0 else { throw MotoServerError("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        try FreePort.loopbackTCP()
     }
 
     private static func canConnect(port: Int) -> Bool {

@@ -1,0 +1,100 @@
+import Foundation
+import Yams
+
+/// Replaces a stack's images with local stand-ins, to run its topology (networks, routes, secrets, configs,
+/// placement, gates) where the real images cannot run: a laptop without registry access, CI.
+///
+/// A stand-in keeps everything of the service except what only the real image understands: its entrypoint and
+/// command become a small script that answers HTTP on every port the service's routes and published ports name,
+/// and its healthcheck is dropped. The service is labelled `io.sprocket.stand-in=<real image>`, so nobody mistakes
+/// it for the real thing.
+///
+/// ```yaml
+/// default: sprocket-local/busybox:latest       # every image without an entry of its own (optional)
+/// images:
+///   "asaxplayinghorse/*": sprocket-local/busybox:latest
+///   "redis/redis-stack-server:*": sprocket-local/busybox:latest
+/// ```
+public struct StandInMap: Sendable, Equatable {
+    public var defaultImage: String?
+    /// Patterns (an exact reference, or a prefix ending in `*`) and their stand-ins, in file order.
+    public var images: [(pattern: String, image: String)]
+
+    public static let label = "io.sprocket.stand-in"
+
+    public init(defaultImage: String?, images: [(pattern: String, image: String)]) {
+        self.defaultImage = defaultImage
+        self.images = images
+    }
+
+    public static func == (lhs: StandInMap, rhs: StandInMap) -> Bool {
+        lhs.defaultImage == rhs.defaultImage && lhs.images.map { "\($0.pattern)=\($0.image)" } == rhs.images.map { "\($0.pattern)=\($0.image)" }
+    }
+
+    /// Reads a map file.
+    /// - Throws: ``SprocketError`` naming the file when it cannot be read or has the wrong shape.
+    public static func load(path: String) throws -> StandInMap {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SprocketError(.stateIO, "the stand-in map cannot be read", subject: path, hint: "check the path given to --stand-ins")
+        }
+        let shapeError = SprocketError(
+            .stateIO, "the stand-in map must be a mapping with `images:` (pattern -> image) and optionally `default:`", subject: path,
+            hint: "e.g. `images: {\"example/*\": sprocket-local/busybox:latest}`")
+        let node: Any?
+        do {
+            node = try Yams.load(yaml: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw SprocketError(.stateIO, "the stand-in map is not valid YAML: \(error)", subject: path, hint: "fix the file")
+        }
+        guard let root = node as? [String: Any] else { throw shapeError }
+        let unknown = Set(root.keys).subtracting(["default", "images"])
+        guard unknown.isEmpty else { throw shapeError }
+        var images: [(String, String)] = []
+        if let entries = root["images"] {
+            guard let mapping = entries as? [String: Any] else { throw shapeError }
+            for (pattern, image) in mapping.sorted(by: { $0.key.count > $1.key.count }) {
+                guard let image = image as? String else { throw shapeError }
+                images.append((pattern, image))
+            }
+        }
+        let defaultImage = root["default"].flatMap { $0 as? String }
+        return StandInMap(defaultImage: defaultImage, images: images)
+    }
+
+    /// The stand-in for `image`, nil when it keeps its own.
+    public func standIn(for image: String) -> String? {
+        for (pattern, replacement) in images {
+            if pattern.hasSuffix("*") ? image.hasPrefix(pattern.dropLast()) : image == pattern { return replacement }
+        }
+        return defaultImage
+    }
+
+    /// The stack with every mapped service replaced by its stand-in.
+    public func apply(to stack: StackSpec) -> StackSpec {
+        var stack = stack
+        for layer in stack.layers.indices {
+            for index in stack.layers[layer].services.indices {
+                let service = stack.layers[layer].services[index]
+                guard let image = standIn(for: service.image) else { continue }
+                stack.layers[layer].services[index] = standIn(service, image: image)
+            }
+        }
+        return stack
+    }
+
+    private func standIn(_ service: ServiceSpec, image: String) -> ServiceSpec {
+        var service = service
+        let ports = Set(service.routes.compactMap(\.port) + service.ports.map(\.target)).sorted()
+        let page = "stand-in for \(service.name) (\(service.image))"
+        let servers = ports.map { "httpd -p \($0) -h /tmp/stand-in" }
+        let script = (["mkdir -p /tmp/stand-in", "echo '\(page)' > /tmp/stand-in/index.html"] + servers + ["exec sleep 2147483647"])
+            .joined(separator: " && ")
+        service.deploy.labels[Self.label] = service.image
+        service.image = image
+        service.entrypoint = ["/bin/sh", "-c"]
+        service.command = [script]
+        service.healthcheck = nil
+        service.user = nil
+        return service
+    }
+}

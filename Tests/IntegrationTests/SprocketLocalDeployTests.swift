@@ -1,0 +1,80 @@
+import Foundation
+import SprocketTestSupport
+import Testing
+
+/// The Sprocket platform's topology (`stacks/sprocket`, environment `local`) deployed on the real swarm with its
+/// images replaced by local stand-ins (`stacks/sprocket/standins.yaml`): its networks, routing labels, secrets,
+/// configs, volumes and placement are all exercised, Vault (the emulator, reached where the spec says) is
+/// initialised by `up`, and the managed PostgreSQL and Spaces are a real PostgreSQL and moto.
+@Suite("stacks/sprocket deployed locally with stand-in images", .tags(.integration))
+struct SprocketLocalDeployTests {
+    static var stackFolder: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("stacks/sprocket").path
+    }
+
+    @Test("up converges all three layers, verify passes, a second up changes nothing, down removes it")
+    func deploysLocally() async throws {
+        let pg = try await PostgresTestServer.start()
+        let moto: MotoServer
+        do { moto = try await MotoServer.start() } catch {
+            await pg.stop()
+            throw error
+        }
+        let vault: VaultEmulator
+        do { vault = try await VaultEmulator.start() } catch {
+            moto.stop()
+            await pg.stop()
+            throw error
+        }
+        let folder = try TemporaryDirectory(prefix: "sprocket-local")
+        var environment = [
+            "SPROCKET_STATE_DIR": "\(folder.path)/state", "SPROCKET_KEY_FILE": "\(folder.path)/secrets.key",
+            "SPROCKET_VAULT_KEY_FILE": "\(folder.path)/vault/keys", "SPROCKET_VAULT_PASSPHRASE": "local deploy passphrase 1",
+            "SPROCKET_VAULT_ADDRESS": vault.address, "SPROCKET_DATA_ROOT": "\(folder.path)/data",
+            "SPROCKET_PG_HOST": pg.host, "SPROCKET_PG_PORT": "\(pg.port)", "SPROCKET_PG_ADMIN_USER": pg.adminUser,
+            "SPROCKET_PG_ADMIN_DATABASE": "postgres", "PG_ADMIN_PASSWORD": pg.adminPassword,
+            "SPROCKET_S3_ENDPOINT": moto.endpoint, "SPACES_ACCESS_KEY_ID": "local", "SPACES_SECRET_ACCESS_KEY": "local-secret",
+        ]
+        for name in ["HTTP_PORT", "HTTPS_PORT", "VAULT_PORT"] { environment["SPROCKET_\(name)"] = "\(try FreePort.loopbackTCP())" }
+        for name in ["DISCORD_FA_CLIENT_SECRET", "GATUS_DISCORD_WEBHOOK", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "DISCORD_CLIENT_ID",
+                     "DISCORD_CLIENT_SECRET", "EPIC_CLIENT_ID", "EPIC_CLIENT_SECRET", "STEAM_API_KEY", "BALLCHASING_TOKEN", "DISCORD_BOT_TOKEN"] {
+            environment[name] = "canary-\(name.lowercased())-\(UUID().uuidString.prefix(8))"
+        }
+        for directory in ["influx", "loki", "rabbitmq", "redis", "dgraph", "dgraph_zero"] {
+            try FileManager.default.createDirectory(atPath: "\(folder.path)/data/\(directory)", withIntermediateDirectories: true)
+        }
+        let base = ["-f", Self.stackFolder, "--env", "local", "--stand-ins", "\(Self.stackFolder)/standins.yaml"]
+        func sprocketctl(_ arguments: [String]) async throws -> CLIRun {
+            try await CLIBinary.runDetached(arguments + base, environment: environment)
+        }
+        do {
+            let up = try await sprocketctl(["up", "--yes", "--json"])
+            #expect(up.status == 0, "\(up.stdout.suffix(4000))\(up.stderr.suffix(2000))")
+            #expect(vault.isInitialized && !vault.isSealed, "up initialised and unsealed Vault after layer edge")
+            #expect(up.stdout.contains("postgres login sprocket_app") && up.stdout.contains(#""event":"vault-token""#))
+
+            let verify = try await sprocketctl(["verify", "--json"])
+            #expect(verify.status == 0, "\(verify.stdout.suffix(4000))\(verify.stderr)")
+
+            let again = try await sprocketctl(["up", "--yes", "--json"])
+            #expect(again.status == 0, "\(again.stderr.suffix(2000))")
+            let summary = again.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(summary.contains(#""mutating":0"#), "a second up changes nothing: \(summary)")
+
+            for output in [up, verify, again] {
+                for (name, value) in environment where name.hasSuffix("SECRET") || name.hasSuffix("TOKEN") || name == "PG_ADMIN_PASSWORD" {
+                    #expect(!output.stdout.contains(value) && !output.stderr.contains(value), "\(name) leaked")
+                }
+            }
+        } catch {
+            Issue.record("the local deployment failed: \(error)")
+        }
+        let down = try await sprocketctl(["down", "--yes"])
+        #expect(down.status == 0, "\(down.stderr)")
+        try? await vault.stop()
+        moto.stop()
+        await pg.stop()
+        folder.remove()
+    }
+}

@@ -1,0 +1,56 @@
+import SprocketCore
+import SprocketTestSupport
+import Testing
+
+@Suite("Stand-in images")
+struct StandInMapTests {
+    @Test("patterns match exactly or by prefix, longest first; the default covers the rest")
+    func matching() throws {
+        let folder = try TemporaryDirectory(prefix: "standins")
+        defer { folder.remove() }
+        try folder.write("map.yaml", """
+            default: local/default
+            images:
+              "example/*": local/any-example
+              "example/web:*": local/web
+              redis:7: local/redis
+            """)
+        let map = try StandInMap.load(path: "\(folder.path)/map.yaml")
+        #expect(map.standIn(for: "example/web:2") == "local/web")
+        #expect(map.standIn(for: "example/api:1") == "local/any-example")
+        #expect(map.standIn(for: "redis:7") == "local/redis")
+        #expect(map.standIn(for: "redis:8") == "local/default")
+    }
+
+    @Test("a stand-in keeps networks and routes, serves its route ports, drops the healthcheck, and says what it replaces")
+    func replaces() throws {
+        let spec = try TemporarySpec([
+            "s/stack.yaml": "stack: s\nrouting: {domain: example.org, network: edge, access: [public]}\nlayers: [app]\n",
+            "s/app.yaml": """
+                networks: {edge: {driver: overlay}}
+                services:
+                  api:
+                    image: example/api:1
+                    command: ["node", "main.js"]
+                    networks: [edge]
+                    healthcheck: {test: ["CMD", "true"]}
+                    routes: [{port: 3001}]
+                """,
+        ])
+        defer { spec.remove() }
+        let stack = StandInMap(defaultImage: "local/busybox", images: []).apply(to: try spec.load("s", environment: nil))
+        let api = try #require(stack.layers.first?.services.first)
+        #expect(api.image == "local/busybox" && api.deploy.labels[StandInMap.label] == "example/api:1")
+        #expect(api.entrypoint == ["/bin/sh", "-c"] && api.command?.first?.contains("httpd -p 3001") == true)
+        #expect(api.healthcheck == nil && api.networks.map(\.name) == ["edge"] && api.routes.count == 1)
+    }
+
+    @Test("a map of the wrong shape is refused, naming the file")
+    func wrongShape() throws {
+        let folder = try TemporaryDirectory(prefix: "standins-bad")
+        defer { folder.remove() }
+        try folder.write("map.yaml", "imagez: {}\n")
+        let error = #expect(throws: SprocketError.self) { try StandInMap.load(path: "\(folder.path)/map.yaml") }
+        #expect(error?.subject == "\(folder.path)/map.yaml")
+    }
+}

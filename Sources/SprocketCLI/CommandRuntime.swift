@@ -60,6 +60,13 @@ struct CommandRuntime {
         var stack = try SpecLoader(processEnvironment: environment).load(path: options.file, environment: options.environment)
         // Warnings (Compose keys Swarm ignores, ...) go to stderr and never change the exit code.
         for warning in stack.warnings { console.err(warning.description) }
+        if let lock = try ImageLock.load(from: stack.rootDirectory) {
+            let (pinned, unlocked) = lock.apply(to: stack)
+            stack = pinned
+            if !unlocked.isEmpty {
+                console.err("warning: images.lock does not pin \(unlocked.joined(separator: ", ")): run `sprocketctl images lock`")
+            }
+        }
         if let path = options.standIns ?? environment["SPROCKET_STAND_INS"] {
             let map = try StandInMap.load(path: path)
             stack = map.apply(to: stack)

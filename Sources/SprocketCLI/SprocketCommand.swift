@@ -25,6 +25,7 @@ public struct SprocketCommand: AsyncParsableCommand {
             VaultCommand.self,
             AcmeCommand.self,
             SecretsCommand.self,
+            ImagesCommand.self,
             DoctorCommand.self,
             GraphCommand.self,
             DocsCommand.self,

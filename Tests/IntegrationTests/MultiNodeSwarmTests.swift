@@ -185,10 +185,8 @@ struct MultiNodeSwarmTests {
             let verify = try await deploy.cli("verify", "--json")
             let report = try JSONDecoder().decode(VerifyReport.self, from: Data(verify.stdout.utf8))
             let check = try #require(report.layers.flatMap(\.checks).first { $0.check == "edge: host port \(port) answers" }, "\(report)")
-            withKnownIssue("PublishedPortProbe connects to 127.0.0.1 (or the DOCKER_HOST host), never to the node that runs the task") {
-                #expect(check.passed, "\(check.seen)")
-                #expect(verify.status == 0, "\(verify.stdout)")
-            }
+            #expect(check.passed, "\(check.seen)")
+            #expect(verify.status == 0, "\(verify.stdout)")
         }
     }
 

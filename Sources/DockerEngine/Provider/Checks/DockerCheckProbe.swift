@@ -40,7 +40,9 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
         case .http(let request):
             switch request.target {
             case .published(let port):
-                return await PublishedPortProbe.http(host: publishedHost, port: port, request: request, timeout: timeout, expected: expected)
+                return try await onEachHost(check, port: port, expected: expected) { host in
+                    await PublishedPortProbe.http(host: host, port: port, request: request, timeout: timeout, expected: expected)
+                }
             case .network(let network, let host, let port, let image):
                 let outcome = try await runJob(check, image: image, command: ["sh", "-c", ProbeScript.http], network: network,
                                                environment: ProbeScript.environment(host: host, port: port, timeout: timeout, request: request), timeout: timeout)
@@ -50,7 +52,9 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
         case .tcp(let target):
             switch target {
             case .published(let port):
-                return await PublishedPortProbe.tcp(host: publishedHost, port: port, timeout: timeout, expected: expected)
+                return try await onEachHost(check, port: port, expected: expected) { host in
+                    await PublishedPortProbe.tcp(host: host, port: port, timeout: timeout, expected: expected)
+                }
             case .network(let network, let host, let port, let image):
                 let outcome = try await runJob(check, image: image, command: ["sh", "-c", ProbeScript.tcp], network: network,
                                                environment: ProbeScript.environment(host: host, port: port, timeout: timeout), timeout: timeout)
@@ -104,6 +108,31 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
     }
 
     /// The service (by exact Docker name) and all its tasks.
+    /// A port published in `host` mode listens only on the nodes that run the service's tasks: it is probed on
+    /// each of them (by the node's address, or ``publishedHost`` for a node that advertises loopback, i.e. this
+    /// machine), and passes when all answer. An `ingress` port answers on every node: ``publishedHost`` alone.
+    private func onEachHost(
+        _ check: DesiredCheck, port: Int, expected: String, _ probe: (String) async -> CheckObservation
+    ) async throws -> CheckObservation {
+        let (service, tasks) = try await serviceAndTasks(check)
+        let hostMode = service?.spec?.endpointSpec?.ports?.contains { $0.publishedPort.map(Int.init) == port && $0.publishMode == "host" } ?? false
+        let nodeIDs = Set(tasks.filter { $0.desiredState == "running" && $0.status?.state == "running" }.compactMap(\.nodeID))
+        guard hostMode, !nodeIDs.isEmpty else { return await probe(publishedHost) }
+        let nodes = try await client.listNodes().filter { nodeIDs.contains($0.id) }
+        let hosts = Set(nodes.map { node in
+            let address = node.status?.addr ?? ""
+            return address.isEmpty || address.hasPrefix("127.") || address == "0.0.0.0" ? publishedHost : address
+        }).sorted()
+        var observations: [CheckObservation] = []
+        for host in hosts { observations.append(await probe(host)) }
+        guard let failed = observations.first(where: { !$0.passed }) else {
+            return CheckObservation(
+                passed: true, expected: expected,
+                seen: hosts.count == 1 ? observations.first?.seen ?? "answered" : "answered on \(hosts.joined(separator: ", "))")
+        }
+        return failed
+    }
+
     private func serviceAndTasks(_ check: DesiredCheck) async throws -> (Service?, [SwarmTask]) {
         guard let dockerName = check.service?.dockerName else { return (nil, []) }
         // The name filter matches prefixes; keep the exact name.

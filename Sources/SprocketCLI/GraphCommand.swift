@@ -29,10 +29,11 @@ struct GraphCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let graph = StackGraphBuilder(stack: try runtime.loadSpec()).build()
-            let bytes: [UInt8] = switch format {
-            case .dot: Array(StackGraphDOTRenderer().render(graph).utf8)
-            case .mermaid: Array(StackGraphMermaidRenderer().render(graph).utf8)
-            case .svg: try await GraphvizRunner(environment: runtime.environment).svg(fromDOT: StackGraphDOTRenderer().render(graph))
+            let bytes: [UInt8]
+            switch format {
+            case .dot: bytes = Array(StackGraphDOTRenderer().render(graph).utf8)
+            case .mermaid: bytes = Array(StackGraphMermaidRenderer().render(graph).utf8)
+            case .svg: bytes = try await GraphvizRunner(environment: runtime.environment).svg(fromDOT: StackGraphDOTRenderer().render(graph))
             }
             try InventoryOutput.write(bytes, to: output, console: runtime.console)
         }

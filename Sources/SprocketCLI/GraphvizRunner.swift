@@ -31,16 +31,11 @@ struct GraphvizRunner {
                 process.standardError = stderr
                 do {
                     try process.run()
-                    // Read stderr concurrently so a chatty `dot` cannot block on a full pipe.
-                    nonisolated(unsafe) var errors = Data()
-                    let errorReader = Thread { errors = stderr.fileHandleForReading.readDataToEndOfFile() }
-                    errorReader.start()
-                    let writer = Thread {
-                        stdin.fileHandleForWriting.write(Data(input))
-                        try? stdin.fileHandleForWriting.close()
-                    }
-                    writer.start()
+                    // `dot` reads its whole input before it writes anything, so writing first cannot deadlock.
+                    stdin.fileHandleForWriting.write(Data(input))
+                    try? stdin.fileHandleForWriting.close()
                     let output = stdout.fileHandleForReading.readDataToEndOfFile()
+                    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
                     guard process.terminationStatus == 0 else {
                         let message = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

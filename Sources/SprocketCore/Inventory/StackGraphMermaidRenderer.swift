@@ -24,17 +24,17 @@ public struct StackGraphMermaidRenderer: Sendable {
     }
 
     private static func node(_ node: StackGraph.Node, id: String) -> String {
-        let label = label(node.label)
+        let text = label(node.label)
         return switch node.kind {
-        case .layer: "\(id)[/\(label)/]"
-        case .service: "\(id)[\(label)]"
-        case .network: "\(id)([\(label)])"
-        case .volume, .postgresRole: "\(id)[(\(label))]"
-        case .route: "\(id)>\(label)]"
-        case .secretSource: "\(id)[/\(label)\\]"
-        case .secret: "\(id){{\(label)}}"
-        case .vaultToken: "\(id){\(label)}"
-        case .s3Bucket: "\(id)[[\(label)]]"
+        case .layer: "\(id)[/\(text)/]"
+        case .service: "\(id)[\(text)]"
+        case .network: "\(id)([\(text)])"
+        case .volume, .postgresRole: "\(id)[(\(text))]"
+        case .route: "\(id)>\(text)]"
+        case .secretSource: "\(id)[/\(text)\\]"
+        case .secret: "\(id){{\(text)}}"
+        case .vaultToken: "\(id){\(text)}"
+        case .s3Bucket: "\(id)[[\(text)]]"
         }
     }
 
@@ -46,7 +46,7 @@ public struct StackGraphMermaidRenderer: Sendable {
     /// `[A-Za-z0-9_]` only, never starting with a digit, and never a Mermaid keyword (`end`, `graph`, ...).
     static func sanitised(_ id: String) -> String {
         let mapped = String(id.unicodeScalars.map { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) ? Character(scalar) : "_"
+            scalar.isASCII && (scalar.properties.isAlphabetic || (48...57).contains(scalar.value)) ? Character(scalar) : "_"
         })
         return "n_" + mapped
     }

@@ -19,7 +19,7 @@ public struct StackInventoryBuilder: Sendable {
                 let needs = stack.layer(named: name)?.needs.map(\.name).sorted() ?? []
                 return needs.isEmpty ? name : "\(name) (needs \(needs.joined(separator: ", ")))"
             },
-            services: services.map { Self.service($1, layer: $0) }.sorted { $0.name < $1.name },
+            services: services.map { Self.service($0.1, layer: $0.0) }.sorted { $0.name < $1.name },
             routes: RouteEntry.entries(of: stack),
             secrets: secrets(services.map(\.1)),
             vaultTokens: (stack.vault?.tokens ?? []).map { token in

@@ -62,6 +62,6 @@ public struct StackInventoryMarkdownRenderer: Sendable {
     }
 
     private static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+        date.ISO8601Format()
     }
 }

@@ -26,7 +26,8 @@ public struct NodePreflight: Sendable {
         }
     }
 
-    public static let minimumDockerVersion = (major: 20, minor: 10)
+    /// Major and minor of the oldest engine `node bootstrap` accepts.
+    public static let minimumDockerVersion = (20, 10)
 
     /// Folder holding `net/ip_vs` and `modules` (`/proc`; tests pass their own).
     public var procRoot: String
@@ -61,7 +62,7 @@ public struct NodePreflight: Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
-        address.sin_addr = in_addr(s_addr: INADDR_ANY)
+        address.sin_addr = in_addr(s_addr: 0)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

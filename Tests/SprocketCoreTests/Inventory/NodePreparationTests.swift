@@ -67,7 +67,7 @@ struct NodePreparationTests {
         defer { close(listener) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr = in_addr(s_addr: INADDR_ANY)
+        address.sin_addr = in_addr(s_addr: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
         #expect(listen(listener, 1) == 0)

@@ -52,7 +52,7 @@ public struct StackGraphMermaidRenderer: Sendable {
     }
 
     /// One unique sanitised id per graph id, assigned in sorted order so it is stable.
-    static func identifiers(for ids: [String]) -> [String: String] {
+    public static func identifiers(for ids: [String]) -> [String: String] {
         var result: [String: String] = [:]
         var used: Set<String> = []
         for id in ids.sorted() {

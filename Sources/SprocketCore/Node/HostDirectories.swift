@@ -36,7 +36,7 @@ public struct HostDirectories: Sendable {
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: NSNumber(value: mode)])
             // The umask may have narrowed the mode; set it explicitly.
-            try FileManager.default.setAttributes([.posixPermissions: NSNumber(value: mode)], ofItemPath: path)
+            try FileManager.default.setAttributes([.posixPermissions: NSNumber(value: mode)], ofItemAtPath: path)
         } catch {
             throw SprocketError(
                 .init(rawValue: "host-directory"), "cannot create the folder: \(error.localizedDescription)", subject: path,

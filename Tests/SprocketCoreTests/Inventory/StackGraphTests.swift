@@ -56,6 +56,15 @@ struct StackGraphTests {
         #expect(structure.edges.count == graph.edges.count)
     }
 
+    @Test("the DOT checker itself rejects broken DOT", arguments: [
+        "digraph \"g\" {\n  \"a\" [label=\"a\"];\n",
+        "digraph \"g\" {\n  \"a\" [label=\"a\"]\n}\n",
+        "digraph \"g\" {\n  \"a\" [label=\"a\"];\n  \"a\" -> \"b\" [style=solid];\n}\n",
+    ])
+    func checkerRejects(dot: String) {
+        #expect(!DOTStructure(dot).problems.isEmpty)
+    }
+
     @Test("DOT quoting keeps quotes, backslashes and newlines inside the string")
     func dotQuoting() {
         let graph = StackGraph(

@@ -37,6 +37,14 @@ struct NodeBootstrapTests {
             #expect(!FileManager.default.fileExists(atPath: bindSource))
             #expect(try await daemon.docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "inactive")
 
+            // A join is read from a token file, and the token never reaches the output.
+            let canary = "SWMTKN-1-canary-\(UUID().uuidString)"
+            try folder.write("join.token", canary + "\n")
+            let join = try await CLIBinary.runDetached(
+                arguments + ["--dry-run", "--join", "10.0.0.1:2377", "--token-file", "\(folder.path)/join.token"], environment: environment)
+            #expect(join.status == 0 && join.stdout.contains("would join the swarm at 10.0.0.1:2377"), "\(join.stdout)\(join.stderr)")
+            #expect(!join.stdout.contains(canary) && !join.stderr.contains(canary))
+
             let first = try await CLIBinary.runDetached(arguments, environment: environment)
             #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
             #expect(first.stdout.contains("changed swarm: initialised a new swarm"), "\(first.stdout)")

@@ -18,8 +18,11 @@ public enum SecretLineScanner {
     /// Lines longer than this are scanned only up to it (minified files, data blobs).
     static let maximumLineLength = 8_192
 
-    /// `KEY = value`, `key: "value"`, `"key": "value"`: the value is the second capture group.
-    private static let assignment = #"([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^\s"'`,;]+)"#
+    /// `KEY = value`, `key: "value"`, `"key": "value"`: the value is the second capture group. A whole-line
+    /// assignment (`.env`, YAML, properties) may be unquoted; elsewhere (source code) only a quoted literal counts,
+    /// so that `group: eventLoopGroup.next()` is not taken for a password.
+    private static let lineAssignment = #"^\s*(?:export\s+|-\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^\s"'`,;]+)["']?\s*,?\s*$"#
+    private static let quotedAssignment = #"([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']([^\s"'`,;]+)["']"#
 
     public static func scan(_ line: String) -> [Finding] {
         let text = line.count > maximumLineLength ? String(line.prefix(maximumLineLength)) : line
@@ -31,18 +34,30 @@ public enum SecretLineScanner {
                 findings.append(Finding(kind: kind, masked: mask(text[range], keepingPrefix: 4), isKnownFormat: true))
             }
         }
-        guard let expression = try? NSRegularExpression(pattern: assignment) else { return findings }
         let whole = NSRange(text.startIndex..., in: text)
-        for match in expression.matches(in: text, range: whole) {
+        let matches = [lineAssignment, quotedAssignment].flatMap { pattern in
+            (try? NSRegularExpression(pattern: pattern))?.matches(in: text, range: whole) ?? []
+        }
+        var reported: [Range<String.Index>] = []
+        for match in matches {
             guard let nameRange = Range(match.range(at: 1), in: text), let valueRange = Range(match.range(at: 2), in: text),
-                !covered.contains(where: { $0.overlaps(valueRange) }),
-                SecretLiteralDetector.looksRandom(String(text[valueRange]))
+                !covered.contains(where: { $0.overlaps(valueRange) }), !reported.contains(valueRange),
+                looksLikeGeneratedValue(String(text[valueRange]))
             else { continue }
+            reported.append(valueRange)
             findings.append(Finding(
                 kind: "a random-looking value assigned to `\(text[nameRange])` (high entropy)",
                 masked: mask(text[valueRange], keepingPrefix: 0), isKnownFormat: false))
         }
         return findings
+    }
+
+    /// Random-looking, with a digit (generated credentials nearly always have one), and not a chain of identifiers
+    /// (`Foo.bar.baz`) or a reference (`$VAR`, `@attr`).
+    static func looksLikeGeneratedValue(_ value: String) -> Bool {
+        guard value.contains(where: \.isNumber), !value.hasPrefix("$"), !value.hasPrefix("@") else { return false }
+        if value.range(of: #"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"#, options: .regularExpression) != nil { return false }
+        return SecretLiteralDetector.looksRandom(value)
     }
 
     /// The first `keepingPrefix` characters (a token's type prefix such as `hvs.` or `AKIA`), then `…` and the length.

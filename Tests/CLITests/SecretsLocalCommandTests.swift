@@ -116,6 +116,35 @@ struct SecretsLocalCommandTests {
         }
     }
 
+    @Test("import-env refuses each kind of bad line at file:line and imports nothing", arguments: [
+        ("API_KEY=\"unterminated-\(canary)\nOTHER=x-value\n", "bad.env:1"),
+        ("OTHER=ok-value\nAPI_KEY=\"line-one\nline-two-\(canary)\"\n", "bad.env:2"),
+        ("OTHER=ok-value\n9BAD=\(canary)\n", "bad.env:2"),
+        ("OTHER=ok-value\nAPI_KEY=\n", "bad.env:2"),
+    ])
+    func importEnvRefuses(content: String, position: String) async throws {
+        try await Self.withSetup { setup in
+            try setup.folder.write("bad.env", content)
+            let run = try await setup.run(["secrets", "import-env", "bad.env"])
+            #expect(run.status != 0 && run.stderr.contains(position) && run.stderr.contains("nothing imported"), "\(run.stderr)")
+            let list = try await setup.run(["secrets", "list", "--json"])
+            #expect(!list.stdout.contains("OTHER") && !list.stdout.contains("\"isSet\":true"), "\(list.stdout)")
+            Self.expectNoCanary([run, list])
+        }
+    }
+
+    @Test("set --from-file stores the file's exact bytes")
+    func fromFile() async throws {
+        try await Self.withSetup { setup in
+            try setup.folder.write("value.txt", "multi\nline-\(Self.canary)\n")
+            let set = try await setup.run(["secrets", "set", "API_KEY", "--from-file", "value.txt"])
+            #expect(set.status == 0, "\(set.stderr)")
+            let get = try await setup.run(["secrets", "get", "API_KEY", "--reveal"])
+            #expect(get.stdout == "multi\nline-\(Self.canary)\n")
+            Self.expectNoCanary([set])
+        }
+    }
+
     @Test("a file secret's value inside an error message is printed redacted")
     func redactsErrors() async throws {
         let folder = try TemporaryDirectory(prefix: "secrets-redact-cli")

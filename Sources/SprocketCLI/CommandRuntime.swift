@@ -15,6 +15,7 @@ struct CommandRuntime {
     init(options: GlobalOptions) {
         self.options = options
         environment = ProcessInfo.processInfo.environment
+        KnownSecretRegistration.registerEnvironment(environment)
         var logger = Logger(label: "sprocketctl")
         logger.logLevel = options.verbose ? .debug : .warning
         self.logger = logger

@@ -26,7 +26,7 @@ final class LiveServiceBoard: Sendable {
             defer { state.drawnLines = lines.count }
             return Self.erase(state.drawnLines) + lines.joined(separator: "\n") + "\n"
         }
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(SecretRedactor.shared.redact(text).utf8))
     }
 
     /// Prints the services whose line changed since last time (plain output, CI logs).

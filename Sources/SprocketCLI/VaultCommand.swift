@@ -46,6 +46,7 @@ struct VaultCommandRuntime {
         self.options = options
         self.json = json
         environment = ProcessInfo.processInfo.environment
+        KnownSecretRegistration.registerEnvironment(environment)
         var logger = Logger(label: "sprocketctl.vault")
         logger.logLevel = options.verbose ? .debug : .warning
         self.logger = logger

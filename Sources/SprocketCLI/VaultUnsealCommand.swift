@@ -43,6 +43,7 @@ struct VaultUnsealCommand: AsyncParsableCommand {
             } else {
                 let material = try runtime.keyFile.load(
                     passphrase: try runtime.passphrases.passphrase(for: .keyFile(path: runtime.keyFilePath, isNew: false)))
+                KnownSecretRegistration.register(material)
                 try await unsealer.unseal(with: material, keyFile: runtime.keyFilePath)
             }
             let after = try await client.sealStatus()

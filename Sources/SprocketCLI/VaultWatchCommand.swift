@@ -62,6 +62,7 @@ struct VaultWatchCommand: AsyncParsableCommand {
         guard keyFile.exists else { throw VaultCustodyError.missing(path: keyFile.path) }
         let material = try keyFile.load(
             passphrase: try runtime.passphrases.passphrase(for: .keyFile(path: keyFile.path, isNew: false)))
+        KnownSecretRegistration.register(material)
         guard material.unsealKeys.count >= max(material.threshold, 1) else {
             throw VaultBootstrapError.notEnoughKeys(
                 address: material.vaultAddress, keyFile: keyFile.path, have: material.unsealKeys.count, need: material.threshold)

@@ -10,6 +10,8 @@ public final class SealedSecretStore: Sendable {
     private struct FileContents: Codable {
         var schemaVersion: Int
         var entries: [String: String]
+        /// When each entry was last written (ISO 8601); absent in stores written before it was recorded.
+        var updatedAt: [String: String]?
     }
 
     public let path: String
@@ -65,6 +67,7 @@ public final class SealedSecretStore: Sendable {
                 contents.entries[name] = existing
             } else {
                 contents.entries[name] = combined.base64EncodedString()
+                contents.updatedAt = (contents.updatedAt ?? [:]).merging([name: ISO8601DateFormatter().string(from: Date())]) { $1 }
             }
             return contents
         }
@@ -77,17 +80,48 @@ public final class SealedSecretStore: Sendable {
 
     /// Seals `value` under `name`, replacing what was there (a Vault token minted anew, a value set by hand).
     public func replace(named name: String, with value: [UInt8]) throws {
-        let box = try AES.GCM.seal(value, using: key.derived("sprocket-seal-v1"), authenticating: aad(name))
-        guard let combined = box.combined else { throw corrupt(name) }
+        try replace([(name, value)])
+    }
+
+    /// Seals several values and saves them in one write: either all of them are stored or none is.
+    public func replace(_ values: [(name: String, value: [UInt8])], now: Date = Date()) throws {
+        var sealed: [(String, String)] = []
+        for (name, value) in values {
+            let box = try AES.GCM.seal(value, using: key.derived("sprocket-seal-v1"), authenticating: aad(name))
+            guard let combined = box.combined else { throw corrupt(name) }
+            sealed.append((name, combined.base64EncodedString()))
+        }
+        let stamp = ISO8601DateFormatter().string(from: now)
         let onDisk = try AtomicFile.read(path).flatMap { try? JSONDecoder().decode(FileContents.self, from: Data($0)) }
         let snapshot = contents.withLock { contents in
             for (key, value) in onDisk?.entries ?? [:] where contents.entries[key] == nil {
                 contents.entries[key] = value
             }
-            contents.entries[name] = combined.base64EncodedString()
+            for (key, value) in onDisk?.updatedAt ?? [:] where contents.updatedAt?[key] == nil {
+                contents.updatedAt = (contents.updatedAt ?? [:]).merging([key: value]) { $1 }
+            }
+            for (name, box) in sealed {
+                contents.entries[name] = box
+                contents.updatedAt = (contents.updatedAt ?? [:]).merging([name: stamp]) { $1 }
+            }
             return contents
         }
         try save(snapshot)
+    }
+
+    /// The names of every entry (generated values, Vault tokens, local secrets under their prefixed keys).
+    public var entryNames: [String] {
+        contents.withLock { Array($0.entries.keys) }.sorted()
+    }
+
+    /// When the entry was last written, if the store recorded it.
+    public func updatedAt(named name: String) -> Date? {
+        contents.withLock { $0.updatedAt?[name] }.flatMap { ISO8601DateFormatter().date(from: $0) }
+    }
+
+    /// The HMAC fingerprint of a stored value under the store's key (never the value), or nil when absent.
+    public func fingerprint(named name: String) throws -> String? {
+        try value(named: name).map { key.fingerprint($0) }
     }
 
     private func save(_ snapshot: FileContents) throws {

@@ -24,12 +24,19 @@ public struct SecretResolver: Sendable {
     /// Whether a `generate:` secret without a stored value gets one now. Only `up`, under the state lock,
     /// generates: a `plan` shows such a secret as to be created, and writes nothing.
     public var generatesMissing: Bool
+    /// Every value resolved is registered here, so that output and logs redact it (``SecretRedactor/shared`` by
+    /// default: the registry the CLI's console prints through).
+    public var redactor: SecretRedactor
 
-    public init(processEnvironment: [String: String], store: SealedSecretStore?, isOffline: Bool = false, generatesMissing: Bool? = nil) {
+    public init(
+        processEnvironment: [String: String], store: SealedSecretStore?, isOffline: Bool = false, generatesMissing: Bool? = nil,
+        redactor: SecretRedactor = .shared
+    ) {
         self.processEnvironment = processEnvironment
         self.store = store
         self.isOffline = isOffline
         self.generatesMissing = generatesMissing ?? !isOffline
+        self.redactor = redactor
     }
 
     public func resolve(_ stack: StackSpec) throws -> [String: SecretMaterial] {
@@ -38,7 +45,9 @@ public struct SecretResolver: Sendable {
         for layer in stack.layers {
             for secret in layer.secrets {
                 do {
-                    materials[secret.name] = try resolve(secret)
+                    let material = try resolve(secret)
+                    if let content = material.content { redactor.register(content.bytes, name: secret.name) }
+                    materials[secret.name] = material
                 } catch let error as SprocketError {
                     problems.append(error)
                 }
@@ -71,6 +80,8 @@ public struct SecretResolver: Sendable {
             return SecretMaterial(name: secret.name, content: SensitiveBytes(Array(data)))
         case .vaultToken(let token):
             return try vaultToken(secret, token: token)
+        case .local(let name):
+            return try local(secret, name: name)
         case .generate(let length, let alphabet):
             guard let store else {
                 guard generatesMissing else {
@@ -104,6 +115,16 @@ public struct SecretResolver: Sendable {
         throw SprocketError(
             .secretUnavailable, "secret '\(secret.name)': \(reason), and none was minted", subject: secret.location.description,
             hint: "Vault must be reachable, initialised and unsealed before the layers that consume the token: check `sprocketctl vault status`")
+    }
+
+    /// A value set with `secrets set`: never generated; missing is an error naming the command that sets it.
+    private func local(_ secret: SecretSpec, name: String) throws -> SecretMaterial {
+        if let store, let value = try LocalSecretStore(sealed: store).value(named: name) {
+            return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
+        }
+        return try unavailable(
+            secret, "local secret `\(name)` is not set in this stack environment's store",
+            hint: "set it with `sprocketctl secrets set \(name)` (the value on stdin), or `secrets import-env FILE`")
     }
 
     private func unavailable(_ secret: SecretSpec, _ reason: String, hint: String) throws -> SecretMaterial {

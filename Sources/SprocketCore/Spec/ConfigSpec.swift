@@ -54,11 +54,14 @@ public struct SecretSpec: Sendable, Hashable {
         /// A Vault token of `vault.tokens` (by token name), minted by `up` once Vault is unsealed and kept in the
         /// sealed store; the loader adds one such secret per token to the layer of its first consumer.
         case vaultToken(token: String)
+        /// `local: NAME` (or `local: true`, `source: local`): a value set by hand with `sprocketctl secrets set NAME`
+        /// into the stack's sealed store (under ``LocalSecretStore/storeKey(_:)``); the embedded default for local use.
+        case local(name: String)
 
         /// Whether the value lives in the stack's sealed store (generated, or minted by Vault).
         public var usesSealedStore: Bool {
             switch self {
-            case .generate, .vaultToken: true
+            case .generate, .vaultToken, .local: true
             case .file, .environment, .external: false
             }
         }

@@ -6,7 +6,7 @@ struct ConfigSecretParser {
     let settings: Settings
 
     static let configSources = ["file", "content", "template", "template_content", "generated", "external"]
-    static let secretSources = ["file", "environment", "generate", "external"]
+    static let secretSources = ["file", "environment", "generate", "external", "local", "source"]
 
     /// What configs and secrets share: one source key, labels, and the real name of an external one.
     private struct Declaration {
@@ -69,6 +69,8 @@ struct ConfigSecretParser {
             case "generate":
                 let (length, alphabet) = generate(source.value)
                 secret.source = .generate(length: length, alphabet: alphabet)
+            case "local", "source":
+                secret.source = .local(name: localName(source, secret: entry.key))
             default:
                 secret.source = .external(name: declaration.externalName ?? entry.key)
             }
@@ -112,6 +114,26 @@ struct ConfigSecretParser {
                                       hint: "remove `external: false` and say where the \(kind) comes from")
         }
         return name
+    }
+
+    /// `local: true` (the store name is the secret's), `local: NAME`, or `source: local` (the only `source:` so far).
+    private func localName(_ source: YAMLEntry, secret: String) -> String {
+        guard let text = context.string(source.value, for: source.key) else { return secret }
+        if source.key == "source" {
+            if text != "local" {
+                context.diagnostics.error(source.value.location, "unknown secret source `\(text)`",
+                                          hint: "`source: local`, or one of `file:`, `environment:`, `generate:`, `external:`, `local:`")
+            }
+            return secret
+        }
+        switch ScalarParsers.boolean(text) {
+        case true?: return secret
+        case false?:
+            context.diagnostics.error(source.value.location, "`local: false` names no local secret",
+                                      hint: "write `local: true` (the store name is the secret's) or `local: NAME`")
+            return secret
+        case nil: return text
+        }
     }
 
     /// `generate: true`, or `{length, alphabet}`; range checks are the validator's.

@@ -58,6 +58,11 @@ struct NameCheck {
                 diagnostics.append(SpecDiagnostic(secret.location, "secret `\(secret.name)` reads the invalid variable name `\(variable)`",
                                                   hint: "name an environment variable: letters, digits and `_`, not starting with a digit"))
             }
+        case .local(let name):
+            if !LocalSecretStore.isValidName(name) {
+                diagnostics.append(SpecDiagnostic(secret.location, "secret `\(secret.name)` names the invalid local secret `\(name)`",
+                                                  hint: LocalSecretStore.nameHint))
+            }
         case .file, .external, .vaultToken:
             break
         }

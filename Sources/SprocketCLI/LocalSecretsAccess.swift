@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import SprocketCore
+
+/// Options shared by `secrets set|get|list|import-env`: which stack environment's store to use.
+struct LocalSecretsOptions: ParsableArguments {
+    @Option(name: .customLong("stack"), help: "Act on this stack's store without a spec (with --env; default environment `default`).")
+    var stack: String?
+}
+
+/// Opens the local secrets of the stack environment chosen by `-f`/`--env` or `--stack`/`--env`.
+struct LocalSecretsAccess {
+    let runtime: CommandRuntime
+    let identity: StackIdentity
+    /// The spec, when one was used to choose the stack (nil with `--stack`).
+    let spec: StackSpec?
+
+    init(runtime: CommandRuntime, stackOverride: String?) throws {
+        self.runtime = runtime
+        if let stackOverride {
+            identity = try runtime.identity(stackOverride: stackOverride)
+            spec = nil
+        } else {
+            let stack = try runtime.loadSpec()
+            identity = StackIdentity(stack: stack.name, environment: stack.environment)
+            spec = stack
+        }
+    }
+
+    var sealedPath: String { runtime.store(for: identity).sealedSecretsPath }
+
+    /// The store; creates the key file when `creatingKey` (writing commands), else nil when there is no key yet
+    /// (nothing can have been stored without one).
+    func open(creatingKey: Bool) throws -> LocalSecretStore? {
+        guard creatingKey || FileManager.default.fileExists(atPath: runtime.keyFilePath) else { return nil }
+        let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
+        return LocalSecretStore(sealed: try SealedSecretStore(path: sealedPath, key: key, identity: identity))
+    }
+
+    /// Where each local secret is used in the spec: `layer/secret` names by store name.
+    var usages: [String: [String]] {
+        var result: [String: [String]] = [:]
+        for layer in spec?.layers ?? [] {
+            for secret in layer.secrets {
+                if case .local(let name) = secret.source { result[name, default: []].append("\(layer.name)/\(secret.name)") }
+            }
+        }
+        return result
+    }
+
+    /// Checks a name given on the command line.
+    static func checkName(_ name: String) throws {
+        guard LocalSecretStore.isValidName(name) else {
+            throw ValidationError("`\(name)` is not a valid secret name: \(LocalSecretStore.nameHint)")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import SprocketTestSupport
+import Testing
+
+/// `doctor` through the built binary: the git leak scan on temporary repositories, the spec check, and the docker
+/// check against a daemon that is not there.
+@Suite("DoctorCLI: git leak scan, spec and docker checks")
+struct DoctorCommandTests {
+    /// A Vault-token-shaped canary (never a real token).
+    static let token = "hvs.CANARYdoctor0123456789abcdefXYZ"
+
+    static let gitEnvironment = [
+        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+    ]
+
+    static func git(_ arguments: [String], in folder: TemporaryDirectory) throws -> String {
+        let run = try CLIBinary.run(["git", "-C", folder.path] + arguments, environment: gitEnvironment, executable: "/usr/bin/env")
+        guard run.status == 0 else { throw GitFailed(message: "git \(arguments.joined(separator: " ")): \(run.stderr)") }
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    struct GitFailed: Error { var message: String }
+
+    /// A repository with a valid spec committed.
+    static func withRepository(_ body: (TemporaryDirectory) async throws -> Void) async throws {
+        let folder = try TemporaryDirectory(prefix: "doctor-cli")
+        defer { folder.remove() }
+        try folder.write("stack.yaml", "stack: doc\nlayers: [app]\n")
+        try folder.write("app.yaml", "services:\n  web:\n    image: example/web\n")
+        _ = try git(["init", "-q", "-b", "main"], in: folder)
+        _ = try git(["add", "."], in: folder)
+        _ = try git(["commit", "-q", "-m", "spec"], in: folder)
+        try await body(folder)
+    }
+
+    static func doctor(_ folder: TemporaryDirectory, _ extra: [String] = ["--skip-docker"]) async throws -> CLIRun {
+        try await CLIBinary.runDetached(["doctor"] + extra, environment: ["SPROCKET_KEY_FILE": "\(folder.path)/.key-unused"], directory: folder.path)
+    }
+
+    @Test("a clean repository passes: spec ok, git ok, exit 0")
+    func clean() async throws {
+        try await Self.withRepository { folder in
+            let run = try await Self.doctor(folder)
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            #expect(run.stdout.contains("ok   spec") && run.stdout.contains("ok   git-secrets"), "\(run.stdout)")
+        }
+    }
+
+    @Test("a token committed and later reverted is found in history with file:line and the commit; the value is masked")
+    func revertedToken() async throws {
+        try await Self.withRepository { folder in
+            try folder.write("settings.env", "# settings\nLOG_LEVEL=info\nVAULT_TOKEN=\(Self.token)\n")
+            _ = try Self.git(["add", "settings.env"], in: folder)
+            _ = try Self.git(["commit", "-q", "-m", "oops"], in: folder)
+            let leaked = try Self.git(["rev-parse", "--short", "HEAD"], in: folder)
+            _ = try Self.git(["revert", "--no-edit", "HEAD"], in: folder)
+            #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/settings.env"), "the revert removed the file")
+
+            let run = try await Self.doctor(folder)
+            #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+            #expect(run.stdout.contains("FAIL git-secrets"), "\(run.stdout)")
+            #expect(run.stdout.contains("settings.env:3 in commit \(leaked)"), "\(run.stdout)")
+            #expect(run.stdout.contains("Vault token") && run.stdout.contains("what to do"), "\(run.stdout)")
+            #expect(!run.stdout.contains(Self.token) && !run.stderr.contains(Self.token) && !run.stdout.contains("CANARYdoctor"))
+
+            let json = try await Self.doctor(folder, ["--skip-docker", "--json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(object["ok"] as? Bool == false)
+            #expect(!json.stdout.contains("CANARYdoctor"))
+        }
+    }
+
+    @Test("a token still in a tracked file is listed once, with the commit that added it")
+    func trackedToken() async throws {
+        try await Self.withRepository { folder in
+            try folder.write("app.env", "VAULT_TOKEN=\(Self.token)\n")
+            _ = try Self.git(["add", "app.env"], in: folder)
+            _ = try Self.git(["commit", "-q", "-m", "token"], in: folder)
+            let added = try Self.git(["rev-parse", "--short", "HEAD"], in: folder)
+            let run = try await Self.doctor(folder)
+            #expect(run.status == 1)
+            #expect(run.stdout.contains("app.env:1 in the working tree (added in commit \(added))"), "\(run.stdout)")
+            #expect(run.stdout.components(separatedBy: "app.env:1").count == 2, "listed once: \(run.stdout)")
+            #expect(!run.stdout.contains("CANARYdoctor"))
+        }
+    }
+
+    @Test("committed state and key files are reported")
+    func committedState() async throws {
+        try await Self.withRepository { folder in
+            try folder.write(".sprocket/doc/default/secrets.sealed", "{}\n")
+            try folder.write("vault.keys", "{\n  \"cipher\" : \"AES-256-GCM\",\n  \"format\" : \"sprocketctl-sealed\",\n  \"version\" : 1\n}\n")
+            _ = try Self.git(["add", "."], in: folder)
+            _ = try Self.git(["commit", "-q", "-m", "state"], in: folder)
+            let run = try await Self.doctor(folder)
+            #expect(run.status == 1)
+            #expect(run.stdout.contains(".sprocket/doc/default/secrets.sealed") && run.stdout.contains("state (.sprocket/)"), "\(run.stdout)")
+            #expect(run.stdout.contains("vault.keys:3") && run.stdout.contains("sealed key file"), "\(run.stdout)")
+        }
+    }
+
+    @Test("an invalid spec and an unreachable docker daemon fail with what to do")
+    func specAndDocker() async throws {
+        try await Self.withRepository { folder in
+            try folder.write("app.yaml", "services:\n  web:\n    imag: example/web\n")
+            let run = try await CLIBinary.runDetached(
+                ["doctor"], environment: ["DOCKER_HOST": "unix://\(folder.path)/absent.sock", "SPROCKET_KEY_FILE": "\(folder.path)/.key-unused"],
+                directory: folder.path)
+            #expect(run.status == 1)
+            #expect(run.stdout.contains("FAIL spec") && run.stdout.contains("app.yaml:3"), "\(run.stdout)")
+            #expect(run.stdout.contains("FAIL docker") && run.stdout.contains("start dockerd"), "\(run.stdout)")
+        }
+    }
+}

@@ -82,6 +82,8 @@ struct UpCommand: AsyncParsableCommand {
                             stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,
                             events: renderer.handler)
                     }
+                    try await UpSecretSync(runtime: runtime, gate: vaultGate, json: options.json).run(
+                        stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback, events: renderer.handler)
                     result = try await deployment.up(stack, options: plannerOptions, command: command, rollsBack: !noRollback)
                 } catch let error as SprocketError where error.code == .rolledBack {
                     outcome = "rolled-back"

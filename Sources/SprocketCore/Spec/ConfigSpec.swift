@@ -54,11 +54,14 @@ public struct SecretSpec: Sendable, Hashable {
         /// A Vault token of `vault.tokens` (by token name), minted by `up` once Vault is unsealed and kept in the
         /// sealed store; the loader adds one such secret per token to the layer of its first consumer.
         case vaultToken(token: String)
+        /// A secret of the stack's `secrets:` manifest (by name): `secrets sync` keeps its value in the sealed store;
+        /// the loader adds one such secret per manifest entry to the layer of its first consumer.
+        case manifest(name: String)
 
         /// Whether the value lives in the stack's sealed store (generated, or minted by Vault).
         public var usesSealedStore: Bool {
             switch self {
-            case .generate, .vaultToken: true
+            case .generate, .vaultToken, .manifest: true
             case .file, .environment, .external: false
             }
         }

@@ -58,7 +58,7 @@ struct NameCheck {
                 diagnostics.append(SpecDiagnostic(secret.location, "secret `\(secret.name)` reads the invalid variable name `\(variable)`",
                                                   hint: "name an environment variable: letters, digits and `_`, not starting with a digit"))
             }
-        case .file, .external, .vaultToken:
+        case .file, .external, .vaultToken, .manifest:
             break
         }
     }

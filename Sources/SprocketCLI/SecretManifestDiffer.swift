@@ -38,12 +38,14 @@ struct SecretManifestDiffer {
     var vault: ManifestVaultHop?
     /// Logical service name -> its secret mounts (target -> Docker secret name), as Docker holds them.
     var mounts: [String: [String: String]]
+    /// The values kept in the sealed store, by entry name: the only "source" a `generate:` entry without Vault has.
+    var storedValues: [String: SensitiveBytes] = [:]
 
     func diff(sourceValues: [String: SensitiveBytes]) async throws -> [Row] {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         var rows: [Row] = []
         for entry in stack.secretManifest.entries {
-            let source = sourceValues[entry.name]
+            let source = sourceValues[entry.name] ?? storedValues[entry.name]
             var row = Row(
                 name: entry.name, source: entry.source.summary, sourceFingerprint: source.map { key.fingerprint($0.bytes) },
                 vault: nil, services: [], problems: [])

@@ -15,13 +15,19 @@ struct SecretsDiffCommand: AsyncParsableCommand {
             let identity = StackIdentity(stack: stack.name, environment: stack.environment)
             let sourceValues = try await ManifestSourceReader(environment: runtime.environment, logger: runtime.logger).read(stack.secretManifest)
             let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
+            let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
+            var storedValues: [String: SensitiveBytes] = [:]
+            for entry in stack.secretManifest.entries {
+                guard case .generate = entry.source, let value = try store.value(named: entry.storeKey) else { continue }
+                storedValues[entry.name] = SensitiveBytes(value)
+            }
             let vault = try ManifestSync.vaultHop(for: stack, runtime: runtime)
             var rows: [SecretManifestDiffer.Row] = []
             do {
                 try await runtime.withDeployment { _, engine in
                     let services = Array(Set(stack.secretManifest.entries.flatMap { $0.consumers.map(\.service) })).sorted()
                     let mounts = try await SecretManifestDiffer.serviceMounts(try await engine.driver().client, identity: identity, services: services)
-                    rows = try await SecretManifestDiffer(stack: stack, key: key, vault: vault, mounts: mounts).diff(sourceValues: sourceValues)
+                    rows = try await SecretManifestDiffer(stack: stack, key: key, vault: vault, mounts: mounts, storedValues: storedValues).diff(sourceValues: sourceValues)
                 }
                 await vault?.close()
             } catch {

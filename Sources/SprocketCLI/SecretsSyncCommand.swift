@@ -32,8 +32,18 @@ struct SecretsSyncCommand: AsyncParsableCommand {
 struct ManifestSync {
     var runtime: CommandRuntime
 
+    /// Reads the sources, then syncs.
     func run(_ stack: StackSpec, command: String) async throws -> [SecretManifestSyncer.Report] {
-        let sourceValues = try await ManifestSourceReader(environment: runtime.environment, logger: runtime.logger).read(stack.secretManifest)
+        try await apply(stack, sourceValues: try await readSources(stack), command: command)
+    }
+
+    /// Every source value (Doppler, environment, files); throws before anything is written.
+    func readSources(_ stack: StackSpec) async throws -> [String: SensitiveBytes] {
+        try await ManifestSourceReader(environment: runtime.environment, logger: runtime.logger).read(stack.secretManifest)
+    }
+
+    /// Vault, then the sealed store, from source values already read.
+    func apply(_ stack: StackSpec, sourceValues: [String: SensitiveBytes], command: String) async throws -> [SecretManifestSyncer.Report] {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         let lock = try StateLock.acquire(directory: runtime.store(for: identity).directory, command: "\(command) (manifest secrets)")
         defer { lock.release() }

@@ -19,11 +19,20 @@ struct UpSecretSync {
         events: @escaping ApplyEventHandler
     ) async throws {
         guard !stack.secretManifest.isEmpty else { return }
+        let sync = ManifestSync(runtime: runtime)
+        // Sources first: an unreachable Doppler stops `up` before anything (Vault's layers included) changes.
+        let sourceValues = try await sync.readSources(stack)
         if let gate, let vault = stack.vault, vault.tokens.isEmpty, stack.secretManifest.entries.contains(where: { $0.vault != nil }) {
+            // Entries without Vault may be consumed in the layers brought up first: they are synced before them.
+            var withoutVault = stack
+            withoutVault.secretManifest.entries.removeAll { $0.vault != nil }
+            if !withoutVault.secretManifest.isEmpty {
+                _ = try await sync.apply(withoutVault, sourceValues: sourceValues, command: command)
+            }
             try await bringUpVault(stack, vault: vault, gate: gate, deployment: deployment, options: options, command: command,
                                    rollsBack: rollsBack, events: events)
         }
-        let reports = try await ManifestSync(runtime: runtime).run(stack, command: command)
+        let reports = try await sync.apply(stack, sourceValues: sourceValues, command: command)
         for report in reports {
             if json {
                 runtime.console.json(report)

@@ -47,7 +47,7 @@ struct SecretManifestParser {
         }
         guard let source = source(sourceKey, sourceNode, key: key) else { return nil }
         let vault = fields["vault"].flatMap { vaultLocation($0, key: key) }
-        let consumers = fields["consumers"].map { consumers($0, secret: entry.key, key: key) } ?? []
+        let consumers = fields["consumers"].map { self.consumers($0, secret: entry.key, key: key) } ?? []
         if consumers.isEmpty {
             context.diagnostics.error(
                 entry.value.location, "`\(key)` has no `consumers`",

@@ -52,11 +52,11 @@ struct SecretPipelineTests {
         }
 
         /// The secret file as the running task of `service` sees it.
-        func mounted(service: String) async throws -> String {
+        func mounted(service: String, target: String = SecretPipelineTests.target) async throws -> String {
             let docker = { (arguments: [String]) in try await CLIBinary.runDetached(["docker"] + arguments, executable: "/usr/bin/env") }
             let containers = try await docker(["ps", "-q", "--filter", "label=com.docker.swarm.service.name=\(stack.stackName)-default_\(service)"])
             let container = try #require(containers.stdout.split(separator: "\n").first.map(String.init), "no task of \(service): \(containers.stderr)")
-            let read = try await docker(["exec", container, "cat", SecretPipelineTests.target])
+            let read = try await docker(["exec", container, "cat", target])
             #expect(read.status == 0, "\(read.stderr)")
             return read.stdout
         }
@@ -101,6 +101,10 @@ struct SecretPipelineTests {
                     vault: platform/${env}/oauth/google#client_secret
                     consumers:
                       - {service: api, target: \(target)}
+                  session-key:
+                    generate: {length: 24}
+                    consumers:
+                      - {service: edge-svc, target: /run/secrets/session}
                 layers: [edge, app]
                 """)
             try stack.write("edge.yaml", Self.services(["edge-svc"]))
@@ -145,6 +149,9 @@ struct SecretPipelineTests {
             #expect(initial.status == 0, "\(initial.stdout)\(initial.stderr)")
             #expect(try await fixture.vaultState() == (1, first))
             #expect(try await fixture.mounted(service: "api") == first)
+            // A generated secret without Vault, consumed in Vault's own layer: created once, then kept.
+            let session = try await fixture.mounted(service: "edge-svc", target: "/run/secrets/session")
+            #expect(session.count == 24 && session.allSatisfy { $0.isLetter || $0.isNumber }, "\(session.count) characters")
             let firstSecrets = try await fixture.googleSecrets()
             #expect(firstSecrets.count == 1, "\(firstSecrets)")
 
@@ -168,6 +175,7 @@ struct SecretPipelineTests {
             #expect(versionsAfter[prefix + "api"] != versionsBefore[prefix + "api"], "api must roll")
             #expect(versionsAfter[prefix + "bot"] == versionsBefore[prefix + "bot"], "bot consumes nothing and must not roll")
             #expect(versionsAfter[prefix + "edge-svc"] == versionsBefore[prefix + "edge-svc"])
+            #expect(try await fixture.mounted(service: "edge-svc", target: "/run/secrets/session") == session)
             // The version api's previous spec mounts is kept for Swarm's rollback; the one before that is pruned.
             let secondSecrets = try await fixture.googleSecrets()
             #expect(Set(secondSecrets).isSuperset(of: firstSecrets) && secondSecrets.count == 2, "\(secondSecrets)")
@@ -186,7 +194,7 @@ struct SecretPipelineTests {
             let inspect = try await CLIBinary.runDetached(
                 ["docker", "service", "inspect", prefix + "api", prefix + "bot"], executable: "/usr/bin/env")
             haystacks.append(inspect.stdout)
-            for canary in [first, second, third] {
+            for canary in [first, second, third, session] {
                 #expect(!haystacks.contains { $0.contains(canary) }, "a secret value leaked")
             }
         }

@@ -12,6 +12,10 @@ struct SecretsDiffCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let stack = try runtime.loadSpec()
+            guard !stack.secretManifest.isEmpty else {
+                runtime.console.err("secrets diff: the stack has no `secrets:` manifest")
+                return
+            }
             let identity = StackIdentity(stack: stack.name, environment: stack.environment)
             let sourceValues = try await ManifestSourceReader(environment: runtime.environment, logger: runtime.logger).read(stack.secretManifest)
             let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)

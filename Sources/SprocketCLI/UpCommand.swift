@@ -77,13 +77,13 @@ struct UpCommand: AsyncParsableCommand {
                 let command = noRollback ? "up --no-rollback" : "up"
                 do {
                     try await UpExternalResources(runtime: runtime, json: options.json).run(stack, deployment: deployment, gate: externalGate)
+                    try await UpSecretSync(runtime: runtime, gate: vaultGate, json: options.json).run(
+                        stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback, events: renderer.handler)
                     if let vaultGate {
                         _ = try await UpVaultTokens(runtime: runtime, gate: vaultGate, json: options.json).run(
                             stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,
                             events: renderer.handler)
                     }
-                    try await UpSecretSync(runtime: runtime, gate: vaultGate, json: options.json).run(
-                        stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback, events: renderer.handler)
                     result = try await deployment.up(stack, options: plannerOptions, command: command, rollsBack: !noRollback)
                 } catch let error as SprocketError where error.code == .rolledBack {
                     outcome = "rolled-back"

@@ -7,8 +7,9 @@ import Vault
 /// gives a new content-hashed Docker secret and the plan rolls exactly its consumers; nothing changed means no
 /// Vault write and an unchanged plan.
 ///
-/// Vault-backed entries need Vault unsealed: when `UpVaultTokens` has not already brought up the layers up to
-/// Vault's (the stack has no `vault.tokens`), this step does, then checks the unseal gate.
+/// Vault-backed entries need Vault unsealed: this step brings up the layers up to Vault's (after syncing the entries
+/// without Vault, which those layers may consume), then checks the unseal gate. It runs before `UpVaultTokens`,
+/// whose own first phase then finds nothing to change.
 struct UpSecretSync {
     var runtime: CommandRuntime
     var gate: VaultUnsealGate?
@@ -22,7 +23,7 @@ struct UpSecretSync {
         let sync = ManifestSync(runtime: runtime)
         // Sources first: an unreachable Doppler stops `up` before anything (Vault's layers included) changes.
         let sourceValues = try await sync.readSources(stack)
-        if let gate, let vault = stack.vault, vault.tokens.isEmpty, stack.secretManifest.entries.contains(where: { $0.vault != nil }) {
+        if let gate, let vault = stack.vault, stack.secretManifest.entries.contains(where: { $0.vault != nil }) {
             // Entries without Vault may be consumed in the layers brought up first: they are synced before them.
             var withoutVault = stack
             withoutVault.secretManifest.entries.removeAll { $0.vault != nil }

@@ -76,7 +76,12 @@ struct SecretPipelineTests {
         }
     }
 
-    static func with(prefix: String, google: String, _ body: (Fixture) async throws -> Void) async throws {
+    /// - Parameters:
+    ///   - vaultExtra: Lines appended to the `vault:` block (indented by 2).
+    ///   - secretsExtra: Entries appended to `secrets:` (indented by 2).
+    static func with(
+        prefix: String, google: String, vaultExtra: String = "", secretsExtra: String = "", _ body: (Fixture) async throws -> Void
+    ) async throws {
         try await SwarmTestStack.with(prefix: prefix) { stack in
             let vault = try await VaultEmulator.start()
             let doppler = try await DopplerEmulator.start(secrets: ["GOOGLE_CLIENT_SECRET": google, "UNUSED": "x"])
@@ -95,6 +100,7 @@ struct SecretPipelineTests {
                   key_file: \(fixture.keyFile)
                   layer: edge
                   mounts: [platform]
+                \(vaultExtra)
                 secrets:
                   google-client:
                     doppler: {name: GOOGLE_CLIENT_SECRET}
@@ -105,6 +111,7 @@ struct SecretPipelineTests {
                     generate: {length: 24}
                     consumers:
                       - {service: edge-svc, target: /run/secrets/session}
+                \(secretsExtra)
                 layers: [edge, app]
                 """)
             try stack.write("edge.yaml", Self.services(["edge-svc"]))
@@ -279,6 +286,41 @@ struct SecretPipelineTests {
             #expect(try await fixture.vaultState() == (1, "canary-fail-first-2b7c"))
             #expect(try await fixture.googleSecrets() == secretsBefore)
             #expect(try await fixture.mounted(service: "api") == "canary-fail-first-2b7c")
+        }
+    }
+
+    @Test("with vault.tokens too: the manifest syncs first (a file secret for Vault's own layer included), then the tokens are minted")
+    func withTokens() async throws {
+        let google = "canary-tokens-google-3e5f"
+        let fileValue = "canary-tokens-file-8a1c"
+        try await Self.with(
+            prefix: "stok", google: google,
+            vaultExtra: """
+              policies:
+                platform-read:
+                  - {path: "platform/*", access: [read]}
+              tokens:
+                platform:
+                  policies: [platform-read]
+                  period: 768h
+                  consumers: [bot]
+            """,
+            secretsExtra: """
+              edge-file:
+                file: ./edge-file.txt
+                consumers:
+                  - {service: edge-svc, target: /app/secret/google.txt}
+            """
+        ) { fixture in
+            try fixture.stack.write("edge-file.txt", fileValue)
+            let run = try await fixture.sprocketctl(["up", "--yes", "--json"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            #expect(try await fixture.mounted(service: "api") == google)
+            #expect(try await fixture.mounted(service: "edge-svc") == fileValue)
+            #expect(run.stdout.contains(#""event":"vault-token""#), "\(run.stdout)")
+            let again = try await fixture.sprocketctl(["up", "--yes", "--json"])
+            #expect(again.status == 0 && Self.mutatingCalls(again) == 0, "\(again.stdout)\(again.stderr)")
+            #expect(!(run.stdout + run.stderr + again.stdout + again.stderr).contains("canary-tokens"), "a secret value leaked")
         }
     }
 }

@@ -76,7 +76,10 @@ struct UpCommand: AsyncParsableCommand {
                 }
                 let command = noRollback ? "up --no-rollback" : "up"
                 do {
-                    // Vault's layers and tokens first: every later step resolves the stack's secrets, tokens included.
+                    // The manifest's secrets (up to Vault's layer when they go through Vault), then Vault's tokens: every
+                    // later step resolves the stack's secrets, tokens included.
+                    try await UpSecretSync(runtime: runtime, gate: vaultGate, json: options.json).run(
+                        stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback, events: renderer.handler)
                     if let vaultGate {
                         _ = try await UpVaultTokens(runtime: runtime, gate: vaultGate, json: options.json).run(
                             stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,

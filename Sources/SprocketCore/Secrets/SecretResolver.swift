@@ -82,6 +82,8 @@ public struct SecretResolver: Sendable {
             return try vaultToken(secret, token: token)
         case .local(let name):
             return try local(secret, name: name)
+        case .manifest(let name):
+            return try manifestSecret(secret, entry: name)
         case .generate(let length, let alphabet):
             guard let store else {
                 guard generatesMissing else {
@@ -107,14 +109,26 @@ public struct SecretResolver: Sendable {
 
     /// A Vault token: minted by `up` (after Vault's layer) into the sealed store; never generated here.
     private func vaultToken(_ secret: SecretSpec, token: String) throws -> SecretMaterial {
-        if let store, let value = try store.value(named: VaultTokenSpec.storeKey(token)) {
+        try stored(
+            secret, storeKey: VaultTokenSpec.storeKey(token), reason: "Vault token `\(token)` is minted by `up` once Vault is unsealed",
+            missing: "and none was minted",
+            hint: "Vault must be reachable, initialised and unsealed before the layers that consume the token: check `sprocketctl vault status`")
+    }
+
+    /// A manifest secret: read from its source (and Vault) into the sealed store by `secrets sync`, which `up` runs first.
+    private func manifestSecret(_ secret: SecretSpec, entry: String) throws -> SecretMaterial {
+        try stored(
+            secret, storeKey: SecretManifestEntry.storeKey(entry), reason: "manifest secret `\(entry)` is read from its source by `secrets sync`",
+            missing: "and it has not been synced", hint: "run `sprocketctl secrets sync` (or `up`, which syncs first) with the source reachable")
+    }
+
+    /// A value another step keeps in the sealed store: unavailable offline and in plans, an error for `up`.
+    private func stored(_ secret: SecretSpec, storeKey: String, reason: String, missing: String, hint: String) throws -> SecretMaterial {
+        if let store, let value = try store.value(named: storeKey) {
             return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
         }
-        let reason = "Vault token `\(token)` is minted by `up` once Vault is unsealed"
         guard generatesMissing && !isOffline else { return SecretMaterial(name: secret.name, content: nil, unavailableReason: reason) }
-        throw SprocketError(
-            .secretUnavailable, "secret '\(secret.name)': \(reason), and none was minted", subject: secret.location.description,
-            hint: "Vault must be reachable, initialised and unsealed before the layers that consume the token: check `sprocketctl vault status`")
+        throw SprocketError(.secretUnavailable, "secret '\(secret.name)': \(reason), \(missing)", subject: secret.location.description, hint: hint)
     }
 
     /// A value set with `secrets set`: never generated; missing is an error naming the command that sets it.

@@ -57,11 +57,14 @@ public struct SecretSpec: Sendable, Hashable {
         /// `local: NAME` (or `local: true`, `source: local`): a value set by hand with `sprocketctl secrets set NAME`
         /// into the stack's sealed store (under ``LocalSecretStore/storeKey(_:)``); the embedded default for local use.
         case local(name: String)
+        /// A secret of the stack's `secrets:` manifest (by name): `secrets sync` keeps its value in the sealed store;
+        /// the loader adds one such secret per manifest entry to the layer of its first consumer.
+        case manifest(name: String)
 
         /// Whether the value lives in the stack's sealed store (generated, or minted by Vault).
         public var usesSealedStore: Bool {
             switch self {
-            case .generate, .vaultToken, .local: true
+            case .generate, .vaultToken, .local, .manifest: true
             case .file, .environment, .external: false
             }
         }

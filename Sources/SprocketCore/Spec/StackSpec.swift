@@ -21,6 +21,8 @@ public struct StackSpec: Sendable, Hashable {
     public var postgres: PostgresSpec?
     /// `s3:`: the S3-compatible storage and the buckets the stack declares, nil when it declares none.
     public var s3: S3Spec?
+    /// `secrets:` (and `doppler:`): the secret manifest `secrets sync` and `up` keep in step; empty when none.
+    public var secretManifest = SecretManifest()
     /// The folder relative paths in the spec are resolved against.
     public var rootDirectory: String
     /// Where `stack.yaml` (or the Compose file) is.

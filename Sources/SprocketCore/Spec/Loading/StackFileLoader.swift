@@ -8,6 +8,7 @@ struct StackFileLoader {
 
     static let keys = [
         "stack", "description", "settings", "environments", "default_environment", "layers", "routing", "vault", "postgres", "s3",
+        "secrets", "doppler",
     ]
 
     func load(_ root: YAMLNode, origin: SpecFileOrigin, requestedEnvironment: String?) -> StackSpec {
@@ -61,6 +62,8 @@ struct StackFileLoader {
             }
             VaultServerGeneration(diagnostics: diagnostics).generate(&stack)
             VaultTokenWiring(diagnostics: diagnostics).wire(&stack)
+            stack.secretManifest = SecretManifestParser(context: context, origin: origin).manifest(secrets: fields["secrets"], doppler: fields["doppler"])
+            SecretManifestWiring(diagnostics: diagnostics).wire(&stack)
         } else {
             diagnostics.error(fileLocation, "`\(origin.displayPath)` has no `layers:`",
                               hint: "list the layer files, e.g. `layers: [edge, app]` for edge.yaml and app.yaml")

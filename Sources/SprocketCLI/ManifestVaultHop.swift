@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import SprocketCore
+import Vault
+
+/// The Vault hop of the secret manifest: reads and writes each entry's KV v2 field with the root token from the
+/// stack's Vault key file. Values stay in ``SensitiveBytes``; only fingerprints and versions leave this type.
+struct ManifestVaultHop {
+    /// One entry's field as Vault holds it now.
+    struct Current {
+        var value: SensitiveBytes?
+        /// The secret's current version (0: the secret does not exist).
+        var version: Int
+        /// All fields of that version, so writing one field keeps the others.
+        var data: VaultSecretData
+    }
+
+    let client: VaultClient
+    let address: String
+
+    /// Opens a client with the root token of `keyFile` (sealed with `passphrase`).
+    static func open(vault: VaultSpec, keyFile: String, passphrase: String?, logger: Logger) throws -> ManifestVaultHop {
+        guard let passphrase, !passphrase.isEmpty else {
+            throw SprocketError(
+                .secretUnavailable, "the Vault-backed manifest secrets need the root token from \(keyFile)", subject: vault.address,
+                hint: "set SPROCKET_VAULT_PASSPHRASE; nothing was written")
+        }
+        let material = try VaultKeyFile(path: keyFile).load(passphrase: passphrase)
+        let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
+        client.setToken(VaultSecretString(material.rootToken))
+        return ManifestVaultHop(client: client, address: vault.address)
+    }
+
+    func close() async {
+        client.setToken(nil)
+        try? await client.shutdown()
+    }
+
+    func read(_ location: SecretManifestEntry.VaultLocation) async throws -> Current {
+        let path = try kvPath(location)
+        do {
+            guard let secret = try await client.secretIfPresent(at: path) else {
+                return Current(value: nil, version: 0, data: VaultSecretData(values: [:]))
+            }
+            let value = secret.data[location.field].map { SensitiveBytes(Array($0.unredactedValue.utf8)) }
+            return Current(value: value, version: secret.metadata.version, data: secret.data)
+        } catch let error as SprocketError {
+            throw error
+        } catch {
+            throw SprocketError(.secretUnavailable, "reading \(location) from Vault failed: \(error)", subject: address,
+                                hint: "check `sprocketctl vault status` and the path; nothing was written")
+        }
+    }
+
+    /// Writes `value` into the entry's field with `cas` = the version read, then reads it back.
+    /// Returns the new version.
+    func write(_ value: SensitiveBytes, to location: SecretManifestEntry.VaultLocation, over current: Current) async throws -> Int {
+        let path = try kvPath(location)
+        var data = current.data
+        data.values[location.field] = .string(String(decoding: value.bytes, as: UTF8.self))
+        let written: VaultKVVersionMetadata
+        do {
+            written = try await client.writeSecret(data, at: path, cas: current.version)
+        } catch {
+            throw SprocketError(
+                .conflict, "writing \(location) to Vault (cas \(current.version)) failed: \(error)", subject: address,
+                hint: "someone may have written it meanwhile; run `sprocketctl secrets diff`, then sync again")
+        }
+        let check = try await read(location)
+        guard check.version == written.version, check.value == value else {
+            throw SprocketError(
+                .conflict, "\(location) read back from Vault (v\(check.version)) does not hold the value just written (v\(written.version))",
+                subject: address, hint: "another writer changed it; run `sprocketctl secrets diff` and sync again")
+        }
+        return written.version
+    }
+
+    private func kvPath(_ location: SecretManifestEntry.VaultLocation) throws -> VaultKVPath {
+        do {
+            return try VaultKVPath(mount: location.mount, path: location.path)
+        } catch {
+            throw SprocketError(.secretUnavailable, "\(location) is not a usable KV v2 path: \(error)", subject: address,
+                                hint: "fix the entry's `vault:` in stack.yaml")
+        }
+    }
+}

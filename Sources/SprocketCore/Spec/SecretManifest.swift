@@ -1,0 +1,98 @@
+/// `secrets:` in stack.yaml: the secrets whose values come from outside the stack (Doppler, the environment, a
+/// file, or generated once), optionally provisioned to a Vault KV v2 path, and mounted in their consumers.
+///
+/// `secrets sync` (and `up`, before the consuming layers) reads every source, writes Vault when a value changed,
+/// and keeps the value a Docker secret is created from in the sealed store under ``SecretManifestEntry/storeKey``.
+public struct SecretManifest: Sendable, Hashable {
+    /// `doppler: {project, config}` at the top of stack.yaml: the defaults of every `doppler:` source.
+    public var dopplerProject: String?
+    public var dopplerConfig: String?
+    /// The entries in file order.
+    public var entries: [SecretManifestEntry]
+
+    public init(dopplerProject: String? = nil, dopplerConfig: String? = nil, entries: [SecretManifestEntry] = []) {
+        self.dopplerProject = dopplerProject
+        self.dopplerConfig = dopplerConfig
+        self.entries = entries
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+}
+
+/// One secret of ``SecretManifest``.
+public struct SecretManifestEntry: Sendable, Hashable {
+    /// Where the value comes from.
+    public enum Source: Sendable, Hashable {
+        /// A secret of a Doppler config; project/config nil means the manifest's defaults, then
+        /// `DOPPLER_PROJECT`/`DOPPLER_CONFIG`, then the service token's own scope.
+        case doppler(project: String?, config: String?, name: String)
+        /// A process environment variable.
+        case environment(variable: String)
+        /// A file, resolved to an absolute path.
+        case file(path: String)
+        /// Random, created once and kept: in Vault when the entry has a Vault path, else in the sealed store.
+        case generate(length: Int)
+
+        /// A short description without any value, e.g. `doppler GOOGLE_CLIENT_SECRET`.
+        public var summary: String {
+            switch self {
+            case .doppler(let project, let config, let name):
+                let scope = [project, config].compactMap { $0 }.joined(separator: "/")
+                return scope.isEmpty ? "doppler \(name)" : "doppler \(scope) \(name)"
+            case .environment(let variable): return "environment \(variable)"
+            case .file(let path): return "file \(path)"
+            case .generate(let length): return "generated (\(length) characters)"
+            }
+        }
+    }
+
+    /// A KV v2 location: `platform/prod/oauth/google#client_secret` is mount `platform`, path `prod/oauth/google`,
+    /// field `client_secret` (default field: `value`).
+    public struct VaultLocation: Sendable, Hashable, CustomStringConvertible {
+        public var mount: String
+        public var path: String
+        public var field: String
+
+        public init(mount: String, path: String, field: String) {
+            self.mount = mount
+            self.path = path
+            self.field = field
+        }
+
+        /// `mount/path#field`.
+        public var description: String { "\(mount)/\(path)#\(field)" }
+    }
+
+    /// A service that mounts the secret, and where.
+    public struct Consumer: Sendable, Hashable {
+        public var service: String
+        public var target: String
+        public var location: SourceLocation
+
+        public init(service: String, target: String, location: SourceLocation) {
+            self.service = service
+            self.target = target
+            self.location = location
+        }
+    }
+
+    public var name: String
+    public var source: Source
+    public var vault: VaultLocation?
+    public var consumers: [Consumer]
+    public var location: SourceLocation
+
+    public init(name: String, source: Source, vault: VaultLocation? = nil, consumers: [Consumer], location: SourceLocation) {
+        self.name = name
+        self.source = source
+        self.vault = vault
+        self.consumers = consumers
+        self.location = location
+    }
+
+    /// The sealed-store entry that holds the value the Docker secret is created from.
+    public var storeKey: String { Self.storeKey(name) }
+
+    /// The sealed-store entry of the manifest secret `name`.
+    public static func storeKey(_ name: String) -> String { "manifest-secret/\(name)" }
+}

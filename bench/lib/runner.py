@@ -2,10 +2,10 @@
 """bench/lib/runner.py: the measurements of bench/run (which checks the prerequisites first).
 
 Run it through bench/run; its options are bench/run's:
-  --sizes 10,30          service counts to measure (default 30)
+  --sizes 10,30,100      service counts to measure (default 10,30,100)
   --tool PATH            the sprocketctl binary (required unless --docker-only)
   --docker-only          only docker stack deploy (no sprocketctl runs, no plan)
-  --plan-services N      size of the spec given to `sprocketctl plan --offline` (default 2000)
+  --plan-services N,M    sizes of the specs given to `sprocketctl plan --offline` (default 2000,10000)
   --timeout SECONDS      limit for one deploy or one wait (default 900)
   --out DIR              where the JSON goes (default bench-results)
   --sprocketctl-direct   do not put the API-counting proxy in front of sprocketctl
@@ -151,6 +151,59 @@ def wait_ready(prefix, n, timeout):
         time.sleep(0.25)
 
 
+def update_marks(names):
+    """{service name: UpdateStatus.StartedAt or ""} of the named services (missing ones left out)."""
+    out = {}
+    code, text, _, _ = run(["docker", "service", "inspect", "--format",
+                            "{{.Spec.Name}} {{if .UpdateStatus}}{{.UpdateStatus.State}} "
+                            "{{.UpdateStatus.StartedAt}}{{end}}", *names], check=False)
+    for line in text.splitlines():
+        parts = line.split(" ", 2)
+        if parts and parts[0]:
+            out[parts[0]] = (parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")
+    return out
+
+
+def wait_updated(prefix, n, names, before, timeout):
+    """Poll until each named service finished a rolling update started after `before`
+    (UpdateStatus.State "completed" with a new StartedAt) and all n services run all replicas."""
+    t0 = time.monotonic()
+    polls = 0
+    while True:
+        polls += 1
+        marks = update_marks(names)
+        pending = [name for name in names
+                   if marks.get(name, ("", ""))[0] != "completed"
+                   or marks.get(name, ("", ""))[1] == before.get(name, ("", ""))[1]]
+        failed = [f"{name}: {marks[name][0]}" for name in names
+                  if marks.get(name, ("", ""))[0] in ("paused", "rollback_started", "rollback_completed",
+                                                       "rollback_paused")]
+        if failed:
+            raise BenchError(f"update failed: {', '.join(failed)}")
+        if not pending:
+            reps = service_replicas(prefix)
+            if len(reps) == n and all(d > 0 and r == d for r, d in reps.values()):
+                return time.monotonic() - t0, polls
+        if time.monotonic() - t0 > timeout:
+            raise BenchError(f"{', '.join(pending) or prefix + '*'} not updated after {timeout}s")
+        time.sleep(0.25)
+
+
+def generate(n, gen, changed_rev=1, secret_rev=1):
+    """(Re)write the stack folders of size n: base (1, 1), one service changed, secret rotated."""
+    run([sys.executable, os.path.join(BENCH, "gen-stack.py"), str(n), gen, "--stack", SP_STACK, "--env", SP_ENV,
+         "--changed-rev", str(changed_rev), "--secret-rev", str(secret_rev)])
+    return os.path.join(gen, "compose", "docker-compose.yml"), os.path.join(gen, "sprocket")
+
+
+def changed_names(prefix, n):
+    """Object names of the service the "changed" variant edits (the last one) and of the secret's consumers."""
+    width = max(3, len(str(n)))
+    last = [f"{prefix}svc-{n:0{width}d}"]
+    consumers = [f"{prefix}svc-{i:0{width}d}" for i in range(1, min(3, n) + 1)]
+    return last, consumers
+
+
 def leftovers(prefix):
     services = [l for l in docker_lines("service", "ls", "--format", "{{.Name}}") if l.startswith(prefix)]
     containers = [
@@ -207,8 +260,9 @@ def cli_has_detach():
     return "--detach" in run(["docker", "stack", "deploy", "--help"], check=False)[1]
 
 
-def bench_docker(n, compose, workdir, timeout):
+def bench_docker(n, gen, workdir, timeout):
     res = {}
+    compose, _ = generate(n, gen)
     has_detach = cli_has_detach()
     detached = ["--detach=true"] if has_detach else []
     log(f"N={n}: docker stack deploy --detach=true, then polling docker service ls")
@@ -256,6 +310,26 @@ def bench_docker(n, compose, workdir, timeout):
     res["noop"] = {"command": "docker stack deploy --resolve-image never --detach=true",
                    "seconds": round(seconds, 3), "readySeconds": round(seconds + ready, 3), "calls": calls}
 
+    log(f"N={n}: docker stack deploy, default --resolve-image (no change)")
+    seconds, calls = docker_deploy(compose, detached, workdir, f"dk-noop-resolve-{n}", timeout)
+    ready, _ = wait_ready(DK_PREFIX, n, timeout)
+    res["noopResolve"] = {"command": "docker stack deploy --detach=true",
+                          "seconds": round(seconds, 3), "readySeconds": round(seconds + ready, 3), "calls": calls}
+
+    last, consumers = changed_names(DK_PREFIX, n)
+    for key, label, variant, names in (("changed", "one service's environment changed", (2, 1), last),
+                                       ("rotated", "a secret of 3 services rotated (new secret name)", (2, 2),
+                                        consumers)):
+        compose, _ = generate(n, gen, *variant)
+        log(f"N={n}: docker stack deploy --resolve-image never ({label}), then polling its update")
+        before = update_marks(names)
+        seconds, calls = docker_deploy(compose, ["--resolve-image", "never", *detached], workdir,
+                                       f"dk-{key}-{n}", timeout)
+        ready, polls = wait_updated(DK_PREFIX, n, names, before, timeout)
+        res[key] = {"command": "docker stack deploy --resolve-image never --detach=true + poll docker service inspect",
+                    "seconds": round(seconds, 3), "readySeconds": round(seconds + ready, 3), "polls": polls,
+                    "calls": calls}
+
     run(["docker", "stack", "rm", DOCKER_STACK], check=False)
     remove_all(DK_PREFIX)
     return res
@@ -301,8 +375,9 @@ def sprocket_up(tool, stack_dir, workdir, name, timeout, direct):
     return result
 
 
-def bench_sprocketctl(n, tool, stack_dir, workdir, timeout, direct):
+def bench_sprocketctl(n, tool, gen, workdir, timeout, direct):
     res = {}
+    _, stack_dir = generate(n, gen)
     remove_all(SP_PREFIX)
     log(f"N={n}: sprocketctl up (cold)")
     cold = sprocket_up(tool, stack_dir, workdir, f"sp-cold-{n}", timeout, direct)
@@ -323,6 +398,23 @@ def bench_sprocketctl(n, tool, stack_dir, workdir, timeout, direct):
                 noop["warning"] = f"a redeploy of the same spec made {noop['changes']} change(s)"
                 log(f"  warning: {noop['warning']}")
         res["noop"] = noop
+
+        last, consumers = changed_names(SP_PREFIX, n)
+        for key, label, variant, names in (("changed", "one service's environment changed", (2, 1), last),
+                                           ("rotated", "a secret of 3 services rotated", (2, 2), consumers)):
+            _, stack_dir = generate(n, gen, *variant)
+            log(f"N={n}: sprocketctl up ({label})")
+            before = update_marks(names)
+            r = sprocket_up(tool, stack_dir, workdir, f"sp-{key}-{n}", timeout, direct)
+            if "error" not in r:
+                try:
+                    ready, _ = wait_updated(SP_PREFIX, n, names, before, timeout)
+                    r["readySeconds"] = round(r["seconds"] + ready, 3)
+                except BenchError as exc:
+                    r["error"] = str(exc)
+            res[key] = r
+            if "error" in r:
+                break
 
     log(f"N={n}: sprocketctl down")
     code, _, err, seconds = run([tool, "down", "-f", stack_dir, "--env", SP_ENV, "--yes"],
@@ -418,7 +510,12 @@ def report(results):
         add("cold  docker --detach=true, no resolve", dn, f"{dn['polls']} polls not counted" if dn else "")
         add("cold  sprocketctl up", s.get("cold"), _proxy_note(s.get("cold")))
         add("no-op docker --resolve-image never", d.get("noop"))
+        add("no-op docker (default --resolve-image)", d.get("noopResolve"))
         add("no-op sprocketctl up", s.get("noop"), _noop_note(s.get("noop")))
+        add("1 changed docker --resolve-image never", d.get("changed"))
+        add("1 changed sprocketctl up", s.get("changed"), _noop_note(s.get("changed")))
+        add("rotate docker (new secret name)", d.get("rotated"))
+        add("rotate sprocketctl up", s.get("rotated"), _noop_note(s.get("rotated")))
         if d.get("remove"):
             r = d["remove"]
             rows.append([n, "down  docker stack rm", fmt_num(r.get("seconds")), fmt_num(r.get("goneSeconds")),
@@ -434,7 +531,8 @@ def report(results):
     for size in results["sizes"]:
         for name, key in (("cold vs --detach=false", "coldVsAttached"), ("cold vs --detach=true+poll", "coldVsDetached"),
                           ("cold vs --detach=true, no resolve", "coldVsDetachedNoResolve"),
-                          ("no-op", "noop")):
+                          ("no-op vs --resolve-image never", "noop"), ("no-op vs default", "noopVsResolve"),
+                          ("1 changed", "changed"), ("secret rotated", "rotated")):
             r = (size.get("ratios") or {}).get(key)
             if r:
                 ratio_rows.append([str(size["n"]), name, fmt_num(r.get("readySeconds"), 3),
@@ -444,9 +542,9 @@ def report(results):
         lines.append("ratios sprocketctl / docker (below 1: sprocketctl is faster or makes fewer calls)")
         lines.append(table(ratio_rows, ["N", "scenario", "ready time", "API calls", "mutating"],
                            [">", "<", ">", ">", ">"]))
-    plan = results.get("plan")
-    if plan:
+    if results.get("plan"):
         lines.append("")
+    for plan in results.get("plan") or []:
         if "error" in plan:
             lines.append(f"plan --offline, {plan['services']} services: FAILED ({plan['error']})")
         else:
@@ -483,7 +581,10 @@ def compute_ratios(size):
     for key, sp, dk in (("coldVsAttached", s.get("cold"), d.get("coldAttached")),
                         ("coldVsDetached", s.get("cold"), d.get("coldDetachedPoll")),
                         ("coldVsDetachedNoResolve", s.get("cold"), d.get("coldDetachedPollNoResolve")),
-                        ("noop", s.get("noop"), d.get("noop"))):
+                        ("noop", s.get("noop"), d.get("noop")),
+                        ("noopVsResolve", s.get("noop"), d.get("noopResolve")),
+                        ("changed", s.get("changed"), d.get("changed")),
+                        ("rotated", s.get("rotated"), d.get("rotated"))):
         if not sp or not dk or "error" in sp:
             continue
         out[key] = {"readySeconds": ratio(sp.get("readySeconds"), dk.get("readySeconds")),
@@ -510,10 +611,10 @@ def environment():
 
 def main(argv):
     p = argparse.ArgumentParser(description="bench/run's measurements")
-    p.add_argument("--sizes", default="30")
+    p.add_argument("--sizes", default="10,30,100")
     p.add_argument("--tool")
     p.add_argument("--docker-only", action="store_true")
-    p.add_argument("--plan-services", type=int, default=2000)
+    p.add_argument("--plan-services", default="2000,10000")
     p.add_argument("--timeout", type=int, default=900)
     p.add_argument("--out", default=os.path.join(ROOT, "bench-results"))
     p.add_argument("--sprocketctl-direct", action="store_true")
@@ -524,6 +625,10 @@ def main(argv):
         p.error("--sizes takes a comma-separated list of integers")
     if not sizes or min(sizes) < 1:
         p.error("--sizes needs positive integers")
+    try:
+        plan_sizes = [int(x) for x in a.plan_services.split(",") if x.strip()]
+    except ValueError:
+        p.error("--plan-services takes a comma-separated list of integers")
     if not a.docker_only and not a.tool:
         p.error("--tool is required unless --docker-only")
     tool = os.path.abspath(a.tool) if a.tool else None
@@ -539,10 +644,9 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="sprocket-bench.") as workdir:
         for n in sizes:
             gen = os.path.join(workdir, f"n{n}")
-            run([sys.executable, os.path.join(BENCH, "gen-stack.py"), str(n), gen, "--stack", SP_STACK, "--env", SP_ENV])
             size = {"n": n}
             try:
-                size["docker"] = bench_docker(n, os.path.join(gen, "compose", "docker-compose.yml"), workdir, a.timeout)
+                size["docker"] = bench_docker(n, gen, workdir, a.timeout)
             except BenchError as exc:
                 log(f"N={n}: docker side failed: {exc}")
                 size["docker"] = {"error": str(exc)}
@@ -550,7 +654,7 @@ def main(argv):
                 remove_all(DK_PREFIX)
             if tool:
                 try:
-                    size["sprocketctl"] = bench_sprocketctl(n, tool, os.path.join(gen, "sprocket"), workdir,
+                    size["sprocketctl"] = bench_sprocketctl(n, tool, gen, workdir,
                                                             a.timeout, a.sprocketctl_direct)
                 except BenchError as exc:
                     log(f"N={n}: sprocketctl side failed: {exc}")
@@ -562,12 +666,14 @@ def main(argv):
             size["ratios"] = compute_ratios(size)
             results["sizes"].append(size)
         if tool:
-            try:
-                results["plan"] = bench_plan(tool, a.plan_services, workdir, a.timeout)
-                failed = failed or "error" in results["plan"]
-            except BenchError as exc:
-                results["plan"] = {"services": a.plan_services, "error": str(exc)}
-                failed = True
+            results["plan"] = []
+            for services in plan_sizes:
+                try:
+                    plan = bench_plan(tool, services, workdir, a.timeout)
+                except BenchError as exc:
+                    plan = {"services": services, "error": str(exc)}
+                results["plan"].append(plan)
+                failed = failed or "error" in plan
 
     os.makedirs(a.out, exist_ok=True)
     path = os.path.join(a.out, now.strftime("%Y-%m-%dT%H%M%SZ") + ".json")

@@ -10,7 +10,8 @@ public enum SecretLiteralDetector {
     /// What kind of secret `value` looks like, or nil.
     /// - Parameter checkEntropy: also flag random-looking values (environment, labels, arguments; not whole files).
     public static func classify(_ value: String, checkEntropy: Bool = true) -> String? {
-        for (pattern, kind) in knownFormats where value.range(of: pattern, options: .regularExpression) != nil {
+        let range = NSRange(value.startIndex..., in: value)
+        for (expression, kind) in compiledFormats where expression.firstMatch(in: value, range: range) != nil {
             return kind
         }
         if checkEntropy, looksRandom(value) { return "a random-looking string (high entropy)" }
@@ -31,6 +32,16 @@ public enum SecretLiteralDetector {
         (#"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"#, "a JSON Web Token"),
     ]
 
+    /// `knownFormats` compiled once: `String.range(of:options: .regularExpression)` compiles its pattern on every
+    /// call, which made the leak guard most of the time of loading a 10,000-service spec. The patterns are
+    /// literals, so one that does not compile is a programming error; `SecretFormatCompilationTests` catches it.
+    static let compiledFormats: [(NSRegularExpression, String)] = knownFormats.compactMap { pattern, kind in
+        (try? NSRegularExpression(pattern: pattern)).map { ($0, kind) }
+    }
+
+    /// Hexadecimal digests and commit ids, optionally after an `algorithm:` prefix.
+    private static let hexDigest = try? NSRegularExpression(pattern: #"^([a-z0-9]+:)?[0-9a-fA-F]+$"#)
+
     /// Long, unbroken, mixed and unpredictable: e.g. a pasted password or API key, not a word, path, URL or version.
     static func looksRandom(_ value: String) -> Bool {
         guard (24...256).contains(value.count), !value.contains(" ") else { return false }
@@ -40,7 +51,7 @@ public enum SecretLiteralDetector {
         // Expressions (Traefik rules, templates) are written by people, not generated.
         if value.contains("`") || value.contains("(") || value.contains("{{") { return false }
         // Digests and commit ids (`sha256:5f70…`, `3f2a…`): hexadecimal is what checksums look like.
-        if value.range(of: #"^([a-z0-9]+:)?[0-9a-fA-F]+$"#, options: .regularExpression) != nil { return false }
+        if hexDigest?.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil { return false }
         var classes = 0
         if value.contains(where: \.isLowercase) { classes += 1 }
         if value.contains(where: \.isUppercase) { classes += 1 }

@@ -206,6 +206,10 @@ struct VaultCommandTests {
             try await Self.waitFor("the unseal", timeout: .seconds(30)) { !setup.emulator.isSealed }
             let elapsed = clock.now - restartedAt
             #expect(elapsed < .seconds(5), "unsealed \(elapsed) after the restart")
+            // The watcher prints its line once Vault's answer to the last share is back: wait for it.
+            try await Self.waitFor("the watcher's report", timeout: .seconds(10)) {
+                output().contains("Vault at \(setup.emulator.address) unsealed") || !process.isRunning
+            }
 
             process.terminate()
             try await Self.waitFor("watch to stop", timeout: .seconds(10)) { !process.isRunning }

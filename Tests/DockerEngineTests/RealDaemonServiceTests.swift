@@ -28,6 +28,12 @@ struct RealDaemonServiceTests {
             )
             let created = try await docker.createService(spec)
             cleanup.push { try? await docker.removeService(created.id) }
+            // Read the create event at once: dockerd keeps only its last 256 events, and the rest of the suite
+            // (running in parallel) pushes older ones out within seconds.
+            let createEvents = try await docker.events(
+                since: windowStart.addingTimeInterval(-1), until: Date().addingTimeInterval(1),
+                filters: ["type": ["service"], "service": [created.id]])
+            #expect(createEvents.contains { $0.action == "create" && $0.actor?.id == created.id })
 
             let firstTask = try await Self.waitForRunningTask(docker, service: created.id)
             #expect(firstTask.spec?.containerSpec?.env == ["GREETING=one"])
@@ -40,6 +46,7 @@ struct RealDaemonServiceTests {
             #expect(before.previousSpec == nil)
 
             spec.taskTemplate?.containerSpec?.env = ["GREETING=two"]
+            let updatedAt = Date()
             try await docker.updateService(created.id, version: versionBefore, spec: spec)
             let after = try await docker.inspectService(created.id)
             #expect(try #require(after.version?.index) > versionBefore)
@@ -74,12 +81,11 @@ struct RealDaemonServiceTests {
             #expect(listed.map(\.id) == [created.id])
             #expect(listed.first?.serviceStatus?.desiredTasks == 1)
 
-            let events = try await docker.events(
-                since: windowStart.addingTimeInterval(-1), until: Date(),
+            let updateEvents = try await docker.events(
+                since: updatedAt.addingTimeInterval(-1), until: Date().addingTimeInterval(1),
                 filters: ["type": ["service"], "service": [created.id]]
             )
-            #expect(events.contains { $0.action == "create" && $0.actor?.id == created.id })
-            #expect(events.contains { $0.action == "update" })
+            #expect(updateEvents.contains { $0.action == "update" })
 
             try await docker.removeService(created.id)
             await #expect { _ = try await docker.inspectService(created.id) } throws: {

@@ -48,6 +48,9 @@ struct SprocketLocalDeployTests {
         func sprocketctl(_ arguments: [String]) async throws -> CLIRun {
             try await CLIBinary.runDetached(arguments + base, environment: environment)
         }
+        // The stack's name is fixed (`sprocket`): a run that died before its `down` left volumes whose bind
+        // devices name its own temporary folder; start clean.
+        _ = try await sprocketctl(["down", "--yes", "--volumes"])
         do {
             let up = try await sprocketctl(["up", "--yes", "--json"])
             #expect(up.status == 0, "\(up.stdout.suffix(4000))\(up.stderr.suffix(2000))")
@@ -70,7 +73,7 @@ struct SprocketLocalDeployTests {
         } catch {
             Issue.record("the local deployment failed: \(error)")
         }
-        let down = try await sprocketctl(["down", "--yes"])
+        let down = try await sprocketctl(["down", "--yes", "--volumes"])
         #expect(down.status == 0, "\(down.stderr)")
         try? await vault.stop()
         moto.stop()

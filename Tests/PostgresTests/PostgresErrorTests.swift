@@ -38,7 +38,8 @@ extension PostgresServerTests {
                 scenario.connectTimeout = .seconds(1)
             }
             try await silent.shutdown()
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Bounded by the connect timeout, not hanging (generous: a loaded machine is slow to give up too).
+            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(error.message.contains("127.0.0.1:\(port)") && error.message.contains("timed out"), "\(error)")
             #expect(error.hint?.contains("trusted sources") == true)
         }

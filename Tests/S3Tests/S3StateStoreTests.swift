@@ -7,7 +7,8 @@ import Testing
 /// State on S3 (moto): history like the local store, writes only on change, the leased lock, migration.
 @Suite("S3 state store (moto)")
 struct S3StateStoreTests {
-    static let fastLease = S3StateLease.Timing(leaseDuration: .seconds(3), heartbeatInterval: .milliseconds(500))
+    // Short enough for a test, long enough that a heartbeat delayed by a loaded machine does not lose the lease.
+    static let fastLease = S3StateLease.Timing(leaseDuration: .seconds(6), heartbeatInterval: .seconds(1))
 
     static func location(_ moto: MotoServer, bucket: String) throws -> S3StateLocation {
         try S3StateLocation(url: "s3://\(bucket)/sprocket/state?endpoint=\(moto.endpoint)&region=us-east-1&path_style=true")
@@ -80,8 +81,8 @@ struct S3StateStoreTests {
             #expect(refused?.code == .locked)
             #expect(refused?.message.contains("pid \(getpid()) on \(ProcessInfo.processInfo.hostName), running `up --env prod`") == true)
 
-            // Heartbeats keep the lease alive well past its 3 s duration.
-            try await Task.sleep(for: .seconds(4))
+            // Heartbeats keep the lease alive well past its 6 s duration.
+            try await Task.sleep(for: .seconds(8))
             let stillRefused = await #expect(throws: SprocketError.self) { try await second.acquireLock(command: "down", now: Date()) }
             #expect(stillRefused?.code == .locked)
 
@@ -90,7 +91,7 @@ struct S3StateStoreTests {
             await lease.stopHeartbeat()
             let stopped = Date()
             var taken: (any StateLease)?
-            while taken == nil, Date().timeIntervalSince(stopped) < 15 {
+            while taken == nil, Date().timeIntervalSince(stopped) < 30 {
                 do {
                     taken = try await second.acquireLock(command: "down", now: Date())
                 } catch let error as SprocketError where error.code == .locked {
@@ -99,7 +100,7 @@ struct S3StateStoreTests {
             }
             let takeover = try #require(taken)
             let waited = Date().timeIntervalSince(stopped)
-            #expect(waited >= 2, "taken over after \(waited) s: before the lease could expire")
+            #expect(waited >= 4, "taken over after \(waited) s: before the lease could expire")
             #expect(takeover.previousHolder?.contains("running `up --env prod`") == true)
 
             // The old holder's late release does not remove the new holder's lock.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SprocketCore
 
 /// `doctor`: runs every check without changing anything, one line per check with what to do about a failure;
@@ -15,7 +16,16 @@ struct DoctorCommand: AsyncParsableCommand {
         try await CommandRuntime.run(options) { runtime in
             let checks = DoctorChecks(runtime: runtime)
             var results = [checks.spec(), checks.gitLeaks()]
-            if !skipDocker { results.append(await checks.docker()) }
+            let stack = try? runtime.loadSpec()
+            if let stack { results += try Self.painPoints(stack, runtime: runtime) }
+            if !skipDocker {
+                let docker = await checks.docker()
+                results.append(docker)
+                if docker.status == .ok, let stack {
+                    results += await DoctorClusterChecks(
+                        runtime: runtime, identity: StackIdentity(stack: stack.name, environment: stack.environment)).run()
+                }
+            }
             if options.json {
                 runtime.console.json(DoctorOutput(ok: !results.contains { $0.status == .fail }, checks: results))
             } else {
@@ -30,6 +40,23 @@ struct DoctorCommand: AsyncParsableCommand {
             }
             if results.contains(where: { $0.status == .fail }) { throw ExitCode(1) }
         }
+    }
+
+    /// The spec-level checks of the original's failure modes, over every declared environment.
+    static func painPoints(_ stack: StackSpec, runtime: CommandRuntime) throws -> [DoctorCheckResult] {
+        let loader = SpecLoader(processEnvironment: runtime.environment)
+        let others = stack.declaredEnvironments.filter { $0 != stack.environment }.compactMap {
+            try? loader.load(path: runtime.options.file, environment: $0)
+        }
+        var expiries: [String: Date?] = [:]
+        let identity = StackIdentity(stack: stack.name, environment: stack.environment)
+        if let tokens = stack.vault?.tokens, !tokens.isEmpty {
+            let reports = (try? StatusCommand.vaultTokens(runtime, identity: identity, stackOverride: nil)) ?? []
+            for report in reports { expiries[report.name] = report.expiresAt }
+        }
+        return DoctorPainPointChecks(
+            stack: stack, environments: [stack] + others, lock: try ImageLock.load(from: stack.rootDirectory), tokenExpiries: expiries
+        ).all()
     }
 
     /// Findings listed per check on a terminal; `--json` lists them all.

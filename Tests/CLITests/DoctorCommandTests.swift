@@ -112,4 +112,65 @@ struct DoctorCommandTests {
             #expect(run.stdout.contains("FAIL docker") && run.stdout.contains("start dockerd"), "\(run.stdout)")
         }
     }
+
+    @Test("paths listed in .sprocket-secrets-allow (test fixtures) are not reported")
+    func allowFile() async throws {
+        try await Self.withRepository { folder in
+            try folder.write("fixtures/fake.env", "VAULT_TOKEN=\(Self.token)\n")
+            try folder.write(".sprocket-secrets-allow", "# fakes for tests\nfixtures/\n")
+            _ = try Self.git(["add", "."], in: folder)
+            _ = try Self.git(["commit", "-q", "-m", "fixtures"], in: folder)
+            let run = try await Self.doctor(folder)
+            #expect(run.status == 0, "\(run.stdout)")
+            #expect(run.stdout.contains("ok   git-secrets"), "\(run.stdout)")
+        }
+    }
+
+    @Test("the original's failure modes in a spec: moving tags, the admin's DB password mounted, Vault over HTTP, guest credentials, missing host folders, hosts shared by environments")
+    func painPoints() async throws {
+        try await Self.withRepository { folder in
+            try folder.write("stack.yaml", """
+                stack: doc
+                environments: {a: {}, b: {}}
+                routing: {domain: example.org, subdomain: main, network: edge, access: [public]}
+                postgres:
+                  host: db.example.org
+                  port: 25060
+                  database: defaultdb
+                  admin: {user: doadmin, password_secret: pg-admin}
+                  roles: {app: {password_secret: pg-app}}
+                  databases: {app: {owner: app}}
+                layers: [app]
+                """)
+            try folder.write("app.yaml", """
+                networks: {edge: {driver: overlay}}
+                secrets:
+                  pg-admin: {generate: true}
+                  pg-app: {generate: true}
+                services:
+                  grafana:
+                    image: grafana/grafana:main
+                    networks: [edge]
+                    secrets: [pg-admin]
+                    environment: {RABBITMQ_DEFAULT_USER: guest, RABBITMQ_DEFAULT_PASS: guest}
+                    volumes: ["/srv/doctor-missing-\(UUID().uuidString):/data"]
+                  vault:
+                    image: hashicorp/vault:1.18
+                    networks: [edge]
+                    routes: [{subdomain: vault, port: 8200, tls: none}]
+                """)
+            _ = try Self.git(["add", "."], in: folder)
+            _ = try Self.git(["commit", "-q", "-m", "bad spec"], in: folder)
+            let run = try await Self.doctor(folder, ["--skip-docker", "--env", "a", "--json"])
+            #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let checks = (object["checks"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) { $0[$1["name"] as? String ?? ""] = $1["status"] as? String }
+            #expect(checks["pinned-images"] == "warn")
+            #expect(checks["db-least-privilege"] == "FAIL")
+            #expect(checks["admin-planes"] == "FAIL")
+            #expect(checks["default-credentials"] == "FAIL")
+            #expect(checks["host-paths"] == "warn")
+            #expect(checks["routes-across-environments"] == "FAIL", "a and b both use subdomain main: \(checks)")
+        }
+    }
 }

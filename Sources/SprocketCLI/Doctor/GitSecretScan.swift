@@ -48,7 +48,17 @@ struct GitSecretScan {
                 for index in same { findings[index].addedIn = finding.commit }
             }
         }
-        return findings
+        let allowed = Self.allowedPrefixes(in: workTree)
+        return findings.filter { finding in !allowed.contains { finding.path.hasPrefix($0) } }
+    }
+
+    /// The allow file at the top of the work tree: one path prefix per line (`Tests/Fixtures/`), `#` comments.
+    /// Its findings are test fixtures and documented fakes, never real credentials: they are not reported.
+    static let allowFileName = ".sprocket-secrets-allow"
+
+    static func allowedPrefixes(in workTree: String) -> [String] {
+        guard let text = try? String(contentsOfFile: "\(workTree)/\(allowFileName)", encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
 
     /// The tracked files as they are in the work tree.

@@ -12,34 +12,15 @@ import Vault
 struct VaultTokenDeployTests {
     static let passphrase = "token integration passphrase 7"
 
+    /// The two-layer Vault stack of ``VaultUnsealGateTests`` with one token for `app-svc`.
     static func write(_ stack: SwarmTestStack, address: String, keyFile: String, lifetime: String = "period: 768h") throws {
-        try stack.write("stack.yaml", """
-            stack: {{stack}}
-            vault:
-              address: \(address)
-              key_file: \(keyFile)
-              layer: edge
-              mounts: [infrastructure, platform]
-              policies:
-                platform-read:
-                  - {path: "platform/*", access: [read, list]}
+        try VaultUnsealGateTests.write(stack, address: address, keyFile: keyFile, tokens: """
               tokens:
                 platform:
                   policies: [platform-read]
                   \(lifetime)
                   consumers: [app-svc]
-            layers: [edge, app]
             """)
-        for (layer, needs) in [("edge", ""), ("app", "needs: [edge]\n")] {
-            try stack.write("\(layer).yaml", needs + """
-                services:
-                  \(layer)-svc:
-                    image: sprocket-local/busybox:latest
-                    command: ["sleep", "100000"]
-                    stop_grace_period: 1s
-                    deploy: { endpoint_mode: dnsrr }
-                """)
-        }
     }
 
     func sprocketctl(_ arguments: [String], _ stack: SwarmTestStack) async throws -> CLIRun {

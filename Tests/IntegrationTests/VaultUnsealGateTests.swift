@@ -31,7 +31,7 @@ struct VaultUnsealGateTests {
         return emulator
     }
 
-    static func write(_ stack: SwarmTestStack, address: String, keyFile: String) throws {
+    static func write(_ stack: SwarmTestStack, address: String, keyFile: String, tokens: String = "") throws {
         try stack.write("stack.yaml", """
             stack: {{stack}}
             vault:
@@ -42,6 +42,7 @@ struct VaultUnsealGateTests {
               policies:
                 platform-read:
                   - {path: "platform/*", access: [read, list]}
+            \(tokens)
             layers: [edge, app]
             """)
         for (layer, needs) in [("edge", ""), ("app", "needs: [edge]\n")] {

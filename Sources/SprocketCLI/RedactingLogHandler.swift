@@ -27,17 +27,15 @@ public struct RedactingLogHandler: LogHandler {
         set { wrapped[metadataKey: key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
+        var event = event
         // The handler's own metadata is merged by the wrapped handler; redact it here too by passing it explicitly.
-        let merged = self.metadata.merging(metadata ?? [:]) { $1 }
+        let merged = self.metadata.merging(event.metadata ?? [:]) { $1 }
+        event.message = "\(redactor.redact(event.message.description))"
+        event.metadata = merged.isEmpty ? nil : merged.mapValues(redact)
         var copy = wrapped
         copy.metadata = [:]
-        copy.log(
-            level: level, message: "\(redactor.redact(message.description))",
-            metadata: merged.isEmpty ? nil : merged.mapValues(redact), source: source, file: file, function: function, line: line)
+        copy.log(event: event)
     }
 
     private func redact(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {

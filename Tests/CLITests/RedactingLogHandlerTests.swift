@@ -39,10 +39,10 @@ struct RedactingLogHandlerTests {
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            let merged = self.metadata.merging(metadata ?? [:]) { $1 }
+        func log(event: LogEvent) {
+            let merged = self.metadata.merging(event.metadata ?? [:]) { $1 }
             let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            box.lines.withLock { $0.append("\(message) \(rendered)") }
+            box.lines.withLock { $0.append("\(event.message) \(rendered)") }
         }
     }
 }

@@ -75,7 +75,8 @@ struct LetsEncryptPreflightTests {
             #expect(result.caaDomain == "example.org")
             #expect(result.errors.map(\.message) == [
                 "CAA on example.org allows only digicert.com, sectigo.com: add `0 issue \"letsencrypt.org\"` to example.org"])
-            let queried = server.received.filter { $0.type == .caa }.map(\.name)
+            // Consecutive repeats are UDP resends of a late answer on a loaded machine, not extra questions.
+            let queried = server.received.filter { $0.type == .caa }.map(\.name).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
             #expect(queried == ["deep.shop.example.org", "shop.example.org", "example.org"])
         }
     }

@@ -27,7 +27,9 @@ struct LetsEncryptResolverTests {
             let resolution = try await resolver(for: server).resolve("cdn.example.com", type: .a)
             #expect(resolution.chain == ["cdn.example.com", "edge.example.net", "app.example.com"])
             #expect(resolution.records == [.a(ip("198.51.100.4"))])
-            #expect(server.received.count == (stopAtCNAME ? 3 : 1))
+            // Distinct questions: on a loaded machine UDP may resend one whose answer came late, which is fine.
+            let questions = server.received.map { "\($0.name)/\($0.type)" }.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+            #expect(questions.count == (stopAtCNAME ? 3 : 1), "\(questions)")
         }
     }
 

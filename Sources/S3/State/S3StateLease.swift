@@ -129,6 +129,9 @@ public final class S3StateLease: StateLease {
         try? await client.deleteObject(bucket, key, ifMatch: current.etag)
     }
 
+    /// When the lock object says this lease expires (moved by every heartbeat).
+    var recordedExpiry: Date { held.withLock { $0.record.expiresAt } }
+
     /// Stops renewing without releasing, as a killed process would (tests use it to let the lease expire).
     func stopHeartbeat() async {
         let task = held.withLock { held -> Task<Void, Never>? in

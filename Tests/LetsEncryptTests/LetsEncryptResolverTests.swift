@@ -17,7 +17,9 @@ struct LetsEncryptResolverTests {
         try await withDNSServer(Self.zone) { server in
             let addresses = try await resolver(for: server).addresses(of: "App.Example.com.")
             #expect(addresses == [ip("198.51.100.4"), ip("2001:db8::4")])
-            #expect(server.received.map(\.transport) == ["udp", "udp"])
+            // One question per type over UDP (consecutive repeats are resends of a late answer on a loaded machine).
+            let questions = server.received.map { "\($0.transport) \($0.type)" }.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+            #expect(questions.count == 2 && questions.allSatisfy { $0.hasPrefix("udp") }, "\(questions)")
         }
     }
 

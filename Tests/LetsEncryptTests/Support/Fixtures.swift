@@ -40,6 +40,7 @@ let nodeIPv4 = "198.51.100.4"
 let nodeIPv6 = "2001:db8::4"
 
 /// A UDP resolver for a test server with short timeouts.
-func resolver(for server: TestDNSServer, timeout: Duration = .seconds(2), attempts: Int = 2) -> UDPDNSResolver {
+/// Generous defaults: the test server answers at once, but a loaded CI machine may not schedule its thread for seconds.
+func resolver(for server: TestDNSServer, timeout: Duration = .seconds(5), attempts: Int = 3) -> UDPDNSResolver {
     UDPDNSResolver(server: server.address, timeout: timeout, attempts: attempts)
 }

@@ -66,7 +66,7 @@ struct DownCommand: AsyncParsableCommand {
         {
             throw ExitCode(ExitStatus.failure)
         }
-        let secrets = try await deployment.prepare(spec, options: Planner.Options(), offline: false).secrets
+        let secrets = try deployment.secrets(for: spec)
         for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, logger: runtime.logger) {
             let report = try await provider.teardown(destroyData: destroyData, dryRun: false)
             for line in ExternalProviders.render(report.removed, offline: false).dropFirst() { runtime.console.err(line) }

@@ -61,7 +61,7 @@ extension StatusCommand {
     /// The declared databases, roles and buckets as their systems report them (asks PostgreSQL and S3).
     static func externalResources(_ runtime: CommandRuntime, deployment: Deployment, stackOverride: String?) async throws -> [ExternalResourceStatus] {
         guard stackOverride == nil, let spec = try? runtime.loadSpec(), spec.postgres != nil || spec.s3 != nil else { return [] }
-        let secrets = try await deployment.prepare(spec, options: Planner.Options(), offline: false).secrets
+        let secrets = try deployment.secrets(for: spec)
         var statuses: [ExternalResourceStatus] = []
         for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, logger: runtime.logger) {
             statuses += try await provider.status()

@@ -20,7 +20,7 @@ struct UpExternalResources {
     func run(_ stack: StackSpec, deployment: Deployment, gate: ExternalCheckGate) async throws {
         guard stack.postgres != nil || stack.s3 != nil else { return }
         // Generated passwords must exist before a role is given one; `up` would generate them a moment later anyway.
-        let secrets = try await deployment.prepare(stack, options: Planner.Options(), offline: false, generateSecrets: true).secrets
+        let secrets = try deployment.secrets(for: stack, generate: true)
         let providers = try ExternalProviders.make(stack, secrets: secrets, environment: runtime.environment, logger: runtime.logger)
         gate.set(providers)
         for provider in providers {

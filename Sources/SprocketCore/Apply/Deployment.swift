@@ -194,6 +194,12 @@ public struct Deployment: Sendable {
         return run.id
     }
 
+    /// The values of the stack's secrets without looking at the cluster (what external providers need);
+    /// `generate` creates missing generated values, as `up` does.
+    public func secrets(for stack: StackSpec, generate: Bool = false) throws -> [String: SecretMaterial] {
+        try resolveSecrets(stack, identity: StackIdentity(stack: stack.name, environment: stack.environment), offline: false, generate: generate)
+    }
+
     private func resolveSecrets(_ stack: StackSpec, identity: StackIdentity, offline: Bool, generate: Bool) throws -> [String: SecretMaterial] {
         let needsStore = stack.layers.contains { layer in
             layer.secrets.contains { $0.source.usesSealedStore }

@@ -48,7 +48,7 @@ struct DownCommand: AsyncParsableCommand {
                     }
                 }
                 result = try await deployment.down(identity, removeVolumes: volumes, command: "down")
-                try await tearDownExternal(runtime, deployment: deployment)
+                try await tearDownExternal(runtime, deployment: deployment, engine: engine)
                 outcome = "succeeded"
                 if let result, !options.json {
                     for note in result.plan.notes { runtime.console.err("note: \(note)") }
@@ -59,7 +59,7 @@ struct DownCommand: AsyncParsableCommand {
     }
 
     /// Databases and buckets outlive `down` unless `--destroy-data` is given and confirmed; what is kept is said.
-    private func tearDownExternal(_ runtime: CommandRuntime, deployment: Deployment) async throws {
+    private func tearDownExternal(_ runtime: CommandRuntime, deployment: Deployment, engine: EngineHandle) async throws {
         guard stack == nil, let spec = try? runtime.loadSpec(), spec.postgres != nil || spec.s3 != nil else { return }
         if destroyData && runtime.console.isStandardInputTerminal && !runtime.console.confirm(
             "Drop the databases and roles and delete the buckets (with every object) of \(spec.name)/\(spec.environment)? This cannot be undone.")
@@ -67,7 +67,7 @@ struct DownCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure)
         }
         let secrets = try deployment.secrets(for: spec)
-        for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, logger: runtime.logger) {
+        for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, engine: engine, logger: runtime.logger) {
             let report = try await provider.teardown(destroyData: destroyData, dryRun: false)
             for line in ExternalProviders.render(report.removed, offline: false).dropFirst() { runtime.console.err(line) }
             for kept in report.kept { runtime.console.err("kept: \(kept)") }

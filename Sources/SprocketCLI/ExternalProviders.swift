@@ -10,11 +10,15 @@ import Synchronization
 enum ExternalProviders {
     /// - Throws: ``SprocketError`` when a credential the spec names has no value.
     static func make(
-        _ stack: StackSpec, secrets: [String: SecretMaterial], environment: [String: String], logger: Logger
+        _ stack: StackSpec, secrets: [String: SecretMaterial], environment: [String: String], engine: EngineHandle, logger: Logger
     ) throws -> [any ExternalResourceProvider] {
         var providers: [any ExternalResourceProvider] = []
         if let postgres = stack.postgres {
-            providers.append(PostgresProvisioner(spec: postgres, secrets: secrets, logger: logger))
+            if let job = postgres.reach.swarmJob {
+                providers.append(SwarmJobPostgresProvider(spec: postgres, job: job, stack: stack, secrets: secrets, engine: engine, logger: logger))
+            } else {
+                providers.append(PostgresProvisioner(spec: postgres, secrets: secrets, logger: logger))
+            }
         }
         if let s3 = stack.s3 {
             providers.append(S3BucketProvisioner(spec: s3, credentials: try credentials(of: s3, secrets: secrets, environment: environment), logger: logger))

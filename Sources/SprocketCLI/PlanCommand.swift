@@ -25,13 +25,13 @@ struct PlanCommand: AsyncParsableCommand {
             let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)
             var plan: Plan?
             var external: [ExternalChange] = []
-            try await runtime.withDeployment { deployment, _ in
+            try await runtime.withDeployment { deployment, engine in
                 let prepared = try await deployment.prepare(stack, options: plannerOptions, offline: offline)
                 plan = prepared.plan
                 if offline {
                     external = ExternalProviders.declaredResources(stack)
                 } else {
-                    for provider in try ExternalProviders.make(stack, secrets: prepared.secrets, environment: runtime.environment, logger: runtime.logger) {
+                    for provider in try ExternalProviders.make(stack, secrets: prepared.secrets, environment: runtime.environment, engine: engine, logger: runtime.logger) {
                         external += try await provider.plan()
                     }
                 }

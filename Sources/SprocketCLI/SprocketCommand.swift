@@ -30,6 +30,7 @@ public struct SprocketCommand: AsyncParsableCommand {
             GraphCommand.self,
             DocsCommand.self,
             NodeCommand.self,
+            PostgresJobCommand.self,
         ]
     )
 

@@ -15,10 +15,10 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let identity = try runtime.identity(stackOverride: stack)
-            try await runtime.withDeployment { deployment, _ in
+            try await runtime.withDeployment { deployment, engine in
                 let reports = try await deployment.context.driver().status(identity)
                 let tokens = try Self.vaultTokens(runtime, identity: identity, stackOverride: stack)
-                let external = try await Self.externalResources(runtime, deployment: deployment, stackOverride: stack)
+                let external = try await Self.externalResources(runtime, deployment: deployment, engine: engine, stackOverride: stack)
                 if options.json {
                     runtime.console.json(StatusOutput(
                         stack: identity.stack, environment: identity.environment, services: reports, vaultTokens: tokens, external: external))
@@ -59,11 +59,13 @@ extension StatusCommand {
     }
 
     /// The declared databases, roles and buckets as their systems report them (asks PostgreSQL and S3).
-    static func externalResources(_ runtime: CommandRuntime, deployment: Deployment, stackOverride: String?) async throws -> [ExternalResourceStatus] {
+    static func externalResources(
+        _ runtime: CommandRuntime, deployment: Deployment, engine: EngineHandle, stackOverride: String?
+    ) async throws -> [ExternalResourceStatus] {
         guard stackOverride == nil, let spec = try? runtime.loadSpec(), spec.postgres != nil || spec.s3 != nil else { return [] }
         let secrets = try deployment.secrets(for: spec)
         var statuses: [ExternalResourceStatus] = []
-        for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, logger: runtime.logger) {
+        for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, engine: engine, logger: runtime.logger) {
             statuses += try await provider.status()
         }
         return statuses

@@ -85,7 +85,7 @@ struct UpCommand: AsyncParsableCommand {
                             stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,
                             events: renderer.handler)
                     }
-                    try await UpExternalResources(runtime: runtime, json: options.json).run(stack, deployment: deployment, gate: externalGate)
+                    try await UpExternalResources(runtime: runtime, json: options.json).run(stack, deployment: deployment, engine: engine, gate: externalGate)
                     result = try await deployment.up(stack, options: plannerOptions, command: command, rollsBack: !noRollback)
                 } catch let error as SprocketError where error.code == .rolledBack {
                     outcome = "rolled-back"

@@ -17,11 +17,11 @@ struct UpExternalResources {
         var mutatingOperations: Int
     }
 
-    func run(_ stack: StackSpec, deployment: Deployment, gate: ExternalCheckGate) async throws {
+    func run(_ stack: StackSpec, deployment: Deployment, engine: EngineHandle, gate: ExternalCheckGate) async throws {
         guard stack.postgres != nil || stack.s3 != nil else { return }
         // Generated passwords must exist before a role is given one; `up` would generate them a moment later anyway.
         let secrets = try deployment.secrets(for: stack, generate: true)
-        let providers = try ExternalProviders.make(stack, secrets: secrets, environment: runtime.environment, logger: runtime.logger)
+        let providers = try ExternalProviders.make(stack, secrets: secrets, environment: runtime.environment, engine: engine, logger: runtime.logger)
         gate.set(providers)
         for provider in providers {
             let changes = try await provider.plan()

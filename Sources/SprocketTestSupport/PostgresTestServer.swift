@@ -36,7 +36,12 @@ public final class PostgresTestServer: Sendable {
     private var logFile: String { "\(directory)/server.log" }
 
     /// Creates, configures and starts a server on a free port, and creates the admin role.
-    public static func start() async throws -> PostgresTestServer {
+    ///
+    /// - Parameters:
+    ///   - alsoListeningOn: addresses besides 127.0.0.1 to accept connections on, e.g. the docker_gwbridge gateway
+    ///     so that containers reach the server (as a database only the cluster reaches).
+    ///   - clients: networks (CIDR) allowed to log in with a password besides 127.0.0.1.
+    public static func start(alsoListeningOn extraAddresses: [String] = [], clients: [String] = []) async throws -> PostgresTestServer {
         let binaries = try binaryFolder()
         let environment = ProcessInfo.processInfo.environment
         var osUser = environment["SPROCKET_TEST_PG_USER"].flatMap { $0.isEmpty ? nil : $0 }
@@ -51,9 +56,11 @@ public final class PostgresTestServer: Sendable {
                 "-D", server.dataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync",
                 "--encoding=UTF8", "--locale=C",
             ])
-            try Data("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n".utf8)
+            let hba = (["local all all trust", "host all all 127.0.0.1/32 scram-sha-256"] + clients.map { "host all all \($0) scram-sha-256" })
+                .joined(separator: "\n") + "\n"
+            try Data(hba.utf8)
                 .write(to: URL(fileURLWithPath: "\(server.dataDirectory)/pg_hba.conf"))
-            return try await server.startOnFreePort(attempts: 3)
+            return try await server.startOnFreePort(attempts: 3, listenAddresses: ["127.0.0.1"] + extraAddresses)
         } catch {
             folder.remove()
             throw error
@@ -61,12 +68,12 @@ public final class PostgresTestServer: Sendable {
     }
 
     /// Tries ports the kernel reports free until one works (another process may take it in between).
-    private func startOnFreePort(attempts: Int) async throws -> PostgresTestServer {
+    private func startOnFreePort(attempts: Int, listenAddresses: [String]) async throws -> PostgresTestServer {
         var lastError: (any Error)?
         for _ in 0..<attempts {
             let port = try Self.freePort()
             let configuration = """
-                listen_addresses = '127.0.0.1'
+                listen_addresses = '\(listenAddresses.joined(separator: ","))'
                 port = \(port)
                 unix_socket_directories = '\(directory)'
                 ssl = on

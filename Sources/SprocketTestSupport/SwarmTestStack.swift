@@ -29,6 +29,16 @@ public final class SwarmTestStack: Sendable {
 
     public var keyFile: String { "\(stateFolder.path)/secrets.key" }
 
+    /// Runs the built `sprocketctl` on this stack's folder (`-f`), with its own state directory and key file on
+    /// top of `environment`.
+    public func sprocketctl(_ arguments: [String], environment: [String: String] = [:], stateName: String = "default") async throws -> CLIRun {
+        try await CLIBinary.runDetached(
+            arguments + ["-f", folder.path],
+            environment: environment.merging([
+                "SPROCKET_STATE_DIR": "\(stateFolder.path)/\(stackName)/\(stateName)", "SPROCKET_KEY_FILE": keyFile,
+            ]) { $1 })
+    }
+
     public func load(environment: String?, processEnvironment: [String: String] = [:]) throws -> StackSpec {
         try SpecLoader(processEnvironment: processEnvironment).load(path: folder.path, environment: environment)
     }

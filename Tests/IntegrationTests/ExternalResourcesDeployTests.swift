@@ -49,13 +49,6 @@ struct ExternalResourcesDeployTests {
             """)
     }
 
-    func sprocketctl(_ arguments: [String], _ stack: SwarmTestStack, _ environment: [String: String]) async throws -> CLIRun {
-        try await CLIBinary.runDetached(
-            arguments + ["-f", stack.folder.path],
-            environment: environment.merging([
-                "SPROCKET_STATE_DIR": "\(stack.stateFolder.path)/\(stack.stackName)/default", "SPROCKET_KEY_FILE": stack.keyFile,
-            ]) { $1 })
-    }
 
     func mountedSecretName(_ stack: SwarmTestStack) async throws -> String? {
         try await stack.services().first { $0.spec?.name?.hasSuffix("_app-svc") == true }?.spec?.taskTemplate?.containerSpec?.secrets?
@@ -79,33 +72,33 @@ struct ExternalResourcesDeployTests {
                 let first = "canary-first-\(UUID().uuidString)"
                 var environment = ["PG_ADMIN": pg.adminPassword, "PG_APP": first, "S3_ID": "testing", "S3_SECRET": "testing-secret"]
 
-                let offline = try await sprocketctl(["plan", "--offline"], stack, environment)
+                let offline = try await stack.sprocketctl(["plan", "--offline"], environment: environment)
                 #expect(offline.stdout.contains("+ postgres database \(names.database)") && offline.stdout.contains("+ s3 bucket \(names.bucket)"),
                         "\(offline.stdout)\(offline.stderr)")
 
-                let up = try await sprocketctl(["up", "--yes", "--json"], stack, environment)
+                let up = try await stack.sprocketctl(["up", "--yes", "--json"], environment: environment)
                 #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
                 #expect(up.stdout.contains(#""system":"postgres""#) && up.stdout.contains(#""system":"s3""#), "\(up.stdout)")
                 #expect(up.stdout.contains("postgres login \(names.role)") && up.stdout.contains("check-passed"), "the gate logged in as the role")
                 #expect(try await pg.superuser("SELECT datname FROM pg_database WHERE datname = '\(names.database)'") == names.database)
 
-                let again = try await sprocketctl(["up", "--yes", "--json"], stack, environment)
+                let again = try await stack.sprocketctl(["up", "--yes", "--json"], environment: environment)
                 #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
                 #expect(!again.stdout.contains("external-applied"), "a second up changes nothing outside Docker: \(again.stdout)")
                 let before = try await mountedSecretName(stack)
 
                 let second = "canary-second-\(UUID().uuidString)"
                 environment["PG_APP"] = second
-                let rotated = try await sprocketctl(["up", "--yes", "--json"], stack, environment)
+                let rotated = try await stack.sprocketctl(["up", "--yes", "--json"], environment: environment)
                 #expect(rotated.status == 0, "\(rotated.stdout)\(rotated.stderr)")
                 #expect(rotated.stdout.contains("password changed"), "\(rotated.stdout)")
                 let after = try await mountedSecretName(stack)
                 #expect(before != nil && after != nil && before != after, "the consumer now mounts the new password's secret")
 
-                let status = try await sprocketctl(["status", "--json"], stack, environment)
+                let status = try await stack.sprocketctl(["status", "--json"], environment: environment)
                 #expect(status.stdout.contains(#""external""#) && status.stdout.contains(names.bucket), "\(status.stdout)\(status.stderr)")
 
-                let down = try await sprocketctl(["down", "--yes"], stack, environment)
+                let down = try await stack.sprocketctl(["down", "--yes"], environment: environment)
                 #expect(down.status == 0, "\(down.stderr)")
                 #expect(down.stderr.contains("kept:"), "\(down.stderr)")
                 #expect(try await pg.superuser("SELECT datname FROM pg_database WHERE datname = '\(names.database)'") == names.database)

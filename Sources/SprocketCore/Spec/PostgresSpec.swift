@@ -3,9 +3,9 @@
 ///
 /// Names are already interpolated for the selected environment (`sprocket_${subdomain}`); passwords and the CA
 /// certificate are named stack secrets, never values.
-public struct PostgresSpec: Sendable, Hashable {
+public struct PostgresSpec: Sendable, Hashable, Codable {
     /// libpq's `sslmode` values. `require` encrypts without verifying the certificate, as libpq does.
-    public enum SSLMode: String, Sendable, Hashable, CaseIterable {
+    public enum SSLMode: String, Sendable, Hashable, CaseIterable, Codable {
         case disable
         case prefer
         case require
@@ -14,7 +14,7 @@ public struct PostgresSpec: Sendable, Hashable {
     }
 
     /// The role `sprocketctl` connects as to provision everything else.
-    public struct Admin: Sendable, Hashable {
+    public struct Admin: Sendable, Hashable, Codable {
         public var user: String
         public var passwordSecret: String
         public var location: SourceLocation
@@ -27,7 +27,7 @@ public struct PostgresSpec: Sendable, Hashable {
     }
 
     /// A login role a service connects as.
-    public struct Role: Sendable, Hashable {
+    public struct Role: Sendable, Hashable, Codable {
         public var name: String
         public var passwordSecret: String
         /// `CONNECTION LIMIT`; nil means unlimited (PostgreSQL's -1).
@@ -43,7 +43,7 @@ public struct PostgresSpec: Sendable, Hashable {
     }
 
     /// A schema inside a database; its owner defaults to the database's owner.
-    public struct Schema: Sendable, Hashable {
+    public struct Schema: Sendable, Hashable, Codable {
         public var name: String
         public var owner: String?
         public var location: SourceLocation
@@ -57,8 +57,8 @@ public struct PostgresSpec: Sendable, Hashable {
 
     /// One `grants:` entry. Its level follows from the keys: no `schema` is the database itself, `schema` alone is
     /// the schema, `schema` with `tables: all` is every table in it now and (as default privileges) later.
-    public struct Grant: Sendable, Hashable {
-        public enum Level: Sendable, Hashable {
+    public struct Grant: Sendable, Hashable, Codable {
+        public enum Level: Sendable, Hashable, Codable {
             case database
             case schema(String)
             case allTables(inSchema: String)
@@ -78,7 +78,7 @@ public struct PostgresSpec: Sendable, Hashable {
         }
     }
 
-    public struct Database: Sendable, Hashable {
+    public struct Database: Sendable, Hashable, Codable {
         public var name: String
         public var owner: String
         public var extensions: [String]
@@ -117,6 +117,8 @@ public struct PostgresSpec: Sendable, Hashable {
     public var admin: Admin
     public var roles: [Role]
     public var databases: [Database]
+    /// How `sprocketctl` reaches the server: straight over TCP, or from a one-shot Swarm job inside the cluster.
+    public var reach: PostgresReach = .direct
     public var location: SourceLocation
 
     public init(

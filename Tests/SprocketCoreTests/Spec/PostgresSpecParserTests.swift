@@ -82,6 +82,19 @@ struct PostgresSpecParserTests {
 
     static let admin = "  host: h\n  admin: { user: doadmin, password_secret: pg-admin-password }\n"
 
+    @Test("reach: direct by default; swarm-job as a word or with network, image and timeout")
+    func reach() throws {
+        #expect(try Self.load("postgres:\n" + Self.admin).postgres?.reach == .direct)
+        #expect(try Self.load("postgres:\n" + Self.admin + "  reach: direct\n").postgres?.reach == .direct)
+        let word = try #require(try Self.load("postgres:\n" + Self.admin + "  reach: swarm-job\n").postgres?.reach.swarmJob)
+        #expect(word.network == nil && word.image == nil && word.timeoutSeconds == 300)
+        let full = try #require(try Self.load(
+            "postgres:\n" + Self.admin + "  reach: { via: swarm-job, network: data, image: ghcr.io/x/sprocketctl:1, timeout: 2m }\n"
+        ).postgres?.reach.swarmJob)
+        #expect(full.network == "data" && full.image == "ghcr.io/x/sprocketctl:1" && full.timeoutSeconds == 120)
+        #expect(full.location.line == 13)
+    }
+
     @Test("mistakes are errors at their line", arguments: [
         ("postgres:\n  host: h\n  hots: x\n  admin: { user: a, password_secret: pg-admin-password }\n", "stack.yaml:12", "unknown key `hots`"),
         ("postgres:\n  host: h\n", "stack.yaml:11", "needs `host` and `admin`"),
@@ -101,6 +114,10 @@ struct PostgresSpecParserTests {
         ("postgres:\n" + admin + "  roles: { r: { password_secret: pg-ro-password } }\n  databases:\n    d:\n      owner: doadmin\n      grants: [{ role: r, schema: app, privileges: [USAGE] }]\n",
          "stack.yaml:17", "does not declare"),
         ("postgres:\n" + admin + "  databases:\n    sprocket_${nothing}: { owner: doadmin }\n", "stack.yaml:14", "nothing"),
+        ("postgres:\n" + admin + "  reach: tunnel\n", "stack.yaml:13", "expected `direct` or `swarm-job`"),
+        ("postgres:\n" + admin + "  reach: { via: ssh }\n", "stack.yaml:13", "`postgres.reach.via` is `ssh`"),
+        ("postgres:\n" + admin + "  reach: { via: swarm-job, timeout: 1s }\n", "stack.yaml:13", "under 5 seconds"),
+        ("postgres:\n" + admin + "  reach: { via: swarm-job, netwrok: data }\n", "stack.yaml:13", "unknown key `netwrok`"),
     ])
     func errors(postgres: String, position: String, message: String) throws {
         let error = #expect(throws: SpecError.self) { try Self.load(postgres) }

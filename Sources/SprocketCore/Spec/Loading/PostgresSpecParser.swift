@@ -7,7 +7,7 @@ struct PostgresSpecParser {
     let context: SpecParseContext
     private var diagnostics: SpecDiagnosticCollector { context.diagnostics }
 
-    static let keys = ["layer", "host", "port", "database", "sslmode", "ca_certificate", "admin", "roles", "databases"]
+    static let keys = ["layer", "host", "port", "database", "sslmode", "ca_certificate", "admin", "roles", "databases", "reach"]
 
     init(context: SpecParseContext) {
         self.context = context
@@ -46,11 +46,45 @@ struct PostgresSpecParser {
         spec.caCertificateSecret = fields["ca_certificate"].flatMap { context.string($0, for: "postgres.ca_certificate") }
         spec.roles = fields["roles"].map(roles) ?? []
         spec.databases = fields["databases"].map(databases) ?? []
+        spec.reach = fields["reach"].map(reach) ?? .direct
         checkReferences(spec, fields: fields, layers: layers)
         return spec
     }
 
     // MARK: - Sections
+
+    /// `reach: direct`, or `reach: {via: swarm-job, network: data, image: …, timeout: 5m}`.
+    private func reach(_ node: YAMLNode) -> PostgresReach {
+        let hint = "e.g. `reach: {via: swarm-job, network: data}` (a one-shot job inside the cluster) or `reach: direct`"
+        if let scalar = node.scalar, !scalar.isNull {
+            guard let word = context.string(node, for: "postgres.reach") else { return .direct }
+            if word == "direct" { return .direct }
+            if word == "swarm-job" { return .swarmJob(PostgresReach.SwarmJob(location: node.location)) }
+            diagnostics.error(node.location, "`postgres.reach` is `\(word)`: expected `direct` or `swarm-job`", hint: hint)
+            return .direct
+        }
+        guard let fields = context.fields(node, of: "`postgres.reach`", known: ["via", "network", "image", "timeout"]) else { return .direct }
+        let via = fields["via"].flatMap { context.string($0, for: "postgres.reach.via") } ?? "swarm-job"
+        guard via == "swarm-job" else {
+            if via != "direct" {
+                diagnostics.error(fields["via"]?.location ?? node.location, "`postgres.reach.via` is `\(via)`: expected `direct` or `swarm-job`", hint: hint)
+            }
+            return .direct
+        }
+        var job = PostgresReach.SwarmJob(location: node.location)
+        job.network = fields["network"].flatMap { context.string($0, for: "postgres.reach.network") }
+        job.image = fields["image"].flatMap { context.string($0, for: "postgres.reach.image") }
+        if let timeoutNode = fields["timeout"], let timeout = context.duration(timeoutNode, for: "postgres.reach.timeout") {
+            let seconds = Int(timeout.components.seconds)
+            if seconds < 5 {
+                diagnostics.error(timeoutNode.location, "`postgres.reach.timeout` is under 5 seconds",
+                                  hint: "a job needs time to be scheduled and to start its container; e.g. `timeout: 2m`")
+            } else {
+                job.timeoutSeconds = seconds
+            }
+        }
+        return .swarmJob(job)
+    }
 
     private func admin(_ node: YAMLNode) -> PostgresSpec.Admin? {
         guard let fields = context.fields(node, of: "`postgres.admin`", known: ["user", "password_secret"]),

@@ -1,0 +1,115 @@
+import Foundation
+import SprocketCore
+
+/// An image holding one executable and the shared libraries it loads, imported into the local daemon: how a job
+/// runs `sprocketctl` itself inside the cluster when no image of it was published.
+///
+/// The image is named after the executable's content (`sprocketctl-runner:<sha256 prefix>`), so a given build is
+/// imported once and a new build gets a new image. It exists only on the node whose daemon imported it: a job
+/// using it must be placed on that node.
+public struct ExecutableImage: Sendable {
+    /// Where the executable is put in the image.
+    public static let executablePath = "/usr/local/bin/sprocketctl"
+
+    public var executable: String
+    public var repository: String
+
+    /// - Parameter executable: the file to package; by default the running program.
+    public init(executable: String = ExecutableImage.currentExecutable(), repository: String = "sprocketctl-runner") {
+        self.executable = executable
+        self.repository = repository
+    }
+
+    /// The running program's path (`/proc/self/exe`, which names the file even when started through a symlink).
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// Imports the image unless the daemon has it, and returns its reference.
+    /// - Throws: ``SprocketError`` naming the file when the executable or a library cannot be read, or `ldd` fails.
+    public func ensure(on client: DockerClient) async throws -> String {
+        let content = try read(executable)
+        let reference = "\(repository):\(ContentHash.sha256Hex(content).prefix(16))"
+        if try await client.imageExists(reference) { return reference }
+        var archive = TarArchiveWriter()
+        do {
+            try archive.addDirectory("tmp", mode: 0o1777)
+            try archive.addDirectory("run/secrets")
+            try archive.addFile(Self.executablePath, contents: content, mode: 0o755)
+            let libraries = try sharedLibraries()
+            for library in libraries {
+                try archive.addFile(library, contents: try read(library), mode: 0o755)
+            }
+            let directories = Array(Set(libraries.map { ($0 as NSString).deletingLastPathComponent })).sorted()
+            try await client.importImage(
+                archive.finished(), repository: repository, tag: String(reference.split(separator: ":").last ?? ""),
+                changes: directories.isEmpty ? [] : ["ENV LD_LIBRARY_PATH=\(directories.joined(separator: ":"))"])
+            await removeOtherBuilds(keeping: reference, on: client)
+        } catch let error as TarArchiveWriter.EntryError {
+            throw SprocketError(.engine, error.description, subject: executable, hint: Self.publishHint)
+        } catch let error as DockerClientError {
+            throw SprocketError(.engine, "importing the runner image \(reference) failed: \(error)", subject: executable, hint: Self.publishHint)
+        }
+        return reference
+    }
+
+    /// Each build of sprocketctl imports its own image; the older ones are removed so they do not pile up (one
+    /// still used by a running job stays: Docker refuses, and the next import tries again).
+    private func removeOtherBuilds(keeping reference: String, on client: DockerClient) async {
+        for image in (try? await client.listImages(reference: repository)) ?? [] {
+            for tag in image.repoTags ?? [] where tag != reference && tag.hasPrefix("\(repository):") {
+                try? await client.removeImage(tag)
+            }
+        }
+    }
+
+    static let publishHint = "publish an image with sprocketctl at \(executablePath) and name it in `postgres.reach.image`"
+
+    private func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SprocketError(.engine, "cannot read \(path) to build the runner image", subject: path, hint: Self.publishHint)
+        }
+        return [UInt8](data)
+    }
+
+    /// The absolute paths of the libraries the dynamic loader maps for the executable (itself included), from
+    /// `ldd`; none for a static executable.
+    func sharedLibraries() throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        process.arguments = [executable]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        do {
+            try process.run()
+        } catch {
+            throw SprocketError(.engine, "cannot run ldd to find the libraries of \(executable): \(error)", subject: executable, hint: Self.publishHint)
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        if process.terminationStatus != 0 {
+            // ldd exits non-zero for a static executable, which needs no library.
+            return []
+        }
+        if let missing = text.split(whereSeparator: \.isNewline).first(where: { $0.contains("=> not found") }) {
+            throw SprocketError(
+                .engine, "\(executable) needs a library this machine does not have: \(missing.trimmingCharacters(in: .whitespaces))",
+                subject: executable, hint: Self.publishHint)
+        }
+        return Self.libraryPaths(fromLDD: text)
+    }
+
+    /// Parses `ldd` output: `libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x…)` and `/lib64/ld-linux-x86-64.so.2 (0x…)`.
+    static func libraryPaths(fromLDD text: String) -> [String] {
+        var paths: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let fields = line.split(whereSeparator: \.isWhitespace)
+            let candidate = fields.firstIndex(of: "=>").flatMap { fields.indices.contains($0 + 1) ? fields[$0 + 1] : nil } ?? fields.first
+            guard let candidate, candidate.hasPrefix("/") else { continue }
+            paths.append(String(candidate))
+        }
+        return Array(Set(paths)).sorted()
+    }
+}

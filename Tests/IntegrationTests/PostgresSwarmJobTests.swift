@@ -146,4 +146,57 @@ struct PostgresSwarmJobTests {
         }
         await pg.stop()
     }
+
+    @Test("a network of the stack named by reach.network is created by the first job as the deployment would create it; up then keeps it")
+    func createsTheStacksNetwork() async throws {
+        let client = DockerClient(endpoint: try DockerEndpoint.fromEnvironment(ProcessInfo.processInfo.environment), logger: Logger(label: "it"))
+        let gateway = try await Self.bridgeGateway(client)
+        try? await client.shutdown()
+        let pg = try await PostgresTestServer.start(alsoListeningOn: [gateway], clients: ["172.16.0.0/12", "10.0.0.0/8"])
+        do {
+            try await SwarmTestStack.with(prefix: "pgnet") { stack in
+                let suffix = stack.stackName.replacingOccurrences(of: "-", with: "_")
+                let names = (role: "netrole_\(suffix)", database: "netdb_\(suffix)")
+                // The gateway address answers from any container, so the job needs no relay here.
+                try Self.write(stack, host: gateway, network: "data", reach: "{via: swarm-job, network: data}", names: names)
+                try stack.write("app.yaml", """
+                    networks:
+                      data: {driver: overlay}
+                    secrets:
+                      pg-admin: {environment: PG_ADMIN}
+                      pg-app: {environment: PG_APP}
+                    services:
+                      app-svc:
+                        image: sprocket-local/busybox:latest
+                        command: ["sleep", "100000"]
+                        stop_grace_period: 1s
+                        networks: [data]
+                        secrets: [pg-app]
+                        deploy: { endpoint_mode: dnsrr }
+                    """)
+                try stack.write("stack.yaml", try String(contentsOfFile: "\(stack.folder.path)/stack.yaml", encoding: .utf8)
+                    .replacingOccurrences(of: "port: 5432", with: "port: \(pg.port)"))
+                let environment = ["PG_ADMIN": pg.adminPassword, "PG_APP": "canary-net-\(UUID().uuidString)"]
+
+                let plan = try await stack.sprocketctl(["plan", "--json"], environment: environment)
+                #expect(plan.status == 0 && plan.stdout.contains(names.role), "\(plan.stdout)\(plan.stderr)")
+                let created = try await stack.client.listNetworks().first { $0.name?.hasPrefix(stack.stackName) == true && $0.name?.hasSuffix("_data") == true }
+                #expect(created?.labels?[OwnershipLabel.stack] == stack.stackName, "the job's network is the stack's: \(String(describing: created))")
+
+                let up = try await stack.sprocketctl(["up", "--yes", "--json"], environment: environment)
+                #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+                let after = try await stack.client.listNetworks().first { $0.name?.hasPrefix(stack.stackName) == true && $0.name?.hasSuffix("_data") == true }
+                #expect(after != nil && after?.id == created?.id, "up kept the network the job created")
+                let again = try await stack.sprocketctl(["up", "--yes", "--json"], environment: environment)
+                #expect(again.status == 0 && !again.stdout.contains("external-applied"), "\(again.stdout)\(again.stderr)")
+                _ = try await stack.sprocketctl(["down", "--yes"], environment: environment)
+                _ = try? await pg.superuser("DROP DATABASE IF EXISTS \(names.database)")
+                _ = try? await pg.superuser("DROP ROLE IF EXISTS \(names.role)")
+            }
+        } catch {
+            await pg.stop()
+            throw error
+        }
+        await pg.stop()
+    }
 }

@@ -16,6 +16,21 @@ struct PostgresSwarmJobTests {
         return try #require(bridge.ipam?.config?.compactMap(\.gateway).first, "docker_gwbridge has no gateway")
     }
 
+    /// A PostgreSQL server that containers reach at the docker_gwbridge gateway, stopped afterwards pass or fail.
+    static func withServerForContainers(_ body: (PostgresTestServer, _ gateway: String) async throws -> Void) async throws {
+        let client = DockerClient(endpoint: try DockerEndpoint.fromEnvironment(ProcessInfo.processInfo.environment), logger: Logger(label: "it"))
+        let gateway = try await bridgeGateway(client)
+        try? await client.shutdown()
+        let pg = try await PostgresTestServer.start(alsoListeningOn: [gateway], clients: ["172.16.0.0/12", "10.0.0.0/8"])
+        do {
+            try await body(pg, gateway)
+        } catch {
+            await pg.stop()
+            throw error
+        }
+        await pg.stop()
+    }
+
     /// An overlay network and a TCP relay service named `db` on it, in front of `pg`; both carry the stack's
     /// ownership label so the stack's clean-up removes them.
     static func startRelay(_ stack: SwarmTestStack, to pg: PostgresTestServer, gateway: String) async throws -> (network: String, host: String) {
@@ -84,11 +99,7 @@ struct PostgresSwarmJobTests {
 
     @Test("direct reach cannot connect; through the job plan, up, a no-op up, status and down work and leave no job object or secret behind")
     func provisionsFromInsideTheCluster() async throws {
-        let client = DockerClient(endpoint: try DockerEndpoint.fromEnvironment(ProcessInfo.processInfo.environment), logger: Logger(label: "it"))
-        let gateway = try await Self.bridgeGateway(client)
-        try? await client.shutdown()
-        let pg = try await PostgresTestServer.start(alsoListeningOn: [gateway], clients: ["172.16.0.0/12", "10.0.0.0/8"])
-        do {
+        try await Self.withServerForContainers { pg, gateway in
             try await SwarmTestStack.with(prefix: "pgjob") { stack in
                 let relay = try await Self.startRelay(stack, to: pg, gateway: gateway)
                 let suffix = stack.stackName.replacingOccurrences(of: "-", with: "_")
@@ -140,20 +151,12 @@ struct PostgresSwarmJobTests {
                 _ = try? await pg.superuser("DROP DATABASE IF EXISTS \(names.database)")
                 _ = try? await pg.superuser("DROP ROLE IF EXISTS \(names.role)")
             }
-        } catch {
-            await pg.stop()
-            throw error
         }
-        await pg.stop()
     }
 
     @Test("a network of the stack named by reach.network is created by the first job as the deployment would create it; up then keeps it")
     func createsTheStacksNetwork() async throws {
-        let client = DockerClient(endpoint: try DockerEndpoint.fromEnvironment(ProcessInfo.processInfo.environment), logger: Logger(label: "it"))
-        let gateway = try await Self.bridgeGateway(client)
-        try? await client.shutdown()
-        let pg = try await PostgresTestServer.start(alsoListeningOn: [gateway], clients: ["172.16.0.0/12", "10.0.0.0/8"])
-        do {
+        try await Self.withServerForContainers { pg, gateway in
             try await SwarmTestStack.with(prefix: "pgnet") { stack in
                 let suffix = stack.stackName.replacingOccurrences(of: "-", with: "_")
                 let names = (role: "netrole_\(suffix)", database: "netdb_\(suffix)")
@@ -193,10 +196,6 @@ struct PostgresSwarmJobTests {
                 _ = try? await pg.superuser("DROP DATABASE IF EXISTS \(names.database)")
                 _ = try? await pg.superuser("DROP ROLE IF EXISTS \(names.role)")
             }
-        } catch {
-            await pg.stop()
-            throw error
         }
-        await pg.stop()
     }
 }

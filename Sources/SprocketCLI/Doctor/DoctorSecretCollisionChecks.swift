@@ -1,12 +1,13 @@
 import Foundation
 import SprocketCore
 
-/// `doctor` checks for one place written by two secrets, and one credential declared twice (pain points 8, 28).
-/// Pure over the spec.
+/// `doctor` checks for one Vault field written by two secrets, and one credential declared twice (pain points 8,
+/// 28). Pure over the spec. Two secrets mounted at one path of a service is already an error of `validate`, which
+/// `doctor`'s `spec` check reports.
 struct DoctorSecretCollisionChecks {
     var stack: StackSpec
 
-    func all() -> [DoctorCheckResult] { [sharedVaultFields(), sharedTargets(), credentialSources()] }
+    func all() -> [DoctorCheckResult] { [sharedVaultFields(), credentialSources()] }
 
     /// #8: three Redis instances wrote `infrastructure/data/redis`, and the last write won.
     func sharedVaultFields() -> DoctorCheckResult {
@@ -20,27 +21,6 @@ struct DoctorSecretCollisionChecks {
             "vault-writers", shared, passed: "every Vault field has at most one writer", status: .fail,
             message: { "\($0) Vault fields are written by several secrets (pain point 8: three Redis instances wrote one path, last write won)" },
             hint: "give each secret its own `<mount>/<path>#<field>` (e.g. with the service in the path), or declare the secret once with several consumers")
-    }
-
-    /// Two secrets (or a secret and a config) mounted at one path in one service: Docker refuses the service, or one
-    /// file hides the other.
-    func sharedTargets() -> DoctorCheckResult {
-        var findings: [String] = []
-        for service in stack.layers.flatMap(\.services) {
-            var byTarget: [String: [String]] = [:]
-            for reference in service.secrets {
-                byTarget[reference.target.map { $0.hasPrefix("/") ? $0 : "/run/secrets/\($0)" } ?? "/run/secrets/\(reference.source)", default: []]
-                    .append("secret \(reference.source)")
-            }
-            for reference in service.configs { byTarget[reference.target ?? "/\(reference.source)", default: []].append("config \(reference.source)") }
-            for (target, sources) in byTarget.sorted(by: { $0.key < $1.key }) where sources.count > 1 {
-                findings.append("\(service.name): \(sources.joined(separator: " and ")) both mount at \(target) (\(service.location))")
-            }
-        }
-        return .judging(
-            "secret-targets", findings, passed: "no two secrets or configs share a path in one service", status: .fail,
-            message: { "\($0) paths receive two files in one service (pain point 8: path collisions)" },
-            hint: "give each secret its own `target:`")
     }
 
     /// #28: one credential (a Doppler name, an environment variable) read by several declarations. With different

@@ -89,4 +89,11 @@ struct DoctorConfigChecksTests {
         #expect(result.status == (warns ? .warn : .ok), "\(result)")
         if warns { #expect(result.details.first?.contains(url) == true) }
     }
+
+    @Test("#26: a credential in a monitored URL is not printed")
+    func monitoringMasksCredentials() throws {
+        let result = DoctorMonitoringChecks(stack: try Self.gatus("https://probe:pw-canary-42@old.example.net/health")).watchedHosts()
+        #expect(result.status == .warn)
+        #expect(result.details.first?.contains("https://old.example.net/health") == true && result.details.allSatisfy { !$0.contains("pw-canary-42") })
+    }
 }

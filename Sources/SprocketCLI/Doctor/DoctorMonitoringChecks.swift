@@ -42,7 +42,9 @@ struct DoctorMonitoringChecks {
             for url in Self.watchedURLs(in: String(decoding: config.content ?? [], as: UTF8.self)) {
                 guard let host = URL(string: url)?.host?.lowercased(), !host.isEmpty else { continue }
                 watched += 1
-                if !known.contains(host) { findings.append("config \(config.name): \(url) — no route or service of \(stack.environment) answers on \(host)") }
+                if !known.contains(host) {
+                    findings.append("config \(config.name): \(Self.withoutCredentials(url)) — no route or service of \(stack.environment) answers on \(host)")
+                }
             }
         }
         return .judging(
@@ -50,6 +52,14 @@ struct DoctorMonitoringChecks {
             message: { "\($0) monitored URLs are not served by \(stack.environment) (pain point 26: Gatus watched stale hosts and IPs)" },
             hint: "derive each URL from the settings in the config template (`https://api.{{public_host}}/healthz`) so it follows the routes, "
                 + "or watch the service by its name on a shared network")
+    }
+
+    /// The URL without `user:password@`, so a finding never prints a credential written into it.
+    static func withoutCredentials(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
     }
 
     /// The values of `url:` keys (YAML block or flow style), without variables the monitor expands itself (`${X}`).

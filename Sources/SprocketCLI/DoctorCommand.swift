@@ -69,7 +69,14 @@ struct DoctorCommand: AsyncParsableCommand {
             for report in reports { expiries[report.name] = report.expiresAt }
         }
         let ledgerPath = AcmeLedgerUpdates.ledgerPath(runtime, stack: stack)
-        let ledger = FileManager.default.fileExists(atPath: ledgerPath) ? try? CertificateLedger(path: ledgerPath) : nil
+        var ledger: CertificateLedger?
+        var ledgerProblem: [DoctorCheckResult] = []
+        do {
+            ledger = FileManager.default.fileExists(atPath: ledgerPath) ? try CertificateLedger(path: ledgerPath) : nil
+        } catch {
+            ledgerProblem = [DoctorCheckResult(name: "certificate-ledger", status: .warn, message: "the ACME ledger cannot be read: \(error)",
+                                               hint: "fix or move aside \(ledgerPath); the certificate checks below run without it")]
+        }
         let keyFile = runtime.vaultKeyFile(declared: stack.vault?.keyFile)
         return DoctorPainPointChecks(
             stack: stack, environments: [stack] + others, lock: try ImageLock.load(from: stack.rootDirectory), tokenExpiries: expiries
@@ -78,7 +85,7 @@ struct DoctorCommand: AsyncParsableCommand {
             + DoctorSecretCollisionChecks(stack: stack).all()
             + DoctorConfigUsageChecks(stack: stack).all()
             + DoctorVaultChecks(stack: stack, keyFile: keyFile, permissions: Self.permissions, workTree: GitSecretScan.workTree(containing:)).all()
-            + DoctorRoutingChecks(stack: stack, ledger: ledger).all()
+            + ledgerProblem + DoctorRoutingChecks(stack: stack, ledger: ledger).all()
             + [DoctorMonitoringChecks(stack: stack).watchedHosts()]
     }
 

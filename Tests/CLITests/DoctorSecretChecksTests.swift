@@ -36,7 +36,7 @@ struct DoctorSecretChecksTests {
             services:
               api:
                 image: example/api:1
-                environment: {DB_PASSWORD: \(Self.password), DATABASE_URL: "postgres://app:\(Self.password)@db:5432/app"}
+                environment: {DB_PASSWORD: \(Self.password), PGPASSWORD: \(Self.password), DATABASE_URL: "postgres://app:\(Self.password)@db:5432/app"}
                 deploy: {labels: {backup.token: \(Self.password)}}
               redis:
                 image: redis:7
@@ -45,10 +45,10 @@ struct DoctorSecretChecksTests {
         let result = DoctorSecretHygieneChecks(stack: stack).plaintextSecrets()
         #expect(result.status == .fail)
         let details = result.details.joined(separator: "\n")
-        for expected in ["api: environment DB_PASSWORD", "api: environment DATABASE_URL", "`app`", "api: label backup.token", "redis: `command` passes --requirepass"] {
+        for expected in ["api: environment DB_PASSWORD", "api: environment PGPASSWORD", "api: environment DATABASE_URL", "`app`", "api: label backup.token", "redis: `command` passes --requirepass"] {
             #expect(details.contains(expected), "\(expected) in \(details)")
         }
-        #expect(result.details.count == 4)
+        #expect(result.details.count == 5)
         #expect(!"\(result.message)\(details)\(result.hint ?? "")".contains(Self.password))
     }
 

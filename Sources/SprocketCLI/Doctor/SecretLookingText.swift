@@ -21,6 +21,8 @@ enum SecretLookingText {
         let words = upper.split { !$0.isLetter && !$0.isNumber }.map(String.init)
         guard !words.contains(where: referenceWords.contains) else { return false }
         if words.contains(where: secretWords.contains) { return true }
+        // Run together with a prefix: `PGPASSWORD`, `BOTTOKEN`, `CLIENTSECRET`.
+        if words.contains(where: { word in ["PASSWORD", "PASSWD", "SECRET", "TOKEN"].contains { word.count > $0.count && word.hasSuffix($0) } }) { return true }
         let joined = words.joined(separator: "_")
         return secretPairs.contains { joined.contains($0) || upper.contains($0.replacingOccurrences(of: "_", with: "")) }
     }

@@ -19,7 +19,8 @@ struct DoctorConfigUsageChecks {
             for reference in service.configs {
                 let target = reference.target ?? "/\(reference.source)"
                 if !Self.mentions(target, in: texts, workingDirectory: service.workingDirectory) {
-                    findings.append("\(service.name): config \(reference.source) is mounted at \(target), but its command never names it (\(reference.location))")
+                    findings.append(
+                        "\(service.name): config \(reference.source) is mounted at \(target), but its command never names it (\(reference.location))")
                 }
             }
         }

@@ -15,7 +15,8 @@ struct DoctorOrphanChecks {
         let declared = Set(stack.layers.flatMap(\.services).map(\.name))
         let orphans = services.filter { !declared.contains($0.name) }.sorted { $0.dockerName < $1.dockerName }.map { service in
             let routers = Self.routers(of: service)
-            return "\(service.dockerName) (layer \(service.layer), service \(service.name))" + (routers.isEmpty ? "" : ": routers \(routers.joined(separator: ", "))")
+            let owner = "\(service.dockerName) (layer \(service.layer), service \(service.name))"
+            return routers.isEmpty ? owner : "\(owner): routers \(routers.joined(separator: ", "))"
         }
         return .judging(
             "orphan-services", orphans, passed: "every running service of \(stack.name)/\(stack.environment) is declared by the spec", status: .fail,
@@ -29,7 +30,8 @@ struct DoctorOrphanChecks {
         for service in services {
             for router in Self.routers(of: service) { owners[router, default: []].append(service.dockerName) }
         }
-        let shared = owners.filter { Set($0.value).count > 1 }.sorted { $0.key < $1.key }.map { "\($0.key): \(Set($0.value).sorted().joined(separator: " and "))" }
+        let shared = owners.mapValues { Set($0).sorted() }.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }
+            .map { "\($0.key): \($0.value.joined(separator: " and "))" }
         return .judging(
             "duplicate-routers", shared, passed: "no Traefik router name is defined by two running services", status: .fail,
             message: { "\($0) Traefik routers are defined by two services (pain point 19: duplicate routers answered 404)" },

@@ -77,7 +77,8 @@ struct DoctorRoutingChecks {
         let storage = stack.routing.acme.storage
         let unsaved = traefikServices.filter { service in
             !service.mounts.contains { mount in
-                mount.kind != .tmpfs && mount.source != nil && (storage == mount.target || storage.hasPrefix(mount.target.hasSuffix("/") ? mount.target : mount.target + "/"))
+                let folder = mount.target.hasSuffix("/") ? mount.target : mount.target + "/"
+                return mount.kind != .tmpfs && mount.source != nil && (storage == mount.target || storage.hasPrefix(folder))
             }
         }
         guard !unsaved.isEmpty else {
@@ -85,7 +86,8 @@ struct DoctorRoutingChecks {
         }
         return DoctorCheckResult(
             name: name, status: .warn,
-            message: "\(unsaved.map(\.name).joined(separator: ", ")) keep \(storage) on the container's own disk: every new task orders every certificate again (pain point 18)",
+            message: "\(unsaved.map(\.name).joined(separator: ", ")) keep \(storage) on the container's own disk: every new task "
+                + "orders every certificate again (pain point 18)",
             hint: "mount a named volume at \((storage as NSString).deletingLastPathComponent) (e.g. `volumes: [traefik-data:/data]`) and back it up")
     }
 
@@ -119,12 +121,14 @@ struct DoctorRoutingChecks {
                                      hint: hint, details: expired + soon)
         }
         if !soon.isEmpty {
-            return DoctorCheckResult(name: name, status: .warn, message: "\(soon.count) certificates expire within 14 days by the ledger's record (pain point 18)",
+            return DoctorCheckResult(name: name, status: .warn,
+                                     message: "\(soon.count) certificates expire within 14 days by the ledger's record (pain point 18)",
                                      hint: hint, details: soon)
         }
         return DoctorCheckResult(
             name: name, status: .ok,
-            message: "\(hosts.count - unknown.count) recorded certificates valid for 14 days or more" + (unknown.isEmpty ? "" : "; \(unknown.count) hosts not in the ledger yet"))
+            message: "\(hosts.count - unknown.count) recorded certificates valid for 14 days or more"
+                + (unknown.isEmpty ? "" : "; \(unknown.count) hosts not in the ledger yet"))
     }
 
     /// #18: limits hit while testing. `up` goes to the staging CA first for hosts never issued; this shows where the
@@ -134,7 +138,8 @@ struct DoctorRoutingChecks {
         let hosts = acmeHosts
         guard !hosts.isEmpty else { return DoctorCheckResult(name: name, status: .ok, message: "no ACME host") }
         if stack.routing.acme.staging {
-            return DoctorCheckResult(name: name, status: .ok, message: "`routing.acme.staging` is on: Let's Encrypt's staging CA, untrusted certificates, no production limit")
+            return DoctorCheckResult(name: name, status: .ok,
+                                     message: "`routing.acme.staging` is on: Let's Encrypt's staging CA, untrusted certificates, no production limit")
         }
         guard let ledger else {
             return DoctorCheckResult(name: name, status: .ok, message: "no ledger yet: `up` orders from the staging CA first for all \(hosts.count) ACME hosts")

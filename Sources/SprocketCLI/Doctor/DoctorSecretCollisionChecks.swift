@@ -51,7 +51,8 @@ struct DoctorSecretCollisionChecks {
         if !conflicts.isEmpty {
             return DoctorCheckResult(
                 name: "credential-sources", status: .fail,
-                message: "\(conflicts.count) credentials are declared with different sources (pain point 28: postgres-* was configured three times, differently)",
+                message: "\(conflicts.count) credentials are declared with different sources (pain point 28: postgres-* was configured "
+                    + "three times, differently)",
                 hint: "declare the credential once in the `secrets:` manifest and list every service under its `consumers:`",
                 details: conflicts + repeats)
         }

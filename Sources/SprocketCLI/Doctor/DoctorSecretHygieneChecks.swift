@@ -93,10 +93,10 @@ struct DoctorSecretHygieneChecks {
         case "GIT_SSL_NO_VERIFY" where on: return "makes git accept any certificate"
         default: break
         }
-        if (upper.hasSuffix("SKIP_VERIFY") || upper.hasSuffix("INSECURE_SKIP_TLS_VERIFY") || upper.hasSuffix("TLS_INSECURE")) && on {
+        if on, ["SKIP_VERIFY", "TLS_INSECURE"].contains(where: upper.hasSuffix) {
             return "skips certificate verification"
         }
-        if (upper.hasSuffix("SSL_VERIFY") || upper.hasSuffix("TLS_VERIFY") || upper.hasSuffix("VERIFY_SSL") || upper.hasSuffix("TLS_REJECT_UNAUTHORIZED")) && off {
+        if off, ["SSL_VERIFY", "TLS_VERIFY", "VERIFY_SSL", "TLS_REJECT_UNAUTHORIZED"].contains(where: upper.hasSuffix) {
             return "turns certificate verification off"
         }
         return nil

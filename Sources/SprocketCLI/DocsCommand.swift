@@ -8,8 +8,8 @@ struct DocsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docs", abstract: "Generate an operator's inventory of the stack from the spec.",
         discussion: """
-            Services, routes (every URL per access profile), secrets by name with their source and consumers (never \
-            values), Vault tokens with their recorded expiry (from the local sealed store, when the key file is \
+            Services, routes (every URL per access profile), secrets by name with their source (e.g. `doppler \
+            sprocket/prd JWT_SECRET`), the Vault field they pass through and their consumers (never values), Vault tokens with their recorded expiry (from the local sealed store, when the key file is \
             here), configs, volumes, PostgreSQL roles and databases, S3 buckets. Sorted, so CI can diff it.
             """)
 

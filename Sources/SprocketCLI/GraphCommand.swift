@@ -7,8 +7,10 @@ struct GraphCommand: AsyncParsableCommand {
         commandName: "graph", abstract: "Draw the stack: layers, services, networks, routes and secret flows (DOT, Mermaid, SVG).",
         discussion: """
             Layers are clusters in deploy order; routes are drawn per access profile; secrets are drawn from their \
-            source (environment variable, file, generated, external, Vault token) to the services that mount them \
-            and the PostgreSQL roles and S3 buckets that take them as credentials. Values are never read. \
+            source (Doppler project/config/name, environment variable, file, generated, external, local, Vault token) \
+            through the Vault field a `secrets:` manifest entry is written to, to the services that mount them and \
+            the PostgreSQL roles and S3 buckets that take them as credentials; each secret's label names its source. \
+            Values are never read. \
             SVG needs Graphviz (`apt install graphviz`).
             """)
 

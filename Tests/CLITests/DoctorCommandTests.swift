@@ -173,4 +173,56 @@ struct DoctorCommandTests {
             #expect(checks["routes-across-environments"] == "FAIL", "a and b both use subdomain main: \(checks)")
         }
     }
+
+    /// A memorable password (short, so `validate`'s entropy guard lets it through) that must never be printed.
+    static let canary = "pw-canary-\(Int.random(in: 100_000...999_999))"
+
+    @Test("no doctor output, text or --json, contains a literal secret of the spec; the plaintext-secrets check fails naming the keys")
+    func canaryNeverPrinted() async throws {
+        try await Self.withRepository { folder in
+            try folder.write("app.yaml", """
+                services:
+                  web:
+                    image: example/web:1
+                    environment: {DB_PASSWORD: \(Self.canary), DATABASE_URL: "postgres://app:\(Self.canary)@db:5432/app"}
+                    command: [web, --api-token, \(Self.canary)]
+                    deploy: {labels: {backup.secret: \(Self.canary)}}
+                """)
+            _ = try Self.git(["add", "."], in: folder)
+            _ = try Self.git(["commit", "-q", "-m", "literal password"], in: folder)
+            let text = try await Self.doctor(folder)
+            #expect(text.status == 1, "\(text.stdout)\(text.stderr)")
+            #expect(text.stdout.contains("FAIL plaintext-secrets") && text.stdout.contains("web: environment DB_PASSWORD"), "\(text.stdout)")
+            #expect(text.stdout.contains("--api-token") && text.stdout.contains("label backup.secret"), "\(text.stdout)")
+            let json = try await Self.doctor(folder, ["--skip-docker", "--json"])
+            #expect(json.stdout.contains("\"plaintext-secrets\""), "\(json.stdout)")
+            for output in [text.stdout, text.stderr, json.stdout, json.stderr] { #expect(!output.contains(Self.canary)) }
+        }
+    }
+
+    static var sprocketStack: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("stacks/sprocket").path
+    }
+
+    /// The git scan reads the whole repository this stack is in (its findings are about the repository, not the stack),
+    /// so it is left out here; every check of the stack must pass or warn.
+    @Test("doctor --skip-docker finds no failure in stacks/sprocket", arguments: ["prod", "staging", "local"])
+    func sprocketStackPasses(environment: String) async throws {
+        let folder = try TemporaryDirectory(prefix: "doctor-sprocket")
+        defer { folder.remove() }
+        let run = try await CLIBinary.runDetached(
+            ["doctor", "--skip-docker", "--json", "-f", Self.sprocketStack, "--env", environment],
+            environment: ["SPROCKET_KEY_FILE": "\(folder.path)/key", "SPROCKET_VAULT_KEY_FILE": "\(folder.path)/vault-keys"], directory: folder.path)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)\(run.stderr)")
+        let checks = try #require(object["checks"] as? [[String: Any]])
+        let failing = checks.filter { $0["status"] as? String == "FAIL" && $0["name"] as? String != "git-secrets" }
+        #expect(failing.isEmpty, "\(failing)")
+        let names = Set(checks.compactMap { $0["name"] as? String })
+        for name in ["plaintext-secrets", "tls-verification", "vault-kv-paths", "vault-writers", "credential-sources", "unused-configs",
+                     "hard-coded-addresses", "http-redirect", "acme-storage", "certificate-expiry", "acme-rate-limits", "monitoring-targets",
+                     "vault-root-credentials"] {
+            #expect(names.contains(name), "\(name) ran")
+        }
+    }
 }

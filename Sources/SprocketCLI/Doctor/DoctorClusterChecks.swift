@@ -3,18 +3,24 @@ import Foundation
 import SprocketCore
 
 /// The `doctor` checks that read the running swarm (never changing it): crash loops (pain point 13: crash-looping
-/// services filled the disk) and services below their replicas with Swarm's reason.
+/// services filled the disk), services below their replicas with Swarm's reason, and, against the spec, orphaned
+/// services and duplicate routers (pain points 19, 20; ``DoctorOrphanChecks``).
 struct DoctorClusterChecks {
     var runtime: CommandRuntime
     var identity: StackIdentity
+    /// The loaded spec, for the orphan and router checks.
+    var stack: StackSpec
 
     func run() async -> [DoctorCheckResult] {
         do {
             var reports: [ServiceStatusReport] = []
+            var observed: [ObservedService] = []
             try await runtime.withDeployment { deployment, _ in
-                reports = try await deployment.context.driver().status(identity)
+                let driver = try await deployment.context.driver()
+                reports = try await driver.status(identity)
+                observed = try await driver.observe(identity).services
             }
-            return [restarts(reports), replicas(reports)]
+            return [restarts(reports), replicas(reports)] + DoctorOrphanChecks(stack: stack, services: observed).all()
         } catch {
             return [DoctorCheckResult(name: "services", status: .warn, message: "could not read the services of \(identity): \(error)",
                                       hint: "check the `docker` result above")]

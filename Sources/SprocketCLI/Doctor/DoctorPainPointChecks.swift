@@ -82,7 +82,7 @@ struct DoctorPainPointChecks {
             for variable in service.environment where defaults.contains(variable.value.lowercased()) {
                 let name = variable.name.uppercased()
                 if name.contains("PASS") || name.contains("SECRET") || (name.contains("USER") && variable.value.lowercased() == "guest") {
-                    findings.append("\(service.name): \(variable.name)=\(variable.value)")
+                    findings.append("\(service.name): \(variable.name) is a well-known default (\(variable.location))")
                 }
             }
         }

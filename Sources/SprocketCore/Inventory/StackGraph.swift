@@ -11,6 +11,8 @@ public struct StackGraph: Sendable, Hashable {
         case route
         /// Where a secret's value comes from (an environment variable, a file, generated, external, a Vault token).
         case secretSource
+        /// A Vault KV v2 field a manifest secret passes through (`platform/prod/jwt#value`).
+        case vaultPath
         case secret
         case vaultToken
         case postgresRole
@@ -23,7 +25,7 @@ public struct StackGraph: Sendable, Hashable {
         case network
         case volume
         case route
-        /// A step of a secret's flow: source to secret, secret to consumer, secret to role or bucket.
+        /// A step of a secret's flow: source to Vault to secret, secret to consumer, secret to role or bucket.
         case secret
     }
 

@@ -22,7 +22,23 @@ public struct StackGraphBuilder: Sendable {
             for network in layer.networks { _ = add(.network, network.name, label: "network \(network.name)", layer: layer.name) }
             for volume in layer.volumes { _ = add(.volume, volume.name, label: "volume \(volume.name)", layer: layer.name) }
             for secret in layer.secrets {
-                let secretID = add(.secret, secret.name, label: "secret \(secret.name)", layer: layer.name)
+                // The secret's own label names its source too, so a reader of one node knows where the value comes from.
+                let manifestEntry = Self.manifestEntry(of: secret, in: stack)
+                let sourceText = manifestEntry.map { SecretSourceText.manifest($0, in: stack) } ?? Self.source(of: secret, root: stack.rootDirectory).2
+                let secretID = add(.secret, secret.name, label: "secret \(secret.name) ← \(sourceText)", layer: layer.name)
+                if case .manifest(let name) = secret.source, let entry = manifestEntry {
+                    // source -> Vault (written by `secrets sync`) -> Docker secret, or source -> Docker secret.
+                    let source = sourceText
+                    let sourceID = add(.secretSource, "manifest:\(name)", label: source, layer: nil)
+                    if let vault = SecretSourceText.vault(entry, in: stack) {
+                        let vaultID = add(.vaultPath, vault, label: "vault \(vault)", layer: nil)
+                        edges.insert(.init(from: sourceID, to: vaultID, kind: .secret, label: "secrets sync"))
+                        edges.insert(.init(from: vaultID, to: secretID, kind: .secret, label: "read back"))
+                    } else {
+                        edges.insert(.init(from: sourceID, to: secretID, kind: .secret, label: "secrets sync"))
+                    }
+                    continue
+                }
                 let (sourceKind, sourceName, sourceLabel) = Self.source(of: secret, root: stack.rootDirectory)
                 let sourceID = add(sourceKind, sourceName, label: sourceLabel, layer: nil)
                 edges.insert(.init(from: sourceID, to: secretID, kind: .secret))
@@ -100,6 +116,11 @@ public struct StackGraphBuilder: Sendable {
 
     static func id(_ kind: StackGraph.NodeKind, _ name: String) -> String { "\(kind.rawValue):\(name)" }
 
+    private static func manifestEntry(of secret: SecretSpec, in stack: StackSpec) -> SecretManifestEntry? {
+        guard case .manifest(let name) = secret.source else { return nil }
+        return SecretSourceText.manifestEntry(named: name, in: stack)
+    }
+
     private static func serviceLabel(_ service: ServiceSpec) -> String {
         let replicas = service.deploy.mode == .global ? "global" : "×\(service.deploy.replicas ?? 1)"
         return "\(service.name) (\(service.image), \(replicas))"
@@ -116,7 +137,7 @@ public struct StackGraphBuilder: Sendable {
         case .external(let name): return (.secretSource, "external:\(name)", "external \(name)")
         case .vaultToken(let token): return (.vaultToken, token, "vault token \(token)")
         case .local(let name): return (.secretSource, "local:\(name)", "local store \(name)")
-        case .manifest(let name): return (.secretSource, "manifest:\(name)", "manifest \(name) (source -> Vault -> Docker)")
+        case .manifest(let name): return (.secretSource, "manifest:\(name)", "manifest \(name)")
         }
     }
 }

@@ -38,6 +38,7 @@ public struct StackGraphDOTRenderer: Sendable {
         case .volume: "cylinder"
         case .route: "cds"
         case .secretSource: "note"
+        case .vaultPath: "component"
         case .secret: "octagon"
         case .vaultToken: "hexagon"
         case .postgresRole: "cylinder"

@@ -32,6 +32,7 @@ public struct StackGraphMermaidRenderer: Sendable {
         case .volume, .postgresRole: "\(id)[(\(text))]"
         case .route: "\(id)>\(text)]"
         case .secretSource: "\(id)[/\(text)\\]"
+        case .vaultPath: "\(id)(\(text))"
         case .secret: "\(id){{\(text)}}"
         case .vaultToken: "\(id){\(text)}"
         case .s3Bucket: "\(id)[[\(text)]]"

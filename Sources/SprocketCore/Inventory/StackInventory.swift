@@ -23,8 +23,12 @@ public struct StackInventory: Sendable, Hashable, Codable {
     public struct Secret: Sendable, Hashable, Codable {
         public var name: String
         public var layer: String
-        /// `environment PG_ADMIN`, `file ./x`, `generated (32 alphanumeric)`, `external`, `vault token platform`.
+        /// `environment PG_ADMIN`, `file ./x`, `generated (32 alphanumeric)`, `external`, `vault token platform`; for a
+        /// `secrets:` manifest entry its own source (`doppler sprocket/prd JWT_SECRET`), see ``SecretSourceText``.
         public var source: String
+        /// The Vault KV v2 field the value passes through on its way to the Docker secret (`platform/prod/jwt#value`),
+        /// nil when it goes there directly.
+        public var vault: String?
         /// Services mounting it, plus `postgres role …` and `s3 bucket …` that take it as a credential.
         public var consumers: [String]
     }

@@ -67,8 +67,14 @@ public struct StackInventoryBuilder: Sendable {
         return stack.layers.flatMap { layer in
             layer.secrets.map { secret in
                 let mounts = services.filter { $0.secrets.contains { $0.source == secret.name } }.map(\.name)
+                var source = Self.source(of: secret, root: stack.rootDirectory)
+                var vault: String?
+                if case .manifest(let name) = secret.source, let entry = SecretSourceText.manifestEntry(named: name, in: stack) {
+                    source = SecretSourceText.manifest(entry, in: stack)
+                    vault = SecretSourceText.vault(entry, in: stack)
+                }
                 return StackInventory.Secret(
-                    name: secret.name, layer: layer.name, source: Self.source(of: secret, root: stack.rootDirectory),
+                    name: secret.name, layer: layer.name, source: source, vault: vault,
                     consumers: (mounts + (credentialUsers[secret.name] ?? [])).sorted())
             }
         }.sorted { $0.name < $1.name }

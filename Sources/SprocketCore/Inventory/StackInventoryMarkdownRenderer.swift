@@ -15,8 +15,8 @@ public struct StackInventoryMarkdownRenderer: Sendable {
                                           $0.healthcheck ?? "—", Self.list($0.placement), $0.endpointMode] })
         section(&out, "Routes", ["service", "route", "profile", "URLs", "target", "TLS", "middlewares"],
                 inventory.routes.map { [$0.service, $0.route, $0.profile.rawValue, Self.list($0.urls), $0.target, $0.tls, Self.list($0.middlewares)] })
-        section(&out, "Secrets", ["secret", "layer", "source", "used by"],
-                inventory.secrets.map { [$0.name, $0.layer, $0.source, Self.list($0.consumers)] })
+        section(&out, "Secrets", ["secret", "layer", "source", "via Vault", "used by"],
+                inventory.secrets.map { [$0.name, $0.layer, $0.source, $0.vault ?? "—", Self.list($0.consumers)] })
         section(&out, "Vault tokens", ["token", "secret", "policies", "lifetime", "consumers", "recorded expiry"],
                 inventory.vaultTokens.map { [$0.name, $0.secret, Self.list($0.policies), $0.lifetime, Self.list($0.consumers),
                                              $0.expiresAt.map(Self.timestamp) ?? "unknown here"] })

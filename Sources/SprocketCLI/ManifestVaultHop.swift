@@ -52,25 +52,32 @@ struct ManifestVaultHop {
         }
     }
 
-    /// Writes `value` into the entry's field with `cas` = the version read, then reads it back.
+    /// Writes `values` (field -> value) into the secret at `location`'s path in one new version, keeping its other
+    /// fields, with `cas` = the version read; then reads it back. Several manifest entries may share one secret
+    /// (one field each): they are written together, since a second write with the same `cas` would be refused.
     /// Returns the new version.
-    func write(_ value: SensitiveBytes, to location: SecretManifestEntry.VaultLocation, over current: Current) async throws -> Int {
+    func write(_ values: [String: SensitiveBytes], to location: SecretManifestEntry.VaultLocation, over current: Current) async throws -> Int {
         let path = try kvPath(location)
         var data = current.data
-        data.values[location.field] = .string(String(decoding: value.bytes, as: UTF8.self))
+        for (field, value) in values { data.values[field] = .string(String(decoding: value.bytes, as: UTF8.self)) }
+        let fields = values.keys.sorted().joined(separator: ", ")
         let written: VaultKVVersionMetadata
         do {
             written = try await client.writeSecret(data, at: path, cas: current.version)
         } catch {
             throw SprocketError(
-                .conflict, "writing \(location) to Vault (cas \(current.version)) failed: \(error)", subject: address,
-                hint: "someone may have written it meanwhile; run `sprocketctl secrets diff`, then sync again")
+                .conflict, "writing \(location.mount)/\(location.path) (\(fields)) to Vault (cas \(current.version)) failed: \(error)",
+                subject: address, hint: "someone may have written it meanwhile; run `sprocketctl secrets diff`, then sync again")
         }
-        let check = try await read(location)
-        guard check.version == written.version, check.value == value else {
-            throw SprocketError(
-                .conflict, "\(location) read back from Vault (v\(check.version)) does not hold the value just written (v\(written.version))",
-                subject: address, hint: "another writer changed it; run `sprocketctl secrets diff` and sync again")
+        for (field, value) in values {
+            var fieldLocation = location
+            fieldLocation.field = field
+            let check = try await read(fieldLocation)
+            guard check.version == written.version, check.value == value else {
+                throw SprocketError(
+                    .conflict, "\(fieldLocation) read back from Vault (v\(check.version)) does not hold the value just written (v\(written.version))",
+                    subject: address, hint: "another writer changed it; run `sprocketctl secrets diff` and sync again")
+            }
         }
         return written.version
     }

@@ -41,31 +41,50 @@ struct SecretManifestSyncer {
                 currents[entry.name] = try await vault.read(location)
             }
         }
+        // Every value first; then one Vault write per secret path holding all its changed fields.
+        var deployed: [String: SensitiveBytes] = [:]
+        var changedFields: [String: (location: SecretManifestEntry.VaultLocation, current: ManifestVaultHop.Current, values: [String: SensitiveBytes])] = [:]
+        for entry in manifest.entries {
+            if vault != nil, let location = entry.vault, let current = currents[entry.name] {
+                let desired = try desiredValue(entry, sourceValues: sourceValues, vaultValue: current.value)
+                deployed[entry.name] = desired
+                if current.value != desired {
+                    let path = Self.secretPath(location)
+                    changedFields[path, default: (location, current, [:])].values[location.field] = desired
+                }
+            } else {
+                deployed[entry.name] = try desiredValue(entry, sourceValues: sourceValues, vaultValue: nil)
+            }
+        }
+        var writtenVersions: [String: Int] = [:]
+        if let vault {
+            for (path, change) in changedFields.sorted(by: { $0.key < $1.key }) {
+                writtenVersions[path] = try await vault.write(change.values, to: change.location, over: change.current)
+            }
+        }
         var reports: [Report] = []
         for entry in manifest.entries {
+            guard let value = deployed[entry.name] else { continue }
             var action = Report.Action.unchanged
-            var version: Int?
-            let deployed: SensitiveBytes
-            if let vault, let location = entry.vault, let current = currents[entry.name] {
-                let desired = try desiredValue(entry, sourceValues: sourceValues, vaultValue: current.value)
-                version = current.version
-                if current.value != desired {
-                    version = try await vault.write(desired, to: location, over: current)
-                    action = .vaultWritten
-                }
-                deployed = desired
-            } else {
-                deployed = try desiredValue(entry, sourceValues: sourceValues, vaultValue: nil)
+            var version = currents[entry.name]?.version
+            if let location = entry.vault, let written = writtenVersions[Self.secretPath(location)] {
+                version = written
+                if changedFields[Self.secretPath(location)]?.values[location.field] != nil { action = .vaultWritten }
             }
-            if try store.value(named: entry.storeKey) != deployed.bytes {
-                try store.replace(named: entry.storeKey, with: deployed.bytes)
+            if try store.value(named: entry.storeKey) != value.bytes {
+                try store.replace(named: entry.storeKey, with: value.bytes)
                 if action == .unchanged { action = .stored }
             }
             reports.append(Report(
                 name: entry.name, source: entry.source.summary, vault: vault == nil ? nil : entry.vault?.description,
-                vaultVersion: version, action: action, fingerprint: key.fingerprint(deployed.bytes)))
+                vaultVersion: vault == nil ? nil : version, action: action, fingerprint: key.fingerprint(value.bytes)))
         }
         return reports
+    }
+
+    /// The KV v2 secret a location's field belongs to.
+    private static func secretPath(_ location: SecretManifestEntry.VaultLocation) -> String {
+        "\(location.mount)/\(location.path)"
     }
 
     /// The source's value; for `generate:` the one already kept (Vault first, then the store), else a new one.

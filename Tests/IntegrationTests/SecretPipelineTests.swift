@@ -207,6 +207,31 @@ struct SecretPipelineTests {
         }
     }
 
+    @Test("two entries in one Vault secret (a field each) are written in one version; changing one keeps the other")
+    func sharedVaultSecret() async throws {
+        let idEntry = """
+              google-id:
+                doppler: {name: GOOGLE_CLIENT_ID}
+                vault: platform/${env}/oauth/google#client_id
+                consumers: [{service: api, target: /app/secret/google-id.txt}]
+            """
+        try await Self.with(prefix: "svshare", google: "canary-shared-secret-1", secretsExtra: idEntry) { fixture in
+            fixture.doppler.setSecret("GOOGLE_CLIENT_ID", to: "canary-shared-id-1")
+            let initial = try await fixture.sprocketctl(["up", "--yes", "--json"])
+            #expect(initial.status == 0, "\(initial.stdout)\(initial.stderr)")
+            #expect(try await fixture.vaultState() == (1, "canary-shared-secret-1"), "both fields in one first version")
+            #expect(try await fixture.mounted(service: "api", target: "/app/secret/google-id.txt") == "canary-shared-id-1")
+
+            fixture.doppler.setSecret("GOOGLE_CLIENT_ID", to: "canary-shared-id-2")
+            let rotated = try await fixture.sprocketctl(["up", "--yes", "--json"])
+            #expect(rotated.status == 0, "\(rotated.stdout)\(rotated.stderr)")
+            #expect(try await fixture.vaultState() == (2, "canary-shared-secret-1"), "the other field is kept")
+            #expect(try await fixture.mounted(service: "api", target: "/app/secret/google-id.txt") == "canary-shared-id-2")
+            let diff = try await fixture.sprocketctl(["secrets", "diff"])
+            #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+        }
+    }
+
     @Test("secrets diff flags each stale hop: Doppler changed, Vault changed by hand, a service on an old secret")
     func diff() async throws {
         let first = "canary-diff-first-51c0d7"

@@ -27,20 +27,31 @@ struct SprocketLocalDeployTests {
             await pg.stop()
             throw error
         }
+        // Doppler (project sprocket, config dev) holds every secret a person owns, as in production.
+        var dopplerValues = ["POSTGRES_PASSWORD": pg.adminPassword, "MINIO_ACCESS_KEY": "local", "MINIO_SECRET_KEY": "local-secret"]
+        for name in ["DISCORD_FA_CLIENT_SECRET", "GATUS_DISCORD_WEBHOOK", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "DISCORD_CLIENT_ID",
+                     "DISCORD_CLIENT_SECRET", "EPIC_CLIENT_ID", "EPIC_CLIENT_SECRET", "STEAM_API_KEY", "BALLCHASING_API_TOKEN", "DISCORD_BOT_TOKEN"] {
+            dopplerValues[name] = "canary-\(name.lowercased())-\(UUID().uuidString.prefix(8))"
+        }
+        let doppler: DopplerEmulator
+        do { doppler = try await DopplerEmulator.start(project: "sprocket", config: "dev", environment: "dev", secrets: dopplerValues) } catch {
+            try? await vault.stop()
+            moto.stop()
+            await pg.stop()
+            throw error
+        }
+        let dopplerToken = "dp.st.dev.\(UUID().uuidString)"
+        doppler.addToken(dopplerToken, access: .serviceToken)
         let folder = try TemporaryDirectory(prefix: "sprocket-local")
         var environment = [
             "SPROCKET_STATE_DIR": "\(folder.path)/state", "SPROCKET_KEY_FILE": "\(folder.path)/secrets.key",
             "SPROCKET_VAULT_KEY_FILE": "\(folder.path)/vault/keys", "SPROCKET_VAULT_PASSPHRASE": "local deploy passphrase 1",
             "SPROCKET_VAULT_ADDRESS": vault.address, "SPROCKET_DATA_ROOT": "\(folder.path)/data",
             "SPROCKET_PG_HOST": pg.host, "SPROCKET_PG_PORT": "\(pg.port)", "SPROCKET_PG_ADMIN_USER": pg.adminUser,
-            "SPROCKET_PG_ADMIN_DATABASE": "postgres", "PG_ADMIN_PASSWORD": pg.adminPassword,
-            "SPROCKET_S3_ENDPOINT": moto.endpoint, "SPACES_ACCESS_KEY_ID": "local", "SPACES_SECRET_ACCESS_KEY": "local-secret",
+            "SPROCKET_PG_ADMIN_DATABASE": "postgres", "SPROCKET_S3_ENDPOINT": moto.endpoint,
+            "DOPPLER_TOKEN": dopplerToken, "DOPPLER_API_HOST": doppler.baseURL,
         ]
         for name in ["HTTP_PORT", "HTTPS_PORT", "VAULT_PORT"] { environment["SPROCKET_\(name)"] = "\(try FreePort.loopbackTCP())" }
-        for name in ["DISCORD_FA_CLIENT_SECRET", "GATUS_DISCORD_WEBHOOK", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "DISCORD_CLIENT_ID",
-                     "DISCORD_CLIENT_SECRET", "EPIC_CLIENT_ID", "EPIC_CLIENT_SECRET", "STEAM_API_KEY", "BALLCHASING_TOKEN", "DISCORD_BOT_TOKEN"] {
-            environment[name] = "canary-\(name.lowercased())-\(UUID().uuidString.prefix(8))"
-        }
         for directory in ["influx", "loki", "rabbitmq", "redis", "dgraph", "dgraph_zero"] {
             try FileManager.default.createDirectory(atPath: "\(folder.path)/data/\(directory)", withIntermediateDirectories: true)
         }
@@ -60,15 +71,20 @@ struct SprocketLocalDeployTests {
             let verify = try await sprocketctl(["verify", "--json"])
             #expect(verify.status == 0, "\(verify.stdout.suffix(4000))\(verify.stderr)")
 
+            // Every Doppler value reached Vault and the service that mounts it: nothing stale on any hop.
+            let diff = try await sprocketctl(["secrets", "diff"])
+            #expect(diff.status == 0 && diff.stdout.contains("google-client-id"), "\(diff.stdout)\(diff.stderr)")
+
             let again = try await sprocketctl(["up", "--yes", "--json"])
             #expect(again.status == 0, "\(again.stderr.suffix(2000))")
             let summary = again.stdout.split(separator: "\n").last.map(String.init) ?? ""
             #expect(summary.contains(#""mutating":0"#), "a second up changes nothing: \(summary)")
 
-            for output in [up, verify, again] {
-                for (name, value) in environment where name.hasSuffix("SECRET") || name.hasSuffix("TOKEN") || name == "PG_ADMIN_PASSWORD" {
+            for output in [up, verify, diff, again] {
+                for (name, value) in dopplerValues where value.count > 8 {
                     #expect(!output.stdout.contains(value) && !output.stderr.contains(value), "\(name) leaked")
                 }
+                #expect(!output.stdout.contains(dopplerToken) && !output.stderr.contains(dopplerToken), "the Doppler token leaked")
             }
         } catch {
             Issue.record("the local deployment failed: \(error)")
@@ -76,6 +92,7 @@ struct SprocketLocalDeployTests {
         let down = try await sprocketctl(["down", "--yes", "--volumes"])
         #expect(down.status == 0, "\(down.stderr)")
         try? await vault.stop()
+        try? await doppler.stop()
         moto.stop()
         await pg.stop()
         folder.remove()

@@ -82,6 +82,23 @@ struct PostgresSpecParserTests {
 
     static let admin = "  host: h\n  admin: { user: doadmin, password_secret: pg-admin-password }\n"
 
+    @Test("a manifest secret with no consumers may hold a credential postgres uses: it becomes a secret of postgres.layer")
+    func manifestCredential() throws {
+        let stack = try Self.load("""
+            postgres:
+              layer: data
+              host: h
+              admin: { user: doadmin, password_secret: pg-admin-from-doppler }
+            secrets:
+              pg-admin-from-doppler:
+                doppler: {name: POSTGRES_PASSWORD, project: sprocket, config: prd}
+
+            """)
+        let placed = stack.layer(named: "data")?.secrets.first { $0.name == "pg-admin-from-doppler" }
+        #expect(placed?.source == .manifest(name: "pg-admin-from-doppler"), "\(String(describing: placed))")
+        #expect(stack.layers.flatMap(\.secrets).filter { $0.name == "pg-admin-from-doppler" }.count == 1)
+    }
+
     @Test("reach: direct by default; swarm-job as a word or with network, image and timeout")
     func reach() throws {
         #expect(try Self.load("postgres:\n" + Self.admin).postgres?.reach == .direct)

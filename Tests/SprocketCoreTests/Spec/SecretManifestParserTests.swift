@@ -70,7 +70,7 @@ struct SecretManifestParserTests {
     @Test("malformed entries are errors at their line", arguments: [
         ("secrets:\n  key:\n    consumers: [api]\n", "stack.yaml:10", "has no source"),
         ("secrets:\n  key:\n    environment: A\n    file: b\n    consumers: [api]\n", "stack.yaml:10", "several sources"),
-        ("secrets:\n  key:\n    environment: A\n", "stack.yaml:10", "has no `consumers`"),
+        ("secrets:\n  key:\n    environment: A\n", "stack.yaml:9", "has no `consumers`"),
         ("secrets:\n  key:\n    environment: A\n    consumers: [nobody]\n", "stack.yaml:11", "`nobody`, which is not a service"),
         ("secrets:\n  key:\n    environment: A\n    vault: justmount\n    consumers: [api]\n", "stack.yaml:11", "not a KV v2 location"),
         ("secrets:\n  key:\n    environment: A\n    vault: kv/a/b\n    consumers: [proxy]\n", "stack.yaml:12", "before Vault is unsealed"),

@@ -13,7 +13,8 @@ struct PostgresSpecParser {
         self.context = context
     }
 
-    func parse(_ node: YAMLNode, layers: [LayerSpec]) -> PostgresSpec? {
+    /// - Parameter manifestSecrets: the names of the `secrets:` manifest, which may hold the credentials too.
+    func parse(_ node: YAMLNode, layers: [LayerSpec], manifestSecrets: Set<String> = []) -> PostgresSpec? {
         guard let fields = context.fields(node, of: "`postgres`", known: Self.keys) else { return nil }
         let host = fields["host"].flatMap { context.string($0, for: "postgres.host") } ?? ""
         if fields["host"] != nil, host.isEmpty || host.contains(where: \.isWhitespace) {
@@ -47,7 +48,7 @@ struct PostgresSpecParser {
         spec.roles = fields["roles"].map(roles) ?? []
         spec.databases = fields["databases"].map(databases) ?? []
         spec.reach = fields["reach"].map(reach) ?? .direct
-        checkReferences(spec, fields: fields, layers: layers)
+        checkReferences(spec, fields: fields, layers: layers, manifestSecrets: manifestSecrets)
         return spec
     }
 
@@ -210,12 +211,12 @@ struct PostgresSpecParser {
 
     // MARK: - Whole-stack checks
 
-    private func checkReferences(_ spec: PostgresSpec, fields: SpecFields, layers: [LayerSpec]) {
+    private func checkReferences(_ spec: PostgresSpec, fields: SpecFields, layers: [LayerSpec], manifestSecrets: Set<String>) {
         if let layer = spec.layer, !layers.contains(where: { $0.name == layer }) {
             diagnostics.error(fields["layer"]?.location ?? spec.location, "`postgres.layer` names `\(layer)`, which is not a layer of this stack",
                               hint: "one of: \(layers.map(\.name).joined(separator: ", "))")
         }
-        let declaredSecrets = Set(layers.flatMap(\.secrets).map(\.name))
+        let declaredSecrets = Set(layers.flatMap(\.secrets).map(\.name)).union(manifestSecrets)
         var secretUses = [(spec.admin.passwordSecret, spec.admin.location)] + spec.roles.map { ($0.passwordSecret, $0.location) }
         if let ca = spec.caCertificateSecret { secretUses.append((ca, fields["ca_certificate"]?.location ?? spec.location)) }
         for (secret, location) in secretUses where !declaredSecrets.contains(secret) {

@@ -48,11 +48,8 @@ struct SecretManifestParser {
         guard let source = source(sourceKey, sourceNode, key: key) else { return nil }
         let vault = fields["vault"].flatMap { vaultLocation($0, key: key) }
         let consumers = fields["consumers"].map { self.consumers($0, secret: entry.key, key: key) } ?? []
-        if consumers.isEmpty {
-            context.diagnostics.error(
-                entry.value.location, "`\(key)` has no `consumers`",
-                hint: "name the services that mount it, e.g. `consumers: [{service: api, target: /run/secrets/\(entry.key)}]`")
-        }
+        // No consumers is allowed only for credentials the tool itself uses (postgres, s3): checked by the wiring,
+        // once those sections are read.
         return SecretManifestEntry(name: entry.key, source: source, vault: vault, consumers: consumers, location: entry.keyLocation)
     }
 

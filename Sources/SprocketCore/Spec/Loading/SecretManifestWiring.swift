@@ -38,6 +38,35 @@ struct SecretManifestWiring {
         }
     }
 
+    /// Entries no service mounts: the credentials `sprocketctl` itself uses (the PostgreSQL admin, the CA, a role
+    /// password only the provider sets, the S3 keys). Each becomes a secret of the layer its system is provisioned
+    /// in (else the first layer), so it is resolved, synced and kept like any other; anything else is an error.
+    /// Runs after `postgres:` and `s3:` are read.
+    func placeProviderCredentials(_ stack: inout StackSpec) {
+        var providerLayer: [String: String?] = [:]
+        if let postgres = stack.postgres {
+            for name in postgres.secretNames { providerLayer[name] = postgres.layer }
+        }
+        if let credentials = stack.s3?.credentials {
+            for name in [credentials.accessKeySecret, credentials.secretKeySecret] where providerLayer[name] == nil {
+                providerLayer[name] = stack.s3?.layer
+            }
+        }
+        for entry in stack.secretManifest.entries where entry.consumers.isEmpty {
+            guard let layerName = providerLayer[entry.name] else {
+                diagnostics.error(
+                    entry.location, "`secrets.\(entry.name)` has no `consumers`",
+                    hint: "name the services that mount it, e.g. `consumers: [{service: api, target: /run/secrets/\(entry.name)}]`; "
+                        + "only credentials named by `postgres:` or `s3.credentials` may have none")
+                continue
+            }
+            guard let index = layerName.flatMap({ name in stack.layers.firstIndex { $0.name == name } }) ?? stack.layers.indices.first,
+                !stack.layers.flatMap(\.secrets).contains(where: { $0.name == entry.name })
+            else { continue }
+            stack.layers[index].secrets.append(SecretSpec(name: entry.name, source: .manifest(name: entry.name), location: entry.location))
+        }
+    }
+
     private func mount(_ name: String, _ consumer: SecretManifestEntry.Consumer, layer: Int, of stack: inout StackSpec) {
         guard let index = stack.layers[layer].services.firstIndex(where: { $0.name == consumer.service }) else { return }
         guard !stack.layers[layer].services[index].secrets.contains(where: { $0.source == name }) else {

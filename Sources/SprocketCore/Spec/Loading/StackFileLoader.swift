@@ -68,7 +68,11 @@ struct StackFileLoader {
             diagnostics.error(fileLocation, "`\(origin.displayPath)` has no `layers:`",
                               hint: "list the layer files, e.g. `layers: [edge, app]` for edge.yaml and app.yaml")
         }
-        if let node = fields["postgres"] { stack.postgres = PostgresSpecParser(context: context).parse(node, layers: stack.layers) }
+        if let node = fields["postgres"] {
+            stack.postgres = PostgresSpecParser(context: context)
+                .parse(node, layers: stack.layers, manifestSecrets: Set(stack.secretManifest.entries.map(\.name)))
+        }
+        if fields["layers"] != nil { SecretManifestWiring(diagnostics: diagnostics).placeProviderCredentials(&stack) }
         return stack
     }
 

@@ -20,6 +20,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let stack = try? runtime.loadSpec()
             if let stack { results += try Self.painPoints(stack, runtime: runtime) }
             if !skipDocker {
+                if let stack { results += DoctorNodeChecks(stack: stack, ipvs: NodePreflight().ipvs()).all() }
                 let docker = await checks.docker()
                 results.append(docker)
                 if docker.status == .ok, let stack {

@@ -36,7 +36,7 @@ struct NodeBootstrapper {
         for directory in directories {
             let outcome = try HostDirectories.ensure(directory, dryRun: dryRun)
             steps.append(Step(
-                step: "directory \(directory)", changed: outcome != .present,
+                step: "bind source \(directory)", changed: outcome != .present,
                 detail: outcome == .present ? "present" : dryRun ? "would create (mode 0750)" : "created (mode 0750)"))
         }
         steps.append(try daemonJSON())

@@ -20,16 +20,18 @@ public struct HostDirectories: Sendable {
 
     /// Creates `path` (and its parents) with ``mode`` unless it exists; `dryRun` only says what it would do.
     ///
-    /// - Throws: ``SprocketError`` when the path exists but is not a folder, or cannot be created.
+    /// An existing file or socket is a file bind (Docker's own `/var/run/docker.sock` for a socket proxy): present.
+    /// A missing source whose name has an extension (`app.conf`, `docker.sock`) is taken for a file, which this
+    /// cannot invent: an error, rather than a folder where a file was meant.
+    ///
+    /// - Throws: ``SprocketError`` when a file source is missing, or a folder cannot be created.
     public static func ensure(_ path: String, dryRun: Bool) throws -> Outcome {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw SprocketError(
-                    .init(rawValue: "host-directory"), "exists but is not a folder; a bind mount needs a folder here", subject: path,
-                    hint: "move the file away, or change the bind mount's source in the spec")
-            }
-            return .present
+        if FileManager.default.fileExists(atPath: path) { return .present }
+        let name = (path as NSString).lastPathComponent
+        if name.dropFirst().contains(".") {
+            throw SprocketError(
+                .init(rawValue: "host-directory"), "the bind source `\(name)` is missing and looks like a file, which bootstrap cannot create",
+                subject: path, hint: "put the file there before `up` (Swarm refuses a task whose bind source is missing), or bind a folder")
         }
         if dryRun { return .wouldCreate }
         do {

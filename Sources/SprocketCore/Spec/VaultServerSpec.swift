@@ -35,6 +35,8 @@ public struct VaultServerSpec: Sendable, Hashable {
     public var seal: Seal?
     /// A route to the UI/API at this subdomain (nil: not routed).
     public var routeSubdomain: String?
+    /// How other services reach it by name: a virtual IP (needs IPVS) or DNS round robin.
+    public var endpointMode: DeploySpec.EndpointMode = .vip
     public var location: SourceLocation
 
     public init(

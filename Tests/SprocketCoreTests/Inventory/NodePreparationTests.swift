@@ -37,7 +37,7 @@ struct NodePreparationTests {
         #expect(error?.subject == "/etc/docker/daemon.json")
     }
 
-    @Test("host folders: the spec's bind sources, created once with mode 0750, present the second time")
+    @Test("host folders: the spec's bind sources, created once with mode 0750, present the second time; files are binds, never invented")
     func hostDirectories() throws {
         let stack = try InventoryFixtureLoading.load()
         #expect(HostDirectories.required(by: stack) == ["/srv/inv/traefik-logs"])
@@ -50,8 +50,11 @@ struct NodePreparationTests {
         let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)
         #expect(mode.uint16Value & 0o777 == 0o750)
         #expect(try HostDirectories.ensure(path, dryRun: false) == .present)
-        try folder.write("file", "x")
-        #expect(throws: SprocketError.self) { try HostDirectories.ensure("\(folder.path)/file", dryRun: false) }
+        try folder.write("docker.sock", "x")
+        #expect(try HostDirectories.ensure("\(folder.path)/docker.sock", dryRun: false) == .present, "an existing file or socket is a file bind")
+        let missingFile = #expect(throws: SprocketError.self) { try HostDirectories.ensure("\(folder.path)/app.conf", dryRun: false) }
+        #expect(missingFile?.message.contains("looks like a file") == true)
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/app.conf"), "no folder where a file was meant")
     }
 
     @Test("Docker version: 20.10 and later pass", arguments: [

@@ -68,6 +68,17 @@ struct VaultServerGenerationTests {
         #expect(service.healthcheck?.test.last?.contains("sealedcode=200") == true)
     }
 
+    @Test("endpoint_mode: dnsrr reaches the generated service without IPVS")
+    func endpointMode() throws {
+        let stack = try Self.load(server: """
+                    image: hashicorp/vault:1.18
+                    network: vault
+                    storage: {raft: {volume: vault-raft}}
+                    endpoint_mode: dnsrr
+            """)
+        #expect(stack.layers.first?.services.first?.deploy.endpointMode == .dnsrr)
+    }
+
     @Test("raft storage adds the data volume; a transit seal adds its stanza and exports its token")
     func raftAndTransit() throws {
         let stack = try Self.load(server: """
@@ -83,6 +94,7 @@ struct VaultServerGenerationTests {
         let service = try #require(edge.services.first)
         #expect(service.mounts.first?.source == "vault-raft" && service.mounts.first?.target == "/vault/data")
         #expect(service.command?.first?.hasSuffix("export VAULT_TOKEN=\"$(cat /run/secrets/vault-s3-id)\"; exec bao server -config=/vault/config/vault.hcl") == true)
+        #expect(service.deploy.endpointMode == .vip, "Swarm's default unless endpoint_mode says otherwise")
         let hcl = String(decoding: edge.configs.first?.content ?? [], as: UTF8.self)
         #expect(hcl.contains("storage \"raft\" {\n  path    = \"/vault/data\"\n  node_id = \"vault-1\"\n}"))
         #expect(hcl.contains("seal \"transit\" {\n  address    = \"https://unsealer:8200\"\n  key_name   = \"autounseal\"\n  mount_path = \"transit/\"\n}"))

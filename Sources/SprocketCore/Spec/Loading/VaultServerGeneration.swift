@@ -62,6 +62,7 @@ struct VaultServerGeneration {
             test: ["CMD-SHELL", "wget -q -O /dev/null 'http://127.0.0.1:8200/v1/sys/health?standbyok=true&sealedcode=200&uninitcode=200' || exit 1"],
             interval: .seconds(5), timeout: .seconds(3), retries: 5, startPeriod: .seconds(10), location: server.location)
         service.stopGracePeriod = .seconds(10)
+        service.deploy.endpointMode = server.endpointMode
         if let subdomain = server.routeSubdomain {
             service.routes = [RouteSpec(name: "ui", subdomain: subdomain, port: 8200, location: server.location)]
             // Traefik reaches tasks only on its ingress network.

@@ -2,7 +2,7 @@
 struct VaultServerParser {
     let context: SpecParseContext
 
-    static let keys = ["name", "image", "binary", "network", "publish", "ui", "route", "storage", "seal"]
+    static let keys = ["name", "image", "binary", "network", "publish", "ui", "route", "storage", "seal", "endpoint_mode"]
     static let s3Keys = ["bucket", "endpoint", "region", "path", "path_style", "access_key_secret", "secret_key_secret"]
     static let transitKeys = ["address", "key_name", "mount_path", "token_secret"]
     static let kmsKeys = ["region", "kms_key_id", "access_key_secret", "secret_key_secret"]
@@ -32,6 +32,10 @@ struct VaultServerParser {
             server.routeSubdomain = routeFields["subdomain"].flatMap { context.string($0, for: "vault.server.route.subdomain") }
         }
         server.seal = fields["seal"].flatMap(seal)
+        if let mode = fields["endpoint_mode"] {
+            server.endpointMode = context.choice(
+                mode, for: "vault.server.endpoint_mode", as: DeploySpec.EndpointMode.self, allowed: [.vip, .dnsrr]) ?? .vip
+        }
         return server
     }
 

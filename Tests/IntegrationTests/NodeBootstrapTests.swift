@@ -74,6 +74,38 @@ struct NodeBootstrapTests {
         await daemon.destroy()
     }
 
+    @Test("the Sprocket stack (local): bootstrap creates its data folders and keeps docker.sock as a file bind; the second run changes nothing")
+    func sprocketStackTwice() async throws {
+        let daemon = PrivateDockerDaemon()
+        let folder = try TemporaryDirectory(prefix: "sprocket-node-stack")
+        defer { folder.remove() }
+        do {
+            try await daemon.createNamespace()
+            try await daemon.start()
+            try folder.write("daemon.json", "{}")
+            let arguments = [
+                "node", "bootstrap", "-f", SprocketLocalDeployTests.stackFolder, "--env", "local", "--advertise-addr", "127.0.0.1",
+                "--label", "role=storage", "--daemon-json", "\(folder.path)/daemon.json", "--check-port", "0", "--min-free-gib", "1",
+            ]
+            let environment = ["DOCKER_HOST": daemon.dockerHost, "SPROCKET_DATA_ROOT": "\(folder.path)/data"]
+            let first = try await CLIBinary.runDetached(arguments, environment: environment)
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            #expect(first.stdout.contains("/var/run/docker.sock: present"), "the socket proxy's socket is a file bind: \(first.stdout)")
+            for directory in ["influx", "loki", "rabbitmq", "redis", "dgraph", "dgraph_zero"] {
+                var isDirectory: ObjCBool = false
+                #expect(FileManager.default.fileExists(atPath: "\(folder.path)/data/\(directory)", isDirectory: &isDirectory) && isDirectory.boolValue,
+                        "\(directory) created")
+            }
+            let second = try await CLIBinary.runDetached(arguments, environment: environment)
+            #expect(second.status == 0 && second.stdout.contains("no change: the node is already bootstrapped"), "\(second.stdout)\(second.stderr)")
+            #expect(!second.stdout.contains("changed "))
+        } catch {
+            await daemon.destroy()
+            throw error
+        }
+        await daemon.destroy()
+    }
+
     @Test("--join without --token-file is refused before anything happens; the token never goes on the command line")
     func joinNeedsTokenFile() throws {
         let run = try CLIBinary.run(["node", "bootstrap", "--join", "10.0.0.1:2377", "--dry-run"])

@@ -97,17 +97,7 @@ struct DoctorPainPointChecks {
 
     /// #6: bind mounts and bind-backed volumes need their host folders to exist on the node.
     func hostPaths() -> DoctorCheckResult {
-        var missing: Set<String> = []
-        for layer in stack.layers {
-            for volume in layer.volumes where volume.driverOptions["o"]?.contains("bind") == true {
-                if let device = volume.driverOptions["device"], !pathExists(device) { missing.insert("\(device) (volume \(volume.name))") }
-            }
-            for service in layer.services {
-                for mount in service.mounts where mount.kind == .bind {
-                    if let source = mount.source, !pathExists(source) { missing.insert("\(source) (service \(service.name))") }
-                }
-            }
-        }
+        let missing = Set(HostDirectories.requirements(of: stack).filter { !pathExists($0.path) }.map { "\($0.path) (\($0.owner))" })
         guard !missing.isEmpty else {
             return DoctorCheckResult(name: "host-paths", status: .ok, message: "every host folder the spec binds exists here")
         }

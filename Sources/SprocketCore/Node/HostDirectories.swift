@@ -12,10 +12,32 @@ public struct HostDirectories: Sendable {
         case wouldCreate
     }
 
-    /// Every bind-mount source of the stack, absolute, sorted and without duplicates.
+    /// A host path the stack binds, and what binds it (`volume influx-data`, `service socket-proxy`).
+    public struct Requirement: Sendable, Hashable {
+        public var path: String
+        public var owner: String
+    }
+
+    /// Every host path the stack binds: services' bind-mount sources and the `device` of local volumes mounted
+    /// with `o: bind` (Docker fails the first task using such a volume when the folder is missing). Sorted by path.
+    public static func requirements(of stack: StackSpec) -> [Requirement] {
+        var found: Set<Requirement> = []
+        for layer in stack.layers {
+            for volume in layer.volumes where volume.driverOptions["o"]?.split(separator: ",").contains("bind") == true {
+                if let device = volume.driverOptions["device"], device.hasPrefix("/") { found.insert(Requirement(path: device, owner: "volume \(volume.name)")) }
+            }
+            for service in layer.services {
+                for mount in service.mounts where mount.kind == .bind {
+                    if let source = mount.source { found.insert(Requirement(path: source, owner: "service \(service.name)")) }
+                }
+            }
+        }
+        return found.sorted { ($0.path, $0.owner) < ($1.path, $1.owner) }
+    }
+
+    /// Every host path the stack binds (``requirements(of:)``), absolute, sorted and without duplicates.
     public static func required(by stack: StackSpec) -> [String] {
-        let sources = stack.layers.flatMap(\.services).flatMap(\.mounts).filter { $0.kind == .bind }.compactMap(\.source)
-        return Set(sources).sorted()
+        Array(Set(requirements(of: stack).map(\.path))).sorted()
     }
 
     /// Creates `path` (and its parents) with ``mode`` unless it exists; `dryRun` only says what it would do.

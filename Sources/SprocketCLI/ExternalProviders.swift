@@ -44,6 +44,7 @@ enum ExternalProviders {
         var changes: [ExternalChange] = []
         if let postgres = stack.postgres {
             let endpoint = "\(postgres.host):\(postgres.port)"
+                + (postgres.reach.swarmJob.map { job in " from a Swarm job\(job.network.map { " on \($0)" } ?? "")" } ?? "")
             changes += postgres.roles.map { ExternalChange(system: "postgres", kind: "role", name: $0.name, action: .create, details: ["on \(endpoint)"]) }
             changes += postgres.databases.map { database in
                 ExternalChange(

@@ -113,6 +113,8 @@ struct PostgresSwarmJobTests {
                         "this machine cannot reach the database directly: \(direct.stdout)\(direct.stderr)")
 
                 try Self.write(stack, host: relay.host, network: relay.network, reach: "{via: swarm-job, network: \(relay.network), timeout: 3m}", names: names)
+                let offline = try await stack.sprocketctl(["plan", "--offline"], environment: environment)
+                #expect(offline.stdout.contains("from a Swarm job on \(relay.network)"), "\(offline.stdout)\(offline.stderr)")
                 let plan = try await stack.sprocketctl(["plan"], environment: environment)
                 #expect(plan.status == 0 && plan.stdout.contains("+ postgres role \(names.role)"), "\(plan.stdout)\(plan.stderr)")
                 #expect(try await leftovers(stack).isEmpty)

@@ -7,11 +7,13 @@ import Testing
 /// ``SwarmOneShotJob`` and ``ExecutableImage`` against the real daemon, with system binaries packaged as images.
 @Suite("one-shot Swarm jobs against the real daemon")
 struct RealDaemonJobTests {
-    /// What is left of a job purpose on the swarm: services, secrets and configs.
+    /// What is left of a job purpose on the swarm: services, secrets, configs, and task containers on this node
+    /// (Swarm keeps a finished job's container after its service is removed).
     func leftovers(_ docker: DockerClient, purpose: String) async throws -> Int {
         let filters = DockerFilters.label(SwarmOneShotJob.jobLabel, purpose)
+        let containers = try await docker.listContainers(filters: DockerFilters(["label": ["\(SwarmOneShotJob.jobLabel)=\(purpose)"]]))
         return try await docker.listServices(filters: filters).count + docker.listSecrets(filters: filters).count
-            + docker.listConfigs(filters: filters).count
+            + docker.listConfigs(filters: filters).count + containers.count
     }
 
     @Test("a packaged executable runs as a job with its secret and config files; a new build replaces the old image; failures and timeouts clean up")

@@ -108,6 +108,11 @@ struct GateAndVerifyTests {
             #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
             let report = try JSONDecoder().decode(VerifyReport.self, from: Data(healthy.stdout.utf8))
             #expect(report.passed)
+            // Probe jobs leave nothing behind, not even their task containers (Swarm keeps a finished job's).
+            let probeContainers = try await stack.client.listContainers(filters: DockerFilters(["label": [
+                "\(CheckResolver.probeLabel)=true", "\(OwnershipLabel.stack)=\(stack.stackName)",
+            ]]))
+            #expect(probeContainers.isEmpty, "\(probeContainers.count) probe containers left")
             #expect(report.layers.map(\.name) == ["base", "mid", "top"])
             let midChecks = report.layers[1].checks.map(\.check)
             #expect(midChecks == [

@@ -95,6 +95,7 @@ struct PostgresSwarmJobTests {
         return try await stack.client.listServices(filters: filters).compactMap { $0.spec?.name }
             + stack.client.listSecrets(filters: filters).compactMap { $0.spec?.name }
             + stack.client.listConfigs(filters: filters).compactMap { $0.spec?.name }
+            + stack.client.listContainers(filters: DockerFilters(["label": ["io.sprocket.job.stack=\(stack.stackName)"]])).map { "container \($0.id)" }
     }
 
     @Test("direct reach cannot connect; through the job plan, up, a no-op up, status and down work and leave no job object or secret behind")

@@ -168,6 +168,7 @@ public struct SwarmOneShotJob: Sendable {
         stale.secrets = ((try? await client.listSecrets(filters: filters)) ?? []).filter { isStale($0.createdAt) }.map(\.id)
         stale.configs = ((try? await client.listConfigs(filters: filters)) ?? []).filter { isStale($0.createdAt) }.map(\.id)
         await stale.remove(on: client)
+        await JobContainerCleanup.sweepExited(label: jobLabel, purpose, on: client)
     }
 
     /// What a run created, removed in dependency order: the service first, then what its task mounted (Docker
@@ -179,9 +180,12 @@ public struct SwarmOneShotJob: Sendable {
         var configs: [String] = []
 
         func remove(on client: DockerClient) async {
+            var containers: [String] = []
             for id in services + (service.map { [$0] } ?? []) {
+                containers += await JobContainerCleanup.containers(of: id, on: client)
                 try? await client.removeService(id)
             }
+            await JobContainerCleanup.remove(containers, on: client)
             for attempt in 0..<40 {
                 var remaining = 0
                 for id in secrets {

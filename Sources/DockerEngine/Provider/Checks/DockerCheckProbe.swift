@@ -162,5 +162,6 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
             guard let created = EngineTimestamp.parse(service.createdAt ?? ""), created < stale else { continue }
             try? await client.removeService(service.id)
         }
+        await JobContainerCleanup.sweepExited(label: CheckResolver.probeLabel, "true", on: client)
     }
 }

@@ -73,7 +73,9 @@ struct ProbeJob {
     }
 
     private func remove(_ serviceID: String) async {
+        let containers = await JobContainerCleanup.containers(of: serviceID, on: client)
         try? await client.removeService(serviceID)
+        await JobContainerCleanup.remove(containers, on: client)
     }
 
     /// A unique, valid service name below the stack environment's prefix (Docker allows 63 characters).

@@ -28,8 +28,10 @@ public struct SwarmOneShotJob: Sendable {
     public struct Outcome: Sendable {
         /// The container's exit code (nil when it never ran, e.g. rejected).
         public var exitCode: Int?
-        /// The final task state: `complete`, `failed`, `rejected`, …
+        /// The final task state: `complete`, `failed`, `rejected`, …, or the state it was in at the deadline.
         public var state: String
+        /// False when the task had not ended by the deadline (``start(on:)`` only; ``run(on:)`` throws instead).
+        public var finished: Bool
         /// The task's error message when it did not complete.
         public var error: String?
         /// Everything the container wrote, in order.
@@ -50,6 +52,15 @@ public struct SwarmOneShotJob: Sendable {
     public var constraints: [String]
     public var labels: [String: String]
     public var timeout: Duration
+    /// Environment variables that are not secret (secrets go in ``files``).
+    public var environment: [String] = []
+    /// The service's name; nil: `sprocket-job-<purpose>-<random>`.
+    public var name: String?
+    /// Whether each run first removes what killed earlier runs of ``purpose`` left; a caller running many short
+    /// jobs sweeps once itself instead.
+    public var sweepsLeftovers = true
+    /// How often the task's state is read while waiting.
+    public var pollInterval: Duration = .milliseconds(250)
 
     public init(
         purpose: String, image: String, command: [String], files: [File] = [], networks: [String] = [], constraints: [String] = [],
@@ -66,10 +77,24 @@ public struct SwarmOneShotJob: Sendable {
     }
 
     /// Runs the job and waits for it to end.
-    /// - Throws: ``SprocketError`` (`docker-api`) when an object cannot be created, or (`timeout`) when the job
+    /// - Throws: ``SprocketError`` (`engine`) when an object cannot be created, or (`convergence`) when the job
     ///   has not ended within ``timeout``; the objects are removed either way.
     public func run(on client: DockerClient) async throws -> Outcome {
-        await Self.sweep(purpose: purpose, olderThan: timeout + .seconds(60), on: client)
+        let outcome = try await start(on: client)
+        guard outcome.finished else {
+            throw SprocketError(
+                .convergence, "the \(purpose) job did not finish within \(timeout) (its task: \(outcome.state)\(outcome.error.map { ": \($0)" } ?? ""))",
+                subject: "job \(purpose)",
+                hint: "check that image \(image) exists on the node that runs it and that the job's network is reachable; "
+                    + "`docker service ps` shows a job's task while it runs")
+        }
+        return outcome
+    }
+
+    /// Runs the job and waits at most ``timeout`` for it to end; an unfinished job is reported, not thrown.
+    /// - Throws: ``SprocketError`` (`engine`) when an object cannot be created; the objects are removed either way.
+    public func start(on client: DockerClient) async throws -> Outcome {
+        if sweepsLeftovers { await Self.sweep(purpose: purpose, olderThan: timeout + .seconds(60), on: client) }
         let run = "\(purpose)-\(UUID().uuidString.prefix(8).lowercased())"
         let runLabels = labels.merging([Self.jobLabel: purpose, Self.runLabel: run]) { _, new in new }
         var created = CreatedObjects()
@@ -103,45 +128,45 @@ public struct SwarmOneShotJob: Sendable {
                 configs.append(ContainerSpec.ConfigReference(file: target, configID: id, configName: name))
             }
         }
+        var container = ContainerSpec(
+            image: image, labels: labels, command: command, env: environment.isEmpty ? nil : environment,
+            secrets: secrets.isEmpty ? nil : secrets, configs: configs.isEmpty ? nil : configs)
+        container.stopGracePeriod = 1_000_000_000
+        let serviceName = name ?? "sprocket-job-\(run)"
         let spec = ServiceSpec(
-            name: "sprocket-job-\(run)", labels: labels,
+            name: serviceName, labels: labels,
             taskTemplate: TaskSpec(
-                containerSpec: ContainerSpec(
-                    image: image, labels: labels, command: command, secrets: secrets.isEmpty ? nil : secrets,
-                    configs: configs.isEmpty ? nil : configs),
+                containerSpec: container,
                 restartPolicy: TaskSpec.RestartPolicy(condition: "none"),
                 placement: constraints.isEmpty ? nil : TaskSpec.Placement(constraints: constraints),
                 networks: networks.isEmpty ? nil : networks.map { TaskSpec.NetworkAttachment(target: $0) }),
-            mode: .replicatedJob(maxConcurrent: 1, totalCompletions: 1))
-        let service = try await call("create job service sprocket-job-\(run)") { try await client.createService(spec).id }
+            mode: .replicatedJob(maxConcurrent: 1, totalCompletions: 1),
+            // A job answers no requests: no virtual IP (which would need IPVS).
+            endpointSpec: ServiceSpec.EndpointSpec(mode: "dnsrr"))
+        let service = try await call("create job service \(serviceName)") { try await client.createService(spec).id }
         created.service = service
-        return try await wait(for: service, run: run, on: client)
+        return try await wait(for: service, named: serviceName, on: client)
     }
 
-    private func wait(for service: String, run: String, on client: DockerClient) async throws -> Outcome {
+    private func wait(for service: String, named serviceName: String, on client: DockerClient) async throws -> Outcome {
         let deadline = ContinuousClock.now + timeout
-        var delay = Duration.milliseconds(200)
-        while ContinuousClock.now < deadline {
-            let tasks = try await call("list tasks of sprocket-job-\(run)") {
+        var last: SwarmTask?
+        while true {
+            let tasks = try await call("list tasks of \(serviceName)") {
                 try await client.listTasks(filters: DockerFilters(["service": [service]]))
             }
-            if let task = tasks.first(where: { Self.finalStates.contains($0.status?.state ?? "") }) {
-                let output = (try? await client.serviceLogs(service, timeout: .seconds(30))) ?? []
-                let state = task.status?.state ?? "unknown"
+            last = tasks.max { ($0.createdAt ?? "") < ($1.createdAt ?? "") } ?? last
+            let state = last?.status?.state ?? "not scheduled"
+            let finished = Self.finalStates.contains(state)
+            if finished || ContinuousClock.now >= deadline {
+                let output = (try? await client.serviceLogs(service, tail: 400, timeout: .seconds(30))) ?? []
                 // A rejected task never ran: Docker still reports exit code 0 for it.
                 return Outcome(
-                    exitCode: ["complete", "failed"].contains(state) ? task.status?.containerStatus?.exitCode : nil, state: state,
-                    error: task.status?.err, output: output)
+                    exitCode: ["complete", "failed"].contains(state) ? last?.status?.containerStatus?.exitCode : nil, state: state,
+                    finished: finished, error: last?.status?.err, output: output)
             }
-            try await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(1))
+            try await Task.sleep(for: pollInterval)
         }
-        let tasks = (try? await client.listTasks(filters: DockerFilters(["service": [service]]))) ?? []
-        let state = tasks.first.map { "\($0.status?.state ?? "unknown")\($0.status?.err.map { ": \($0)" } ?? "")" } ?? "no task scheduled"
-        throw SprocketError(
-            .convergence, "the \(purpose) job did not finish within \(timeout) (its task: \(state))", subject: "job sprocket-job-\(run)",
-            hint: "check that image \(image) exists on the node that runs it and that the job's network is reachable; "
-                + "`docker service ps` shows a job's task while it runs")
     }
 
     private static let finalStates: Set<String> = ["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]

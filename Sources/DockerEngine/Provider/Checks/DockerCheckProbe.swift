@@ -54,7 +54,7 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
             case .network(let network, let host, let port, let image):
                 let outcome = try await runJob(check, image: image, command: ["sh", "-c", ProbeScript.http], network: network,
                                                environment: ProbeScript.environment(host: host, port: port, timeout: timeout, request: request), timeout: timeout)
-                guard let framed = ProbeScript.framed(outcome.logLines) else { return jobFailure(outcome, expected: expected) }
+                guard let framed = ProbeScript.framed(outcome.output.map(\.text)) else { return jobFailure(outcome, expected: expected) }
                 return ProbeScript.judgeHTTP(framed, request: request, expected: expected, host: host, port: port)
             }
         case .tcp(let target):
@@ -66,7 +66,7 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
             case .network(let network, let host, let port, let image):
                 let outcome = try await runJob(check, image: image, command: ["sh", "-c", ProbeScript.tcp], network: network,
                                                environment: ProbeScript.environment(host: host, port: port, timeout: timeout), timeout: timeout)
-                guard let framed = ProbeScript.framed(outcome.logLines) else { return jobFailure(outcome, expected: expected) }
+                guard let framed = ProbeScript.framed(outcome.output.map(\.text)) else { return jobFailure(outcome, expected: expected) }
                 return ProbeScript.judgeTCP(framed, expected: expected, host: host, port: port)
             }
         case .command(let command):
@@ -110,7 +110,7 @@ public final class DockerCheckProbe: CheckProbe, ServiceRedeployer {
             seen = "the probe job ended \(outcome.state)"
         }
         if let error = outcome.error, !error.isEmpty { seen += ": \(error)" }
-        let output = outcome.logLines.suffix(5).joined(separator: "\n").trimmedForReport
+        let output = outcome.output.suffix(5).map(\.text).joined(separator: "\n").trimmedForReport
         if !output.isEmpty { seen += "; output: \(output)" }
         return CheckObservation(passed: false, expected: expected, seen: seen)
     }

@@ -28,12 +28,17 @@ struct RealDaemonJobTests {
             let node = try #require(try await docker.info().swarm?.nodeID)
             let purpose = uniqueName("job")
 
-            let first = try await ExecutableImage(executable: "/bin/false", repository: repository).ensure(on: docker)
-            let cat = try await ExecutableImage(executable: "/bin/cat", repository: repository).ensure(on: docker)
-            #expect(first != cat)
+            // Four "builds": the oldest goes once a fourth is imported, the three newest stay.
+            var references: [String] = []
+            for executable in ["/bin/false", "/bin/true", "/bin/echo", "/bin/cat"] {
+                references.append(try await ExecutableImage(executable: executable, repository: repository).ensure(on: docker))
+                try await Task.sleep(for: .seconds(1.1))   // image creation times are in whole seconds
+            }
+            let cat = try #require(references.last)
+            #expect(Set(references).count == 4)
             #expect(try await ExecutableImage(executable: "/bin/cat", repository: repository).ensure(on: docker) == cat, "the same binary, the same image")
-            let tags = try await docker.listImages(reference: repository).flatMap { $0.repoTags ?? [] }
-            #expect(tags == [cat], "the older build's image was removed: \(tags)")
+            let tags = Set(try await docker.listImages(reference: repository).flatMap { $0.repoTags ?? [] })
+            #expect(tags == Set(references.dropFirst()), "the oldest build's image was removed, the \(ExecutableImage.buildsKept) newest kept: \(tags)")
 
             let files = [
                 SwarmOneShotJob.File(target: "/run/secrets/token", content: Array("secret-line\n".utf8), isSecret: true),

@@ -47,9 +47,11 @@ extension DockerClient {
     public struct ImageSummary: Codable, Sendable {
         public var id: String
         public var repoTags: [String]?
+        /// When the image was created (imported), in Unix seconds.
+        public var created: Int?
 
         enum CodingKeys: String, CodingKey {
-            case id = "Id", repoTags = "RepoTags"
+            case id = "Id", repoTags = "RepoTags", created = "Created"
         }
     }
 

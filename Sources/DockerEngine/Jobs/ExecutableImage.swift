@@ -53,13 +53,22 @@ public struct ExecutableImage: Sendable {
         return reference
     }
 
-    /// Each build of sprocketctl imports its own image; the older ones are removed so they do not pile up (one
-    /// still used by a running job stays: Docker refuses, and the next import tries again).
+    /// How many builds' images stay: a few, so that builds used side by side (a release and a debug build, two
+    /// operators' versions) do not remove each other's image at every run.
+    public static let buildsKept = 3
+
+    /// Each build of sprocketctl imports its own image; all but the ``buildsKept`` newest are removed so they do not
+    /// pile up (one still used by a running job stays: Docker refuses, and the next import tries again).
     private func removeOtherBuilds(keeping reference: String, on client: DockerClient) async {
-        for image in (try? await client.listImages(reference: repository)) ?? [] {
-            for tag in image.repoTags ?? [] where tag != reference && tag.hasPrefix("\(repository):") {
-                try? await client.removeImage(tag)
+        let images = ((try? await client.listImages(reference: repository)) ?? []).sorted { ($0.created ?? 0) > ($1.created ?? 0) }
+        var kept = 0
+        for image in images {
+            let tags = (image.repoTags ?? []).filter { $0.hasPrefix("\(repository):") }
+            if tags.contains(reference) || kept < Self.buildsKept - 1 {
+                if !tags.contains(reference) { kept += 1 }
+                continue
             }
+            for tag in tags { try? await client.removeImage(tag) }
         }
     }
 

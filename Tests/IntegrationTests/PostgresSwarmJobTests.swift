@@ -157,7 +157,7 @@ struct PostgresSwarmJobTests {
         }
     }
 
-    @Test("a network of the stack named by reach.network is created by the first job as the deployment would create it; up then keeps it")
+    @Test("a network of the stack named by reach.network: plan does not create it; up's first job creates it as the deployment would, and keeps it")
     func createsTheStacksNetwork() async throws {
         try await Self.withServerForContainers { pg, gateway in
             try await SwarmTestStack.with(prefix: "pgnet") { stack in
@@ -184,16 +184,21 @@ struct PostgresSwarmJobTests {
                     .replacingOccurrences(of: "port: 5432", with: "port: \(pg.port)"))
                 let environment = ["PG_ADMIN": pg.adminPassword, "PG_APP": "canary-net-\(UUID().uuidString)"]
 
-                let plan = try await stack.sprocketctl(["plan", "--json"], environment: environment)
-                #expect(plan.status == 0 && plan.stdout.contains(names.role), "\(plan.stdout)\(plan.stderr)")
-                let created = try await stack.client.listNetworks().first { $0.name?.hasPrefix(stack.stackName) == true && $0.name?.hasSuffix("_data") == true }
-                #expect(created?.labels?[OwnershipLabel.stack] == stack.stackName, "the job's network is the stack's: \(String(describing: created))")
+                // plan changes nothing: it does not create the network, and says why it could not read.
+                let plan = try await stack.sprocketctl(["plan"], environment: environment)
+                #expect(plan.status == 0 && plan.stdout.contains("+ postgres role \(names.role)") && plan.stdout.contains("does not exist yet"),
+                        "\(plan.stdout)\(plan.stderr)")
+                let beforeUp = try await stack.client.listNetworks().first { $0.name?.hasPrefix(stack.stackName) == true && $0.name?.hasSuffix("_data") == true }
+                #expect(beforeUp == nil, "plan created a network")
 
                 let up = try await stack.sprocketctl(["up", "--yes", "--json"], environment: environment)
                 #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+                let created = try await stack.client.listNetworks().first { $0.name?.hasPrefix(stack.stackName) == true && $0.name?.hasSuffix("_data") == true }
+                #expect(created?.labels?[OwnershipLabel.stack] == stack.stackName, "the job's network is the stack's: \(String(describing: created))")
+                #expect(try await pg.superuser("SELECT rolname FROM pg_roles WHERE rolname = '\(names.role)'") == names.role)
+                let again = try await stack.sprocketctl(["up", "--yes", "--json"], environment: environment)
                 let after = try await stack.client.listNetworks().first { $0.name?.hasPrefix(stack.stackName) == true && $0.name?.hasSuffix("_data") == true }
                 #expect(after != nil && after?.id == created?.id, "up kept the network the job created")
-                let again = try await stack.sprocketctl(["up", "--yes", "--json"], environment: environment)
                 #expect(again.status == 0 && !again.stdout.contains("external-applied"), "\(again.stdout)\(again.stderr)")
                 _ = try await stack.sprocketctl(["down", "--yes"], environment: environment)
                 _ = try? await pg.superuser("DROP DATABASE IF EXISTS \(names.database)")

@@ -23,16 +23,41 @@ struct SwarmJobPostgresProvider: ExternalResourceProvider {
     var endpointDescription: String { "\(spec.host):\(spec.port) (sslmode=\(spec.sslMode.rawValue), from a Swarm job\(job.network.map { " on \($0)" } ?? ""))" }
     var layer: String? { spec.layer }
 
+    /// `plan` changes nothing, so it does not create the job's network: before the first `up` it reports the
+    /// declared resources as to be created, saying why they were not read.
     func plan() async throws -> [ExternalChange] {
-        try await run(PostgresJobRequest(operation: .plan, spec: spec)).changes ?? []
+        if let missing = try await networkToCreate() {
+            return ExternalProviders.declaredResources(stack).filter { $0.system == system }.map { change in
+                var change = change
+                change.details.append("\(Self.unreadNote)\(missing) does not exist yet; `up` creates it")
+                return change
+            }
+        }
+        return try await run(PostgresJobRequest(operation: .plan, spec: spec)).changes ?? []
     }
 
+    /// Changes from a ``plan()`` that could not read the server (its network did not exist) are planned again
+    /// first, from a job on the network this run now creates.
     func apply(_ changes: [ExternalChange]) async throws -> ExternalApplyReport {
-        try await run(PostgresJobRequest(operation: .apply, spec: spec, changes: changes)).applied ?? ExternalApplyReport(applied: [], mutatingOperations: 0)
+        var changes = changes
+        if changes.contains(where: { $0.details.contains { $0.hasPrefix(Self.unreadNote) } }) {
+            changes = try await run(PostgresJobRequest(operation: .plan, spec: spec)).changes ?? []
+        }
+        guard !changes.isEmpty else { return ExternalApplyReport(applied: [], mutatingOperations: 0) }
+        return try await run(PostgresJobRequest(operation: .apply, spec: spec, changes: changes)).applied
+            ?? ExternalApplyReport(applied: [], mutatingOperations: 0)
     }
+
+    /// Starts the detail of a change or status that could not be read from the server.
+    static let unreadNote = "not read: network "
 
     func status() async throws -> [ExternalResourceStatus] {
-        try await run(PostgresJobRequest(operation: .status, spec: spec)).statuses ?? []
+        if let missing = try await networkToCreate() {
+            let note = ["\(Self.unreadNote)\(missing) does not exist yet; `up` creates it"]
+            return spec.roles.map { ExternalResourceStatus(system: system, kind: "role", name: $0.name, exists: false, details: note) }
+                + spec.databases.map { ExternalResourceStatus(system: system, kind: "database", name: $0.name, exists: false, details: note) }
+        }
+        return try await run(PostgresJobRequest(operation: .status, spec: spec)).statuses ?? []
     }
 
     func check() async -> [GateCheckResult] {
@@ -97,11 +122,24 @@ struct SwarmJobPostgresProvider: ExternalResourceProvider {
         return response
     }
 
+    /// The Docker name of the stack's network the job would join when it does not exist yet (nil: it exists, or
+    /// the job joins none or an outside network).
+    private func networkToCreate() async throws -> String? {
+        guard let name = job.network, let declared = declaredNetwork(name), !declared.isExternal else { return nil }
+        let client = try await engine.driver().client
+        let existing = try await client.listNetworks(filters: DockerFilters(["name": [declared.dockerName]]))
+        return existing.contains { $0.name == declared.dockerName } ? nil : declared.dockerName
+    }
+
+    private func declaredNetwork(_ name: String) -> DesiredNetwork? {
+        DesiredStateBuilder(stack: stack, secrets: secrets).build().layers.flatMap(\.networks).first { $0.name == name }
+    }
+
     /// The Docker name of the job's network; a network of the spec that does not exist yet is created as the
     /// deployment would create it (same name, labels and options), so the deployment finds it as planned.
     private func ensureNetwork(_ client: DockerClient) async throws -> String? {
         guard let name = job.network else { return nil }
-        let declared = DesiredStateBuilder(stack: stack, secrets: secrets).build().layers.flatMap(\.networks).first { $0.name == name }
+        let declared = declaredNetwork(name)
         let dockerName = declared?.dockerName ?? name
         let existing = try await client.listNetworks(filters: DockerFilters(["name": [dockerName]]))
         if existing.contains(where: { $0.name == dockerName }) { return dockerName }

@@ -156,6 +156,7 @@ let package = Package(
             dependencies: [
                 "SprocketCore",
                 "DockerEngine",
+                "S3",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -91,8 +91,15 @@ struct CommandRuntime {
         concurrency: Int = 8,
         events: @escaping ApplyEventHandler = { _ in },
         extraGates: [any LayerGate] = [],
+        sharingSealedStoreOf shared: StackIdentity? = nil, writesSealedStore: Bool = false,
         _ body: (Deployment, EngineHandle) async throws -> Void
     ) async throws {
+        if let shared {
+            // With S3 state the sealed store is shared through S3: pulled first, pushed after a run that may write it.
+            return try await withSharedSealedStore(shared, writes: writesSealedStore) {
+                try await withDeployment(concurrency: concurrency, events: events, extraGates: extraGates, body)
+            }
+        }
         let endpoint = try DockerEndpoint.fromEnvironment(environment)
         let handle = EngineHandle(
             endpoint: endpoint, logger: logger, followsEngineEvents: environment["SPROCKET_CONVERGENCE_WATCH"] != "poll")

@@ -36,7 +36,9 @@ struct DownCommand: AsyncParsableCommand {
             }
             let renderer = EventRenderer(console: runtime.console, json: options.json)
             let started = ContinuousClock.now
-            try await runtime.withDeployment(concurrency: max(1, concurrency), events: renderer.handler) { deployment, engine in
+            try await runtime.withDeployment(
+                concurrency: max(1, concurrency), events: renderer.handler, sharingSealedStoreOf: identity
+            ) { deployment, engine in
                 var outcome = "failed"
                 var result: Deployment.Result?
                 defer {

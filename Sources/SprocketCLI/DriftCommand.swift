@@ -29,7 +29,7 @@ struct DriftCommand: AsyncParsableCommand {
                 ?? runtime.identity(stackOverride: stack)
             let recorded = DriftBaseline.lastSuccessfulRun(of: try await runtime.stateStore(for: identity).runs(), identity: identity)
             var report: DriftReport?
-            try await runtime.withDeployment { deployment, _ in
+            try await runtime.withDeployment(sharingSealedStoreOf: identity) { deployment, _ in
                 let driver = try await deployment.context.driver()
                 let baseline: DriftBaseline
                 let observed: ObservedState

@@ -25,7 +25,8 @@ struct PlanCommand: AsyncParsableCommand {
             let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)
             var plan: Plan?
             var external: [ExternalChange] = []
-            try await runtime.withDeployment { deployment, engine in
+            let shared = offline ? nil : StackIdentity(stack: stack.name, environment: stack.environment)
+            try await runtime.withDeployment(sharingSealedStoreOf: shared) { deployment, engine in
                 let prepared = try await deployment.prepare(stack, options: plannerOptions, offline: offline)
                 plan = prepared.plan
                 if offline {

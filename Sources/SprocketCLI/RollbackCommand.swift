@@ -31,7 +31,7 @@ struct RollbackCommand: AsyncParsableCommand {
                 guard runtime.console.confirm("Restore \(identity) to \(target)?") else { throw ExitCode(ExitStatus.failure) }
             }
             let renderer = EventRenderer(console: runtime.console, json: options.json)
-            try await runtime.withDeployment(events: renderer.handler) { deployment, _ in
+            try await runtime.withDeployment(events: renderer.handler, sharingSealedStoreOf: identity) { deployment, _ in
                 let result = try await deployment.rollback(identity, to: run, command: run.map { "rollback --to \($0)" } ?? "rollback")
                 if options.json {
                     runtime.console.json(RollbackOutput(applied: result.applied, runID: result.runID, changes: result.plan.allChanges.map(\.description)))

@@ -19,11 +19,14 @@ struct SecretsDiffCommand: AsyncParsableCommand {
             let identity = StackIdentity(stack: stack.name, environment: stack.environment)
             let sourceValues = try await ManifestSourceReader(environment: runtime.environment, logger: runtime.logger).read(stack.secretManifest)
             let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
-            let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
-            var storedValues: [String: SensitiveBytes] = [:]
-            for entry in stack.secretManifest.entries {
-                guard case .generate = entry.source, let value = try store.value(named: entry.storeKey) else { continue }
-                storedValues[entry.name] = SensitiveBytes(value)
+            let storedValues: [String: SensitiveBytes] = try await runtime.withSharedSealedStore(identity, writes: false) {
+                let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
+                var values: [String: SensitiveBytes] = [:]
+                for entry in stack.secretManifest.entries {
+                    guard case .generate = entry.source, let value = try store.value(named: entry.storeKey) else { continue }
+                    values[entry.name] = SensitiveBytes(value)
+                }
+                return values
             }
             let vault = try ManifestSync.vaultHop(for: stack, runtime: runtime)
             var rows: [SecretManifestDiffer.Row] = []

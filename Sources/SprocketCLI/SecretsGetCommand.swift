@@ -28,7 +28,10 @@ struct SecretsGetCommand: AsyncParsableCommand {
                                     hint: "pass --reveal to print the value into a pipe or file on purpose")
             }
             let access = try LocalSecretsAccess(runtime: runtime, stackOverride: local.stack)
-            guard let value = try access.open(creatingKey: false)?.value(named: name) else {
+            let stored = try await runtime.withSharedSealedStore(access.identity, writes: false) {
+                try access.open(creatingKey: false)?.value(named: name)
+            }
+            guard let value = stored else {
                 throw SprocketError(.secretUnavailable, "secret '\(name)' is not set for \(access.identity.stack)/\(access.identity.environment)",
                                     subject: access.sealedPath, hint: "set it with `sprocketctl secrets set \(name)`")
             }

@@ -33,8 +33,12 @@ struct SecretsImportEnvCommand: AsyncParsableCommand {
                                     hint: "fix every line listed (the file is read strictly so that no value is taken two ways)")
             }
             let selected = try Self.select(parsed, only: only)
-            guard let store = try access.open(creatingKey: true) else { return }
-            try store.set(selected.map { ($0.name, Array($0.value.unredactedValue.utf8)) })
+            let imported: Bool = try await runtime.withSharedSealedStore(access.identity, writes: true) {
+                guard let store = try access.open(creatingKey: true) else { return false }
+                try store.set(selected.map { ($0.name, Array($0.value.unredactedValue.utf8)) })
+                return true
+            }
+            guard imported else { return }
             for entry in selected { SecretRedactor.shared.register(entry.value.unredactedValue, name: entry.name) }
             let names = selected.map(\.name)
             if options.json {

@@ -23,7 +23,10 @@ struct SecretsListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let access = try LocalSecretsAccess(runtime: runtime, stackOverride: local.stack)
-            let rows = try Self.rows(stored: access.open(creatingKey: false)?.entries() ?? [], usages: access.usages)
+            let stored = try await runtime.withSharedSealedStore(access.identity, writes: false) {
+                try access.open(creatingKey: false)?.entries() ?? []
+            }
+            let rows = try Self.rows(stored: stored, usages: access.usages)
             if options.json {
                 runtime.console.json(rows)
                 return

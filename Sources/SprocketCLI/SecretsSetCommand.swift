@@ -38,10 +38,13 @@ struct SecretsSetCommand: AsyncParsableCommand {
                 throw SprocketError(.secretStore, "secret '\(name)': the value is empty, nothing stored",
                                     hint: "give the value on stdin (e.g. `printf %s \"$VALUE\" | sprocketctl secrets set \(name)`) or with --from-file")
             }
-            guard let store = try access.open(creatingKey: true) else { return }
-            try store.set(name, value: value)
             SecretRedactor.shared.register(value, name: name)
-            let fingerprint = try store.entries().first { $0.name == name }?.fingerprint ?? ""
+            let stored: String? = try await runtime.withSharedSealedStore(access.identity, writes: true) {
+                guard let store = try access.open(creatingKey: true) else { return nil }
+                try store.set(name, value: value)
+                return try store.entries().first { $0.name == name }?.fingerprint ?? ""
+            }
+            guard let fingerprint = stored else { return }
             if options.json {
                 runtime.console.json(SetOutput(name: name, stack: access.identity.stack, environment: access.identity.environment, fingerprint: fingerprint))
             } else {

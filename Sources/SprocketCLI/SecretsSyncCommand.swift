@@ -19,7 +19,9 @@ struct SecretsSyncCommand: AsyncParsableCommand {
                 runtime.console.err("secrets sync: the stack has no `secrets:` manifest")
                 return
             }
-            let reports = try await ManifestSync(runtime: runtime).run(stack, command: "secrets sync")
+            let reports = try await runtime.withSharedSealedStore(StackIdentity(stack: stack.name, environment: stack.environment), writes: true) {
+                try await ManifestSync(runtime: runtime).run(stack, command: "secrets sync")
+            }
             for report in reports {
                 if options.json { runtime.console.json(report) } else { runtime.console.out(SecretSyncLine.describe(report)) }
             }

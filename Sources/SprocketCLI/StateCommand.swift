@@ -67,7 +67,7 @@ struct StateCommand: AsyncParsableCommand {
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy state and history from the current backend (--state) to another, holding both locks.",
-            discussion: "The sealed secret store stays in the local folder. Example: state migrate --to 's3://bucket/sprocket?endpoint=https://fra1.digitaloceanspaces.com&region=fra1'")
+            discussion: "The sealed secret store (ciphertext) goes along; its key stays where it is. Example: state migrate --to 's3://bucket/sprocket?endpoint=https://fra1.digitaloceanspaces.com&region=fra1'")
 
         @OptionGroup var options: GlobalOptions
 
@@ -84,7 +84,7 @@ struct StateCommand: AsyncParsableCommand {
                 let target = try CommandRuntime.stateStore(url: destination, identity: identity, environment: runtime.environment)
                 let count = try await StateMigration.migrate(from: source, to: target, command: "state migrate", now: Date())
                 runtime.console.err("migrated \(count) runs of \(identity) from \(source.location) to \(target.location)")
-                runtime.console.err("use --state \(destination) (or SPROCKET_STATE) from now on; the sealed secret store stays local")
+                runtime.console.err("use --state \(destination) (or SPROCKET_STATE) from now on (the sealed secret store went along; machines using it need the same key file)")
             }
         }
     }

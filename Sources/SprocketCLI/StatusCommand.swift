@@ -15,7 +15,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let identity = try runtime.identity(stackOverride: stack)
-            try await runtime.withDeployment { deployment, engine in
+            try await runtime.withDeployment(sharingSealedStoreOf: identity) { deployment, engine in
                 let reports = try await deployment.context.driver().status(identity)
                 let tokens = try Self.vaultTokens(runtime, identity: identity, stackOverride: stack)
                 let external = try await Self.externalResources(runtime, deployment: deployment, engine: engine, stackOverride: stack)

@@ -53,7 +53,8 @@ struct UpCommand: AsyncParsableCommand {
             }
             let externalGate = ExternalCheckGate(firstLayer: stack.layers.first?.name)
             try await runtime.withDeployment(
-                concurrency: max(1, concurrency), events: renderer.handler, extraGates: (vaultGate.map { [$0] } ?? []) + [externalGate]
+                concurrency: max(1, concurrency), events: renderer.handler, extraGates: (vaultGate.map { [$0] } ?? []) + [externalGate],
+                sharingSealedStoreOf: StackIdentity(stack: stack.name, environment: stack.environment), writesSealedStore: true
             ) { deployment, engine in
                 if !yes && runtime.console.isStandardInputTerminal && !options.json {
                     let preview = try await deployment.prepare(stack, options: plannerOptions, offline: false).plan

@@ -28,17 +28,10 @@ struct S3StateConcurrentUpTests {
         try stack.write("stack.yaml", "stack: {{stack}}\nlayers: [app]\n")
         try stack.write("app.yaml", Self.layer)
         do {
-            try await MotoServer.withServer { moto in
-                let bucket = "it-state-\(uniqueSuffix())"
-                let credentials = S3Credentials(accessKeyID: "AKIAMOTOTEST00000000", secretAccessKey: "moto-accepts-anything")
-                let client = S3Client(
-                    configuration: S3ClientConfiguration(endpoint: moto.endpoint, region: "us-east-1", pathStyle: true), credentials: credentials)
-                try await client.createBucket(bucket)
-                let url = "s3://\(bucket)/st?endpoint=\(moto.endpoint)&region=us-east-1&path_style=true&lease_seconds=6"
-                let environment = [
-                    "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
-                    "SPROCKET_KEY_FILE": stack.keyFile, "SPROCKET_STATE": url,
-                ]
+            try await MotoStateBucket.with(prefix: "it-state") { state in
+                let (bucket, client, credentials) = (state.bucket, state.client, state.credentials)
+                let url = state.stateURL(extra: "&lease_seconds=6")
+                let environment = state.awsEnvironment.merging(["SPROCKET_KEY_FILE": stack.keyFile, "SPROCKET_STATE": url]) { $1 }
                 let arguments = ["up", "--yes", "-f", stack.folder.path, "--state-dir", "\(stack.stateFolder.path)/local"]
                 let lockKey = "st/\(stack.stackName)/default/lock.json"
 
@@ -90,6 +83,48 @@ struct S3StateConcurrentUpTests {
                 #expect(runs.map(\.outcome) == [.interrupted], "\(runs.map(\.outcome))")
                 #expect(runs.first?.command.hasPrefix("up") == true)
                 #expect(try await client.headObject(bucket, lockKey) == nil, "the lock is released at the end")
+            }
+        } catch {
+            await stack.cleanUp()
+            throw error
+        }
+        await stack.cleanUp()
+    }
+
+    @Test("two machines on one S3 state share generated secrets: the second machine's up changes nothing, and rolls nothing")
+    func generatedSecretsAreShared() async throws {
+        try await DockerTestImages.ensureBusybox()
+        let stack = try SwarmTestStack(prefix: "s3seal")
+        defer { stack.folder.remove(); stack.stateFolder.remove() }
+        try stack.write("stack.yaml", "stack: {{stack}}\nlayers: [app]\n")
+        try stack.write("app.yaml", """
+            secrets:
+              session-key: {generate: {length: 32}}
+            services:
+              app:
+                image: \(DockerTestImages.busybox)
+                command: ["sleep", "3600"]
+                stop_grace_period: 1s
+                secrets: [session-key]
+                deploy: {endpoint_mode: dnsrr}
+            """)
+        do {
+            try await MotoStateBucket.with(prefix: "it-seal") { state in
+                let environment = state.awsEnvironment.merging(["SPROCKET_KEY_FILE": stack.keyFile, "SPROCKET_STATE": state.stateURL()]) { $1 }
+                func up(on machine: String) async throws -> CLIRun {
+                    try await CLIBinary.runDetached(
+                        ["up", "--yes", "--json", "-f", stack.folder.path, "--state-dir", "\(stack.stateFolder.path)/\(machine)"], environment: environment)
+                }
+                let first = try await up(on: "machine-a")
+                #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+                let secretBefore = try await stack.secrets().compactMap { $0.spec?.name }.filter { $0.contains("_session-key_") }
+                let second = try await up(on: "machine-b")
+                #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+                let summary = second.stdout.split(separator: "\n").last.map(String.init) ?? ""
+                #expect(summary.contains(#""mutating":0"#), "machine b generated nothing new: \(summary)")
+                let secretAfter = try await stack.secrets().compactMap { $0.spec?.name }.filter { $0.contains("_session-key_") }
+                #expect(secretBefore.count == 1 && secretAfter == secretBefore, "\(secretBefore) -> \(secretAfter)")
+                #expect(try await state.client.getObject(state.bucket, "st/\(stack.stackName)/default/secrets.sealed") != nil)
             }
         } catch {
             await stack.cleanUp()

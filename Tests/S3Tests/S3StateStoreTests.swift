@@ -122,7 +122,7 @@ struct S3StateStoreTests {
         }
     }
 
-    @Test("state migrate: local -> S3 -> local keeps state and every run; the sealed store stays local")
+    @Test("state migrate: local -> S3 -> local keeps state, every run and the sealed store (ciphertext); never the lock")
     func migrationRoundTrip() async throws {
         try await Self.withStateBucket { moto, bucket in
             let folder = try TemporaryDirectory(prefix: "s3-migrate")
@@ -148,14 +148,33 @@ struct S3StateStoreTests {
             #expect(try back.load() == state)
             #expect(try back.runs() == local.runs())
             #expect(try await remote.runs() == local.runs())
-            #expect(!FileManager.default.fileExists(atPath: back.sealedSecretsPath), "the sealed store never travels through S3")
+            #expect(try AtomicFile.read(back.sealedSecretsPath) == Array("sealed-ciphertext".utf8), "the sealed store travels with the state")
             let keys = try await MotoFixtures.client(moto).listObjects(bucket).map(\.key)
-            #expect(!keys.contains { $0.contains("sealed") || $0.hasSuffix("lock.json") }, "\(keys)")
+            #expect(keys.contains { $0.hasSuffix("/secrets.sealed") } && !keys.contains { $0.hasSuffix("lock.json") }, "\(keys)")
 
             let same = await #expect(throws: SprocketError.self) {
                 try await StateMigration.migrate(from: remote, to: remote, command: "state migrate", now: Date())
             }
             #expect(same?.message.contains("already") == true)
+        }
+    }
+
+    @Test("the shared sealed store: created once, replaced only over the version read; a stale writer gets a conflict")
+    func sharedSealedStore() async throws {
+        try await Self.withStateBucket { moto, bucket in
+            let identity = StackIdentity(stack: "sealed-\(uniqueSuffix())", environment: "default")
+            let machineA = try Self.store(moto, bucket: bucket, identity: identity)
+            let machineB = try Self.store(moto, bucket: bucket, identity: identity)
+            #expect(try await machineA.sealedSecrets() == nil)
+            let first = try await machineA.saveSealedSecrets(Array("v1".utf8), replacing: nil)
+            let read = try #require(try await machineB.sealedSecrets())
+            #expect(read.body == Array("v1".utf8) && read.etag == first)
+            let second = try await machineB.saveSealedSecrets(Array("v2".utf8), replacing: read.etag)
+            let stale = await #expect(throws: SprocketError.self) { try await machineA.saveSealedSecrets(Array("v3".utf8), replacing: first) }
+            #expect(stale?.code == .conflict && stale?.message.contains("another machine changed") == true, "\(String(describing: stale))")
+            let absentAgain = await #expect(throws: SprocketError.self) { try await machineA.saveSealedSecrets(Array("v4".utf8), replacing: nil) }
+            #expect(absentAgain?.code == .conflict)
+            #expect(try await machineA.sealedSecrets()?.body == Array("v2".utf8) && second != first)
         }
     }
 

@@ -87,7 +87,8 @@ public final class S3StateLease: StateLease {
                 .locked, "the lock was released while this run tried to take it", subject: location, hint: "run the command again")
         }
         let holder = try? LocalStateStore.decoder().decode(Record.self, from: Data(current.body))
-        if let holder, holder.expiresAt > now {
+        // The record keeps whole seconds (ISO 8601): the true expiry may lie up to a second later.
+        if let holder, holder.expiresAt.addingTimeInterval(1) > now {
             throw SprocketError(
                 .locked,
                 "another run holds the lock of this stack environment: \(holder.owner) since \(Self.timestamp(holder.acquiredAt)), "

@@ -6,7 +6,7 @@ import Synchronization
 /// `<prefix>/<stack>/<env>/state.json`, `…/runs/<id>.json`, and the lock `…/lock.json` (see ``S3StateLease``).
 ///
 /// Objects are written only when their content changed from what this store last read or wrote. The sealed secret
-/// store is not kept here: it stays in the local state folder, next to the key that opens it.
+/// store (ciphertext only) is shared here too when the CLI mirrors it (``sealedSecrets()``, ``saveSealedSecrets(_:replacing:)``).
 public final class S3StateStore: StateStore {
     public let identity: StackIdentity
     public let client: S3Client
@@ -77,12 +77,14 @@ public final class S3StateStore: StateStore {
         return marked
     }
 
-    /// State and runs; never a sealed store (that stays local).
+    /// State, runs and the shared sealed store (ciphertext, as the local file holds it).
     public func export() async throws -> StateExport {
-        StateExport(schemaVersion: LocalStateStore.schemaVersion, state: try await load(), runs: try await runs(), sealedSecrets: nil)
+        StateExport(
+            schemaVersion: LocalStateStore.schemaVersion, state: try await load(), runs: try await runs(),
+            sealedSecrets: try await sealedSecrets().map { String(decoding: $0.body, as: UTF8.self) })
     }
 
-    /// Replaces state and runs with the export's; a sealed store in the export is ignored (it stays local).
+    /// Replaces state and runs with the export's, and shares its sealed store when it has one.
     public func importState(_ export: StateExport) async throws {
         guard export.schemaVersion <= LocalStateStore.schemaVersion else {
             throw SprocketError(.stateCorrupt, "the export's schema version \(export.schemaVersion) is newer than this tool's", hint: "upgrade sprocketctl")
@@ -100,6 +102,10 @@ public final class S3StateStore: StateStore {
             known.withLock { $0[key] = nil }
         }
         try await save(export.state)
+        if let sealed = export.sealedSecrets {
+            let current = try await sealedSecrets()
+            if current?.body != Array(sealed.utf8) { try await saveSealedSecrets(Array(sealed.utf8), replacing: current?.etag) }
+        }
     }
 
     public func acquireLock(command: String, now: Date) async throws -> any StateLease {

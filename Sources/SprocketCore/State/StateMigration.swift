@@ -3,7 +3,7 @@ import Foundation
 /// Copies the state of one stack environment from one store to another (`state migrate --to URL`).
 public enum StateMigration {
     /// Copies state and runs from `source` to `destination`, holding both locks; the destination's previous
-    /// history is replaced. The sealed secret store is not moved: it stays in the local folder.
+    /// history is replaced. The sealed secret store goes along (ciphertext; the key stays where it is).
     /// - Returns: The number of runs copied.
     public static func migrate(from source: any StateStore, to destination: any StateStore, command: String, now: Date) async throws -> Int {
         guard source.location != destination.location else {
@@ -17,8 +17,7 @@ public enum StateMigration {
         }
         return try await source.withLock(command: command, now: now) {
             try await destination.withLock(command: command, now: now) {
-                var export = try await source.export()
-                export.sealedSecrets = nil
+                let export = try await source.export()
                 try await destination.importState(export)
                 return export.runs.count
             }

@@ -58,13 +58,16 @@ struct PostgresSwarmJobTests {
         return (network, host)
     }
 
-    static func write(_ stack: SwarmTestStack, host: String, network: String, reach: String, names: (role: String, database: String)) throws {
+    /// - Parameter stackNetwork: a network the stack itself declares (and its service joins), for `reach.network`.
+    static func write(
+        _ stack: SwarmTestStack, host: String, port: Int = 5432, reach: String, names: (role: String, database: String), stackNetwork: String? = nil
+    ) throws {
         try stack.write("stack.yaml", """
             stack: {{stack}}
             layers: [app]
             postgres:
               host: \(host)
-              port: 5432
+              port: \(port)
               database: postgres
               sslmode: require
               reach: \(reach)
@@ -74,7 +77,8 @@ struct PostgresSwarmJobTests {
               databases:
                 \(names.database): {owner: \(names.role)}
             """)
-        try stack.write("app.yaml", """
+        let networks = stackNetwork.map { "networks:\n  \($0): {driver: overlay}\n" } ?? ""
+        try stack.write("app.yaml", networks + """
             secrets:
               pg-admin: {environment: PG_ADMIN}
               pg-app: {environment: PG_APP}
@@ -85,9 +89,9 @@ struct PostgresSwarmJobTests {
                 stop_grace_period: 1s
                 secrets: [pg-app]
                 deploy: { endpoint_mode: dnsrr }
-            """)
-    }
 
+            """ + (stackNetwork.map { "    networks: [\($0)]\n" } ?? ""))
+    }
 
     /// The job objects of this stack still on the swarm (there must be none between commands).
     func leftovers(_ stack: SwarmTestStack) async throws -> [String] {
@@ -108,12 +112,12 @@ struct PostgresSwarmJobTests {
                 let appPassword = "canary-job-\(UUID().uuidString)"
                 let environment = ["PG_ADMIN": pg.adminPassword, "PG_APP": appPassword]
 
-                try Self.write(stack, host: relay.host, network: relay.network, reach: "direct", names: names)
+                try Self.write(stack, host: relay.host, reach: "direct", names: names)
                 let direct = try await stack.sprocketctl(["plan"], environment: environment)
                 #expect(direct.status != 0 && direct.stderr.contains("cannot reach PostgreSQL at \(relay.host):5432"),
                         "this machine cannot reach the database directly: \(direct.stdout)\(direct.stderr)")
 
-                try Self.write(stack, host: relay.host, network: relay.network, reach: "{via: swarm-job, network: \(relay.network), timeout: 3m}", names: names)
+                try Self.write(stack, host: relay.host, reach: "{via: swarm-job, network: \(relay.network), timeout: 3m}", names: names)
                 let offline = try await stack.sprocketctl(["plan", "--offline"], environment: environment)
                 #expect(offline.stdout.contains("from a Swarm job on \(relay.network)"), "\(offline.stdout)\(offline.stderr)")
                 let plan = try await stack.sprocketctl(["plan"], environment: environment)
@@ -137,7 +141,7 @@ struct PostgresSwarmJobTests {
                 #expect(down.status == 0 && down.stderr.contains("kept: database \(names.database)"), "\(down.stderr)")
                 #expect(try await leftovers(stack).isEmpty)
 
-                try Self.write(stack, host: relay.host, network: relay.network, reach: "{via: swarm-job, network: no-such-net-\(suffix)}", names: names)
+                try Self.write(stack, host: relay.host, reach: "{via: swarm-job, network: no-such-net-\(suffix)}", names: names)
                 let missing = try await stack.sprocketctl(["plan"], environment: environment)
                 #expect(missing.status != 0 && missing.stderr.contains("no-such-net-\(suffix)") && missing.stderr.contains("neither a network"),
                         "\(missing.stderr)")
@@ -164,24 +168,7 @@ struct PostgresSwarmJobTests {
                 let suffix = stack.stackName.replacingOccurrences(of: "-", with: "_")
                 let names = (role: "netrole_\(suffix)", database: "netdb_\(suffix)")
                 // The gateway address answers from any container, so the job needs no relay here.
-                try Self.write(stack, host: gateway, network: "data", reach: "{via: swarm-job, network: data}", names: names)
-                try stack.write("app.yaml", """
-                    networks:
-                      data: {driver: overlay}
-                    secrets:
-                      pg-admin: {environment: PG_ADMIN}
-                      pg-app: {environment: PG_APP}
-                    services:
-                      app-svc:
-                        image: sprocket-local/busybox:latest
-                        command: ["sleep", "100000"]
-                        stop_grace_period: 1s
-                        networks: [data]
-                        secrets: [pg-app]
-                        deploy: { endpoint_mode: dnsrr }
-                    """)
-                try stack.write("stack.yaml", try String(contentsOfFile: "\(stack.folder.path)/stack.yaml", encoding: .utf8)
-                    .replacingOccurrences(of: "port: 5432", with: "port: \(pg.port)"))
+                try Self.write(stack, host: gateway, port: pg.port, reach: "{via: swarm-job, network: data}", names: names, stackNetwork: "data")
                 let environment = ["PG_ADMIN": pg.adminPassword, "PG_APP": "canary-net-\(UUID().uuidString)"]
 
                 // plan changes nothing: it does not create the network, and says why it could not read.

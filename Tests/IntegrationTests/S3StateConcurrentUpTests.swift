@@ -8,14 +8,14 @@ import Testing
 @Suite("Concurrent up with state on S3", .tags(.integration))
 struct S3StateConcurrentUpTests {
     /// One service that becomes healthy only after a while, so the first `up` is still converging (holding the
-    /// lock) when the second one starts.
+    /// lock) when the second one starts. (The busybox image has no /tmp.)
     static let layer = """
         services:
           slow:
             image: \(DockerTestImages.busybox)
-            command: ["sh", "-c", "sleep 20; touch /tmp/ready; sleep 3600"]
+            command: ["sh", "-c", "sleep 20; touch /ready; sleep 3600"]
             stop_grace_period: 1s
-            healthcheck: {test: "test -f /tmp/ready", interval: 1s, timeout: 2s, retries: 60}
+            healthcheck: {test: "test -f /ready", interval: 1s, timeout: 2s, retries: 60}
             deploy:
               endpoint_mode: dnsrr
         """
@@ -48,6 +48,12 @@ struct S3StateConcurrentUpTests {
                     }
                 }
                 let pid = try #require(holderPID, "the first up never took the lock")
+                // Kill the holder only once it created the service (on a busy machine taking the lock and creating
+                // it can be seconds apart): the run that takes over must find a run to mark interrupted.
+                let serviceName = "\(stack.stackName)-default_slow"
+                while try await stack.services().allSatisfy({ $0.spec?.name != serviceName }), ContinuousClock.now < deadline + .seconds(60) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
 
                 let refused = try await CLIBinary.runDetached(arguments, environment: environment)
                 #expect(refused.status == 4, "\(refused.stderr)")

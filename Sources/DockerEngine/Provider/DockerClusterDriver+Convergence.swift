@@ -8,6 +8,8 @@ extension DockerClusterDriver {
     static let stabilityWindow: TimeInterval = 2
     /// How long a task may wait for a node before "no suitable node" counts as a failure (seconds).
     static let schedulingGrace: TimeInterval = 10
+    /// How soon to look again when this node's container contradicts the manager's "running" (seconds).
+    static let contradictionRecheck: TimeInterval = 0.5
 
     public func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence] {
         guard !serviceNames.isEmpty else { return [] }
@@ -15,11 +17,71 @@ extension DockerClusterDriver {
         let wanted = Set(serviceNames)
         let (services, tasksByService) = try await servicesWithTasks(DockerFilters(["name": serviceNames]))
         let byName = Dictionary(services.filter { wanted.contains($0.spec?.name ?? "") }.map { ($0.spec?.name ?? "", $0) }) { first, _ in first }
+        let stability = try await stableTasks(of: Array(byName.values), tasksByService: tasksByService)
         return serviceNames.map { name in
             guard let service = byName[name] else {
                 return ServiceConvergence(dockerName: name, desiredTasks: 0, runningTasks: 0, phase: .failed(reason: "the service does not exist"))
             }
-            return convergence(of: service, tasks: tasksByService[service.id] ?? [])
+            return convergence(
+                of: service, tasks: tasksByService[service.id] ?? [], stable: stability.stable, recheckIn: stability.recheckIn[service.id])
+        }
+    }
+
+    /// The running tasks of the services' current versions that count as stable (see ``TaskStability``), and per
+    /// service ID when the answer may change. Asks this node for its containers once per task that needs it.
+    private func stableTasks(
+        of services: [Service], tasksByService: [String: [SwarmTask]]
+    ) async throws -> (stable: Set<String>, recheckIn: [String: TimeInterval]) {
+        let now = Date()
+        var passedByService: [String: [TaskStability.RunningTask]] = [:]
+        var recheckIn: [String: TimeInterval] = [:]
+        for service in services {
+            let running = Self.currentRunningTasks(of: service, tasks: tasksByService[service.id] ?? [])
+            let firstSeen = sightings.withLock { $0.recordRunning(running.map(\.id), now: now) }
+            let stability = TaskStability(window: Self.hasHealthcheck(service) ? 0 : Self.stabilityWindow)
+            let test = stability.timeTest(running, firstSeen: firstSeen, now: now)
+            passedByService[service.id] = test.passed
+            recheckIn[service.id] = test.recheckIn
+        }
+        let confirmed = sightings.withLock { $0.confirmedOnThisNode }
+        let toCheck = TaskStability.needingNodeCheck(
+            passedByService.values.flatMap { $0 }, localNodeID: try await localNodeID(), confirmed: confirmed)
+        var contradicted: Set<String> = []
+        if !toCheck.isEmpty {
+            let containers = try await call("list containers") {
+                try await self.client.listContainers(filters: DockerFilters(["id": toCheck.compactMap(\.containerID)]))
+            }
+            let split = TaskStability.split(toCheck, containerStates: Dictionary(containers.map { ($0.id, $0.state ?? "") }) { first, _ in first })
+            sightings.withLock { $0.confirmedOnThisNode.formUnion(split.confirmed.map(\.id)) }
+            contradicted = Set(split.contradicted.map(\.id))
+            // The manager has not heard yet that these stopped: look again soon.
+            for (serviceID, passed) in passedByService where passed.contains(where: { contradicted.contains($0.id) }) {
+                recheckIn[serviceID] = min(recheckIn[serviceID] ?? Self.contradictionRecheck, Self.contradictionRecheck)
+            }
+        }
+        let stable = Set(passedByService.values.flatMap { $0.map(\.id) }).subtracting(contradicted)
+        return (stable, recheckIn)
+    }
+
+    /// The swarm node ID of the daemon this driver talks to, read once.
+    private func localNodeID() async throws -> String? {
+        if let known = sightings.withLock({ $0.localNodeID }) { return known }
+        let info = try await call("read the daemon's info") { try await self.client.info() }
+        let id = info.swarm?.nodeID ?? ""
+        sightings.withLock { $0.localNodeID = id }
+        return id
+    }
+
+    /// Running tasks of the service's current spec: right after an update the old tasks still run, and Swarm may
+    /// not have marked the update as started yet. A task's spec is a copy of the service's template when created.
+    private static func currentRunningTasks(of service: Service, tasks: [SwarmTask]) -> [TaskStability.RunningTask] {
+        let template = service.spec?.taskTemplate.map(comparableTaskSpec)
+        return tasks.filter { task in
+            task.desiredState == "running" && task.status?.state == "running" && task.spec.map(comparableTaskSpec) == template
+        }.map { task in
+            TaskStability.RunningTask(
+                id: task.id, runningSince: EngineTimestamp.parse(task.status?.timestamp ?? ""), nodeID: task.nodeID,
+                containerID: task.status?.containerStatus?.containerID)
         }
     }
 
@@ -33,14 +95,14 @@ extension DockerClusterDriver {
         return (services, Dictionary(grouping: tasks) { $0.serviceID ?? "" })
     }
 
-    private func convergence(of service: Service, tasks: [SwarmTask]) -> ServiceConvergence {
+    private func convergence(of service: Service, tasks: [SwarmTask], stable: Set<String>, recheckIn: TimeInterval?) -> ServiceConvergence {
         let name = service.spec?.name ?? service.id
         let desired = Int(service.serviceStatus?.desiredTasks ?? 0)
         let running = Int(service.serviceStatus?.runningTasks ?? 0)
         let completed = Int(service.serviceStatus?.completedTasks ?? 0)
-        var recheckIn: Duration?
+        let recheck = recheckIn.map { Duration.milliseconds(Int64(($0 * 1_000).rounded(.up))) }
         func result(_ phase: ServiceConvergence.Phase) -> ServiceConvergence {
-            ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: running, phase: phase, recheckIn: recheckIn)
+            ServiceConvergence(dockerName: name, desiredTasks: desired, runningTasks: running, phase: phase, recheckIn: recheck)
         }
         let updateState = service.updateStatus?.state
         let message = service.updateStatus?.message.map { ": \($0)" } ?? ""
@@ -57,25 +119,10 @@ extension DockerClusterDriver {
             return created >= since
         }
         let isJob = service.spec?.mode?.replicatedJob != nil || service.spec?.mode?.globalJob != nil
-        // A task that exits at once is "running" for an instant; count only tasks that stayed up for a while,
-        // so that a crash-looping service is never reported as converged. A spec healthcheck already is that proof:
-        // Swarm keeps such a task "starting" until the check passes.
-        let window = Self.hasHealthcheck(service) ? 0 : Self.stabilityWindow
+        // A task that exits at once is "running" for an instant; count only tasks that proved they keep running,
+        // so that a crash-looping service is never reported as converged.
+        let stableRunning = tasks.filter { stable.contains($0.id) }.count
         let now = Date()
-        // Only tasks of the current spec count: right after an update the old tasks still run, and Swarm may not
-        // have marked the update as started yet. A task's spec is a copy of the service's template when created.
-        let template = service.spec?.taskTemplate.map(Self.comparableTaskSpec)
-        let currentRunning = tasks.filter { task in
-            task.desiredState == "running" && task.status?.state == "running"
-                && task.spec.map(Self.comparableTaskSpec) == template
-        }
-        let runningFor = currentRunning.map { task in
-            EngineTimestamp.parse(task.status?.timestamp ?? "").map { now.timeIntervalSince($0) } ?? 0
-        }
-        let stableRunning = runningFor.filter { $0 >= window }.count
-        if let youngest = runningFor.filter({ $0 < window }).max() {
-            recheckIn = .milliseconds(Int64(((window - youngest) * 1_000).rounded(.up)))
-        }
         let satisfied = isJob ? completed >= max(desired, 1) : stableRunning >= desired
         if satisfied && (updateState == nil || updateState == "completed") {
             return result(.converged)

@@ -12,12 +12,30 @@ public final class DockerClusterDriver: ClusterDriver {
     /// Whether convergence waits follow Docker's event stream (else they poll); see ``DockerActivityFeed``.
     public let followsEngineEvents: Bool
     let names = Mutex(NameTables())
+    let sightings = Mutex(TaskSightings())
 
     struct NameTables {
         var networks: [(name: String, id: String)] = []
         var secrets: [(name: String, id: String)] = []
         var configs: [(name: String, id: String)] = []
         var serviceIDs: [String: String] = [:]
+    }
+
+    /// What this process has seen of running tasks, for ``TaskStability``.
+    struct TaskSightings {
+        /// When this process first saw each task running.
+        var firstSeenRunning: [String: Date] = [:]
+        /// Tasks whose container this node showed running once the task had run long enough.
+        var confirmedOnThisNode: Set<String> = []
+        /// The swarm node ID of the daemon (empty when it is not in a swarm), once read.
+        var localNodeID: String?
+
+        /// Notes the tasks seen running now, forgets sightings older than an hour, and returns the first sightings.
+        mutating func recordRunning(_ taskIDs: [String], now: Date) -> [String: Date] {
+            firstSeenRunning = firstSeenRunning.filter { now.timeIntervalSince($0.value) < 3_600 }
+            for id in taskIDs where firstSeenRunning[id] == nil { firstSeenRunning[id] = now }
+            return firstSeenRunning
+        }
     }
 
     public init(client: DockerClient, followsEngineEvents: Bool = true) {

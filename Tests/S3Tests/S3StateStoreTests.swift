@@ -110,7 +110,7 @@ struct S3StateStoreTests {
             await lease.release()
             let third = try Self.store(moto, bucket: bucket, identity: identity)
             let blocked = await #expect(throws: SprocketError.self) { try await third.acquireLock(command: "plan", now: Date()) }
-            #expect(blocked?.message.contains("running `down`") == true)
+            #expect(blocked?.message.contains("running `down`") == true, "\(String(describing: blocked))")
 
             // The history written by the dead holder survives and is marked interrupted by the new one.
             #expect(try await second.markInterruptedRuns(now: Date()).map(\.id) == ["20260101T000000.000Z-0000000a"])

@@ -5,8 +5,8 @@ import Testing
 /// End-to-end runs of the built binary: exit codes, where output goes, and that it never crashes on bad input.
 @Suite("sprocketctl exit codes and output")
 struct CLIExitCodeTests {
-    func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> CLIRun {
-        try CLIBinary.run(arguments, environment: environment, directory: directory)
+    func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) async throws -> CLIRun {
+        try await CLIBinary.runDetached(arguments, environment: environment, directory: directory)
     }
 
     var quickstart: String {
@@ -15,25 +15,25 @@ struct CLIExitCodeTests {
     }
 
     @Test("validate accepts the example and plan --offline lists every object as a create")
-    func offlinePlanOfTheExample() throws {
+    func offlinePlanOfTheExample() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let validate = try run(["validate", "-f", quickstart, "--env", "local"])
+        let validate = try await run(["validate", "-f", quickstart, "--env", "local"])
         #expect(validate.status == 0, "\(validate.stderr)")
-        let plan = try run(["plan", "-f", quickstart, "--env", "local", "--offline", "--state-dir", folder.path], environment: ["SPROCKET_KEY_FILE": "\(folder.path)/k"])
+        let plan = try await run(["plan", "-f", quickstart, "--env", "local", "--offline", "--state-dir", folder.path], environment: ["SPROCKET_KEY_FILE": "\(folder.path)/k"])
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("+ service proxy"))
         #expect(plan.stdout.contains("to create"))
-        let detailed = try run(["plan", "-f", quickstart, "--env", "local", "--offline", "--detailed-exitcode", "--state-dir", folder.path], environment: ["SPROCKET_KEY_FILE": "\(folder.path)/k"])
+        let detailed = try await run(["plan", "-f", quickstart, "--env", "local", "--offline", "--detailed-exitcode", "--state-dir", folder.path], environment: ["SPROCKET_KEY_FILE": "\(folder.path)/k"])
         #expect(detailed.status == 2)
         #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/k"), "an offline plan creates no key")
     }
 
     @Test("a plan against the cluster writes nothing: no key, no sealed store, no history")
-    func onlinePlanWritesNothing() throws {
+    func onlinePlanWritesNothing() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let plan = try run(
+        let plan = try await run(
             ["plan", "-f", quickstart, "--env", "staging", "--state-dir", "\(folder.path)/state"],
             environment: ["SPROCKET_KEY_FILE": "\(folder.path)/k"])
         #expect(plan.status == 0, "\(plan.stderr)")
@@ -45,10 +45,10 @@ struct CLIExitCodeTests {
     }
 
     @Test("--env gives a plain Compose file environments whose Docker names never clash")
-    func composeEnvironmentsSideBySide() throws {
+    func composeEnvironmentsSideBySide() async throws {
         let compose = URL(fileURLWithPath: quickstart).deletingLastPathComponent().appendingPathComponent("compose/docker-compose.yml").path
-        let first = try run(["plan", "-f", compose, "--env", "a", "--offline"])
-        let second = try run(["plan", "-f", compose, "--env", "b", "--offline"])
+        let first = try await run(["plan", "-f", compose, "--env", "a", "--offline"])
+        let second = try await run(["plan", "-f", compose, "--env", "b", "--offline"])
         #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
         #expect(first.stdout.contains("(compose-a_web)"))
         #expect(second.stdout.contains("(compose-b_web)"))
@@ -56,22 +56,22 @@ struct CLIExitCodeTests {
     }
 
     @Test("plan --offline --json prints one JSON document on stdout")
-    func offlinePlanAsJSON() throws {
+    func offlinePlanAsJSON() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let plan = try run(["plan", "-f", quickstart, "--env", "local", "--offline", "--json", "--state-dir", folder.path], environment: ["SPROCKET_KEY_FILE": "\(folder.path)/k"])
+        let plan = try await run(["plan", "-f", quickstart, "--env", "local", "--offline", "--json", "--state-dir", folder.path], environment: ["SPROCKET_KEY_FILE": "\(folder.path)/k"])
         #expect(plan.status == 0)
         let decoded = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
         #expect(decoded?["layers"] != nil)
     }
 
     @Test("an invalid spec exits 3 with file:line:column diagnostics on stderr")
-    func invalidSpecExitsThree() throws {
+    func invalidSpecExitsThree() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         try folder.write("stack.yaml", "stack: bad\nlayers: [one]\n")
         try folder.write("one.yaml", "services:\n  web:\n    image: x\n    replicas: 2\n    deploy:\n      replicas: many\n")
-        let result = try run(["validate", "-f", folder.path])
+        let result = try await run(["validate", "-f", folder.path])
         #expect(result.status == 3)
         #expect(result.stderr.contains("one.yaml:4:"), "\(result.stderr)")
         #expect(result.stderr.contains("one.yaml:6:"), "\(result.stderr)")
@@ -79,22 +79,22 @@ struct CLIExitCodeTests {
     }
 
     @Test("a wrong DOCKER_HOST exits 5 and says what to do")
-    func unreachableDaemonExitsFive() throws {
+    func unreachableDaemonExitsFive() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let result = try run(
+        let result = try await run(
             ["plan", "-f", quickstart, "--env", "local", "--state-dir", folder.path],
             environment: ["DOCKER_HOST": "unix:///nonexistent/docker.sock", "SPROCKET_KEY_FILE": "\(folder.path)/k"])
         #expect(result.status == 5, "\(result.stderr)")
         #expect(result.stderr.contains("DOCKER_HOST"))
-        let malformed = try run(["plan", "-f", quickstart, "--env", "local"], environment: ["DOCKER_HOST": "ftp://nowhere"])
+        let malformed = try await run(["plan", "-f", quickstart, "--env", "local"], environment: ["DOCKER_HOST": "ftp://nowhere"])
         #expect(malformed.status != 0)
         #expect(malformed.stderr.contains("DOCKER_HOST"), "\(malformed.stderr)")
     }
 
     @Test("down refuses without --yes when stdin is not a terminal")
-    func downNeedsConfirmation() throws {
-        let result = try run(["down", "--stack", "it-nothing", "--env", "x"])
+    func downNeedsConfirmation() async throws {
+        let result = try await run(["down", "--stack", "it-nothing", "--env", "x"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("--yes"))
     }

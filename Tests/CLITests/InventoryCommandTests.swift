@@ -17,8 +17,8 @@ struct InventoryCommandTests {
     }
 
     @Test("graph --format dot on the quickstart: one cluster per layer in deploy order, balanced, deterministic")
-    func graphQuickstart() throws {
-        let run = try CLIBinary.run(["graph", "-f", Self.quickstart, "--env", "local"])
+    func graphQuickstart() async throws {
+        let run = try await CLIBinary.runDetached(["graph", "-f", Self.quickstart, "--env", "local"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("digraph \"quickstart/local\" {"))
         let clusters = run.stdout.split(separator: "\n").filter { $0.contains("subgraph \"cluster_") }
@@ -27,15 +27,15 @@ struct InventoryCommandTests {
         ])
         #expect(run.stdout.filter { $0 == "{" }.count == run.stdout.filter { $0 == "}" }.count)
         #expect(run.stdout.contains("\"secret:store-password\" -> \"service:api\""))
-        #expect(try CLIBinary.run(["graph", "-f", Self.quickstart, "--env", "local"]).stdout == run.stdout)
+        #expect(try await CLIBinary.runDetached(["graph", "-f", Self.quickstart, "--env", "local"]).stdout == run.stdout)
     }
 
     @Test("graph --format mermaid -o FILE on the fixture writes a flowchart with routes and secret flows")
-    func graphMermaid() throws {
+    func graphMermaid() async throws {
         let folder = try Self.fixture()
         defer { folder.remove() }
         let output = "\(folder.path)/out/graph.mmd"
-        let run = try CLIBinary.run(["graph", "-f", folder.path, "--env", "prod", "--format", "mermaid", "-o", output])
+        let run = try await CLIBinary.runDetached(["graph", "-f", folder.path, "--env", "prod", "--format", "mermaid", "-o", output])
         #expect(run.status == 0, "\(run.stderr)")
         let text = String(decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self)
         #expect(text.hasPrefix("flowchart LR\n"))
@@ -44,35 +44,35 @@ struct InventoryCommandTests {
     }
 
     @Test("graph --format svg: an SVG through Graphviz, or without `dot` on PATH an error naming apt install graphviz")
-    func graphSVG() throws {
+    func graphSVG() async throws {
         let folder = try Self.fixture()
         defer { folder.remove() }
-        let missing = try CLIBinary.run(["graph", "-f", folder.path, "--format", "svg"], environment: ["PATH": "\(folder.path)/no-bin"])
+        let missing = try await CLIBinary.runDetached(["graph", "-f", folder.path, "--format", "svg"], environment: ["PATH": "\(folder.path)/no-bin"])
         #expect(missing.status == 1 && missing.stderr.contains("apt install graphviz"), "\(missing.stderr)")
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/dot") else { return }
         let output = "\(folder.path)/graph.svg"
-        let run = try CLIBinary.run(["graph", "-f", folder.path, "--format", "svg", "-o", output])
+        let run = try await CLIBinary.runDetached(["graph", "-f", folder.path, "--format", "svg", "-o", output])
         #expect(run.status == 0, "\(run.stderr)")
         let svg = String(decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self)
         #expect(svg.contains("<svg") && svg.contains("</svg>") && svg.contains("layer 1: edge"))
     }
 
     @Test("docs on the quickstart: Markdown with every service and secret, same bytes twice")
-    func docsQuickstart() throws {
-        let run = try CLIBinary.run(["docs", "-f", Self.quickstart, "--env", "local"])
+    func docsQuickstart() async throws {
+        let run = try await CLIBinary.runDetached(["docs", "-f", Self.quickstart, "--env", "local"])
         #expect(run.status == 0, "\(run.stderr)")
         for name in ["| api |", "| worker |", "| proxy |", "| store |", "| store-password |", "| store-data |"] {
             #expect(run.stdout.contains(name), "\(name)")
         }
-        #expect(try CLIBinary.run(["docs", "-f", Self.quickstart, "--env", "local"]).stdout == run.stdout)
+        #expect(try await CLIBinary.runDetached(["docs", "-f", Self.quickstart, "--env", "local"]).stdout == run.stdout)
     }
 
     @Test("docs --json on the fixture: routes per profile, secrets with consumers, tokens, PostgreSQL, S3; no secret value")
-    func docsJSON() throws {
+    func docsJSON() async throws {
         let folder = try Self.fixture()
         defer { folder.remove() }
         let canary = "canary-\(UUID().uuidString)"
-        let run = try CLIBinary.run(["docs", "-f", folder.path, "--env", "prod", "--json"],
+        let run = try await CLIBinary.runDetached(["docs", "-f", folder.path, "--env", "prod", "--json"],
                                     environment: ["PG_ADMIN": canary, "S3_ID": canary, "S3_SECRET": canary])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!run.stdout.contains(canary) && !run.stderr.contains(canary))
@@ -87,7 +87,7 @@ struct InventoryCommandTests {
     }
 
     @Test("docs shows a Vault token's expiry as the local sealed store recorded it")
-    func docsTokenExpiry() throws {
+    func docsTokenExpiry() async throws {
         let folder = try Self.fixture()
         defer { folder.remove() }
         let keyFile = "\(folder.path)/key"
@@ -100,7 +100,7 @@ struct InventoryCommandTests {
             "createdAt": expiry.timeIntervalSinceReferenceDate - 100, "expiresAt": expiry.timeIntervalSinceReferenceDate,
         ]
         try store.replace(named: VaultTokenSpec.recordKey("platform"), with: Array(try JSONSerialization.data(withJSONObject: record)))
-        let run = try CLIBinary.run(["docs", "-f", folder.path, "--env", "prod"],
+        let run = try await CLIBinary.runDetached(["docs", "-f", folder.path, "--env", "prod"],
                                     environment: ["SPROCKET_KEY_FILE": keyFile, "SPROCKET_STATE_DIR": stateDirectory])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("| platform | vault-token-platform | platform-read | period 768h | api | 2030-03-17T17:46:40Z |"), "\(run.stdout)")

@@ -68,9 +68,9 @@ struct DaemonRestartTests {
             #expect(firstRun.stderr.contains("nothing was rolled back"), "\(firstRun.stderr)")
 
             // The state on disk is whole: it exports, and history has the run with an outcome.
-            let export = try CLIBinary.run(["state", "export"] + arguments, environment: environment)
+            let export = try await CLIBinary.runDetached(["state", "export"] + arguments, environment: environment)
             #expect(export.status == 0, "\(export.stderr)")
-            let history = try CLIBinary.run(["history", "--json"] + arguments, environment: environment)
+            let history = try await CLIBinary.runDetached(["history", "--json"] + arguments, environment: environment)
             #expect(history.status == 0 && history.stdout.contains("failed"), "\(history.stdout)\(history.stderr)")
 
             // A swarm manager needs a moment after a restart before it accepts writes; `up` must then converge.
@@ -78,7 +78,7 @@ struct DaemonRestartTests {
             let retry = try await CLIBinary.runDetached(["up", "--yes"] + arguments, environment: environment)
             #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)\n--- dockerd log:\n\(daemon.logTail())")
             #expect(try await Self.serviceNames(daemon).sorted() == ["it-restart-local_after", "it-restart-local_slow"])
-            let plan = try CLIBinary.run(["plan", "--detailed-exitcode"] + arguments, environment: environment)
+            let plan = try await CLIBinary.runDetached(["plan", "--detailed-exitcode"] + arguments, environment: environment)
             #expect(plan.status == 0, "a converged stack still plans changes:\n\(plan.stdout)")
         } catch {
             await daemon.destroy()

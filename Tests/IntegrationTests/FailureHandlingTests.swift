@@ -126,6 +126,16 @@ struct FailureHandlingTests {
     func killedRunConvergesOnRetry() async throws {
         try await SwarmTestStack.with(prefix: "kill") { stack in
             try TwoLayerSpec.write(to: stack, bluePort: 18_189, greenPort: 18_190)
+            // The base layer gets a service that turns healthy only after 15 s: the run is certainly still in the
+            // middle of its first layer when the kill lands, however busy the machine.
+            try stack.write("base.yaml", TwoLayerSpec.base + "\n" + """
+                  late:
+                    image: sprocket-local/busybox:latest
+                    command: ["sh", "-c", "sleep 15; touch /ready; sleep 100000"]
+                    healthcheck: {test: "test -f /ready", interval: 1s, timeout: 2s, retries: 60}
+                    stop_grace_period: 1s
+                    deploy: { endpoint_mode: dnsrr }
+                """)
             let environment = ["IT_TOKEN": "token"]
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try CLIBinary.path())
@@ -137,20 +147,23 @@ struct FailureHandlingTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Kill once the first service exists: the run is then in the middle of its first layer.
-            let deadline = ContinuousClock.now + .seconds(30)
-            while ContinuousClock.now < deadline, try await stack.services().isEmpty {
+            // Kill once the slow service exists: the run is then waiting for its first layer.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, process.isRunning,
+                try await !stack.services().contains(where: { $0.spec?.name?.hasSuffix("_late") == true })
+            {
                 try await Task.sleep(for: .milliseconds(50))
             }
+            #expect(process.isRunning, "the run ended before the slow service existed")
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            // Not waitUntilExit(): blocking one of the cooperative pool's few threads starves the other tests.
+            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             #expect(process.terminationReason == .uncaughtSignal)
 
-            // Usually the killed run left work to do; on a loaded machine it may have created everything before the
-            // kill landed. Either way the next up ends with exactly the spec's objects and no change left.
+            // The next up finds the killed run's objects, creates what is missing, and ends with exactly the spec's.
             let result = try await stack.up(environment: "blue", processEnvironment: environment)
             let names = try await stack.services(environment: "blue").compactMap(\.spec?.name)
-            #expect(names.sorted() == ["api", "front", "worker"].map { "\(stack.stackName)-blue_\($0)" })
+            #expect(names.sorted() == ["api", "front", "late", "worker"].map { "\(stack.stackName)-blue_\($0)" })
             #expect(try await stack.networks().count == 2)
             #expect(!(try await stack.plan(environment: "blue", processEnvironment: environment)).hasChanges)
             let runs = try stack.deployment().store(for: StackIdentity(stack: stack.stackName, environment: "blue")).runs()

@@ -107,8 +107,8 @@ struct NodeBootstrapTests {
     }
 
     @Test("--join without --token-file is refused before anything happens; the token never goes on the command line")
-    func joinNeedsTokenFile() throws {
-        let run = try CLIBinary.run(["node", "bootstrap", "--join", "10.0.0.1:2377", "--dry-run"])
+    func joinNeedsTokenFile() async throws {
+        let run = try await CLIBinary.runDetached(["node", "bootstrap", "--join", "10.0.0.1:2377", "--dry-run"])
         #expect(run.status != 0 && run.stderr.contains("--token-file"), "\(run.stderr)")
     }
 }

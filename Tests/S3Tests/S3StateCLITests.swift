@@ -24,7 +24,7 @@ struct S3StateCLITests {
                 "AWS_ACCESS_KEY_ID": MotoFixtures.anyCredentials.accessKeyID,
                 "AWS_SECRET_ACCESS_KEY": MotoFixtures.anyCredentials.secretAccessKey,
             ]
-            let imported = try CLIBinary.run(
+            let imported = try await CLIBinary.runDetached(
                 ["state", "import", "--stack", identity.stack, "--state", url, "\(folder.path)/export.json"],
                 environment: environment, directory: folder.path)
             #expect(imported.status == 0, "\(imported.stderr)")
@@ -34,21 +34,21 @@ struct S3StateCLITests {
             let sameState = S3StateStore(location: try S3StateLocation(url: url), identity: identity, credentials: MotoFixtures.anyCredentials)
             let holder = try await sameState
                 .withLock(command: "up --env default (held by the test)", now: Date()) {
-                    try CLIBinary.run(
+                    try await CLIBinary.runDetached(
                         ["state", "import", "--stack", identity.stack, "--state", url, "\(folder.path)/export.json"],
                         environment: environment, directory: folder.path)
                 }
             #expect(holder.status == 4, "\(holder.stderr)")
             #expect(holder.stderr.contains("running `up --env default (held by the test)`"), "\(holder.stderr)")
 
-            let exported = try CLIBinary.run(
+            let exported = try await CLIBinary.runDetached(
                 ["state", "export", "--stack", identity.stack], environment: environment.merging(["SPROCKET_STATE": url]) { $1 },
                 directory: folder.path)
             #expect(exported.status == 0, "\(exported.stderr)")
             let export = try LocalStateStore.decoder().decode(StateExport.self, from: Data(exported.stdout.utf8))
             #expect(export.runs.map(\.id) == ["20260101T000000.000Z-00000001", "20260102T000000.000Z-00000002"])
 
-            let migrated = try CLIBinary.run(
+            let migrated = try await CLIBinary.runDetached(
                 ["state", "migrate", "--stack", identity.stack, "--state", url, "--to", "\(folder.path)/local"],
                 environment: environment, directory: folder.path)
             #expect(migrated.status == 0, "\(migrated.stderr)")

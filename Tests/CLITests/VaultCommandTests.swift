@@ -170,7 +170,7 @@ struct VaultCommandTests {
         }
     }
 
-    @Test("vault watch as a subprocess: the emulator restarted sealed is unsealed within 5 seconds")
+    @Test("vault watch as a subprocess: the emulator restarted sealed is unsealed within a few check intervals, and the watcher says so")
     func watchUnsealsARestart() async throws {
         try await Self.withSetup { setup in
             let initRun = try await setup.run(["init", "--key-file", setup.keyFile])
@@ -205,7 +205,9 @@ struct VaultCommandTests {
             #expect(setup.emulator.isSealed, "the restart comes back sealed")
             try await Self.waitFor("the unseal", timeout: .seconds(30)) { !setup.emulator.isSealed }
             let elapsed = clock.now - restartedAt
-            #expect(elapsed < .seconds(5), "unsealed \(elapsed) after the restart")
+            // The next health check (every 2 s) finds it sealed and unseals it at once: typically 2-3 s here. The
+            // bound is loose on purpose: a loaded machine delays the subprocess, and speed is not what this tests.
+            #expect(elapsed < .seconds(15), "unsealed \(elapsed) after the restart")
             // The watcher prints its line once Vault's answer to the last share is back: wait for it.
             try await Self.waitFor("the watcher's report", timeout: .seconds(10)) {
                 output().contains("Vault at \(setup.emulator.address) unsealed") || !process.isRunning

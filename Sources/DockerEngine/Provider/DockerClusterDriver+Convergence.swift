@@ -43,9 +43,9 @@ extension DockerClusterDriver {
             passedByService[service.id] = test.passed
             recheckIn[service.id] = test.recheckIn
         }
+        let passed = passedByService.values.flatMap { $0 }
         let confirmed = sightings.withLock { $0.confirmedOnThisNode }
-        let toCheck = TaskStability.needingNodeCheck(
-            passedByService.values.flatMap { $0 }, localNodeID: try await localNodeID(), confirmed: confirmed)
+        let toCheck = passed.isEmpty ? [] : TaskStability.needingNodeCheck(passed, localNodeID: try await localNodeID(), confirmed: confirmed)
         var contradicted: Set<String> = []
         if !toCheck.isEmpty {
             let containers = try await call("list containers") {
@@ -59,7 +59,7 @@ extension DockerClusterDriver {
                 recheckIn[serviceID] = min(recheckIn[serviceID] ?? Self.contradictionRecheck, Self.contradictionRecheck)
             }
         }
-        let stable = Set(passedByService.values.flatMap { $0.map(\.id) }).subtracting(contradicted)
+        let stable = Set(passed.map(\.id)).subtracting(contradicted)
         return (stable, recheckIn)
     }
 

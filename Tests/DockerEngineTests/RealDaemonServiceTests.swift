@@ -48,6 +48,12 @@ struct RealDaemonServiceTests {
             spec.taskTemplate?.containerSpec?.env = ["GREETING=two"]
             let updatedAt = Date()
             try await docker.updateService(created.id, version: versionBefore, spec: spec)
+            // At once, like the create event (dockerd's 256-event log).
+            let updateEvents = try await docker.events(
+                since: updatedAt.addingTimeInterval(-1), until: Date().addingTimeInterval(1),
+                filters: ["type": ["service"], "service": [created.id]]
+            )
+            #expect(updateEvents.contains { $0.action == "update" })
             let after = try await docker.inspectService(created.id)
             #expect(try #require(after.version?.index) > versionBefore)
             #expect(after.previousSpec?.taskTemplate?.containerSpec?.env == ["GREETING=one"])
@@ -81,11 +87,6 @@ struct RealDaemonServiceTests {
             #expect(listed.map(\.id) == [created.id])
             #expect(listed.first?.serviceStatus?.desiredTasks == 1)
 
-            let updateEvents = try await docker.events(
-                since: updatedAt.addingTimeInterval(-1), until: Date().addingTimeInterval(1),
-                filters: ["type": ["service"], "service": [created.id]]
-            )
-            #expect(updateEvents.contains { $0.action == "update" })
 
             try await docker.removeService(created.id)
             await #expect { _ = try await docker.inspectService(created.id) } throws: {

@@ -119,12 +119,15 @@ struct GitSecretScan {
         return Int(plus.dropFirst().split(separator: ",").first ?? "")
     }
 
+    /// The line of a sealed key file that names its format (checked only on lines containing the format's name).
+    private static let sealedFormatLine = #"^\s*\{?\s*"format"\s*:\s*"sprocketctl-sealed"\s*,?\s*$"#
+
     static func scan(_ line: Substring, path: String, line number: Int, commit: String?) -> [Finding] {
         var findings = SecretLineScanner.scan(String(line)).map {
             Finding(path: path, line: number, commit: commit, kind: $0.kind, masked: $0.masked, isKnownFormat: $0.isKnownFormat)
         }
         // A passphrase-sealed file (Vault's key file) names its format in clear, on a line of its own JSON.
-        if line.range(of: #"^\s*\{?\s*"format"\s*:\s*"sprocketctl-sealed"\s*,?\s*$"#, options: .regularExpression) != nil {
+        if line.contains("sprocketctl-sealed"), line.range(of: sealedFormatLine, options: .regularExpression) != nil {
             findings.append(Finding(path: path, line: number, commit: commit, kind: "a sprocketctl sealed key file (Vault keys)", isKnownFormat: true))
         }
         return findings

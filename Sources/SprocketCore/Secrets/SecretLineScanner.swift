@@ -21,23 +21,26 @@ public enum SecretLineScanner {
     /// `KEY = value`, `key: "value"`, `"key": "value"`: the value is the second capture group. A whole-line
     /// assignment (`.env`, YAML, properties) may be unquoted; elsewhere (source code) only a quoted literal counts,
     /// so that `group: eventLoopGroup.next()` is not taken for a password.
-    private static let lineAssignment = #"^\s*(?:export\s+|-\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^\s"'`,;]+)["']?\s*,?\s*$"#
-    private static let quotedAssignment = #"([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']([^\s"'`,;]+)["']"#
+    /// Compiled once: a doctor run scans every line ever committed, and compiling per line made that the cost.
+    private static let assignments: [NSRegularExpression] = [
+        #"^\s*(?:export\s+|-\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?([^\s"'`,;]+)["']?\s*,?\s*$"#,
+        #"([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']([^\s"'`,;]+)["']"#,
+    ].compactMap { try? NSRegularExpression(pattern: $0) }
+    private static let identifierChain = try? NSRegularExpression(pattern: #"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"#)
 
     public static func scan(_ line: String) -> [Finding] {
         let text = line.count > maximumLineLength ? String(line.prefix(maximumLineLength)) : line
         var findings: [Finding] = []
         var covered: [Range<String.Index>] = []
-        for (pattern, kind) in SecretLiteralDetector.knownFormats {
-            for range in matches(of: pattern, in: text) {
+        let whole = NSRange(text.startIndex..., in: text)
+        for (expression, kind) in SecretLiteralDetector.compiledFormats {
+            for match in expression.matches(in: text, range: whole) {
+                guard let range = Range(match.range, in: text) else { continue }
                 covered.append(range)
                 findings.append(Finding(kind: kind, masked: mask(text[range], keepingPrefix: 4), isKnownFormat: true))
             }
         }
-        let whole = NSRange(text.startIndex..., in: text)
-        let matches = [lineAssignment, quotedAssignment].flatMap { pattern in
-            (try? NSRegularExpression(pattern: pattern))?.matches(in: text, range: whole) ?? []
-        }
+        let matches = assignments.flatMap { $0.matches(in: text, range: whole) }
         var reported: [Range<String.Index>] = []
         for match in matches {
             guard let nameRange = Range(match.range(at: 1), in: text), let valueRange = Range(match.range(at: 2), in: text),
@@ -56,22 +59,12 @@ public enum SecretLineScanner {
     /// (`Foo.bar.baz`) or a reference (`$VAR`, `@attr`).
     static func looksLikeGeneratedValue(_ value: String) -> Bool {
         guard value.contains(where: \.isNumber), !value.hasPrefix("$"), !value.hasPrefix("@") else { return false }
-        if value.range(of: #"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$"#, options: .regularExpression) != nil { return false }
+        if identifierChain?.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil { return false }
         return SecretLiteralDetector.looksRandom(value)
     }
 
     /// The first `keepingPrefix` characters (a token's type prefix such as `hvs.` or `AKIA`), then `…` and the length.
     static func mask(_ value: Substring, keepingPrefix: Int) -> String {
         "\(value.prefix(keepingPrefix))…[\(value.count) chars masked]"
-    }
-
-    private static func matches(of pattern: String, in text: String) -> [Range<String.Index>] {
-        var ranges: [Range<String.Index>] = []
-        var start = text.startIndex
-        while start < text.endIndex, let range = text.range(of: pattern, options: .regularExpression, range: start..<text.endIndex) {
-            ranges.append(range)
-            start = range.isEmpty ? text.index(after: range.lowerBound) : range.upperBound
-        }
-        return ranges
     }
 }

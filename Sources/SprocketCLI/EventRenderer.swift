@@ -52,7 +52,7 @@ final class EventRenderer: Sendable {
         switch event {
         case .layerStarted(let layer, let changes): "layer \(layer): \(changes) change\(changes == 1 ? "" : "s")"
         case .changeStarted: nil
-        case .changeSucceeded(let change, let seconds): "  \(pastTense(change.action)) \(change.resource) (\(String(format: "%.1f", seconds))s)"
+        case .changeSucceeded(let change, let seconds): "  \(change.isRestart ? "restarted" : pastTense(change.action)) \(change.resource) (\(String(format: "%.1f", seconds))s)"
         case .changeFailed(let change, let message): "  failed to \(change.action.rawValue) \(change.resource): \(message)"
         case .waiting, .serviceProgress: nil
         case .layerSucceeded(let layer, let seconds): "layer \(layer): converged in \(String(format: "%.1f", seconds))s"

@@ -43,9 +43,15 @@ extension DockerClusterDriver {
     }
 
     public func updateService(_ service: DesiredService, current: ObservedService) async throws {
-        let spec = translator.spec(for: service)
+        var spec = translator.spec(for: service)
+        if current.restartsExhausted != nil {
+            // Swarm starts tasks again only for a changed task spec: bump the counter meant for that.
+            let running = current.engineSpec.flatMap { try? JSONDecoder().decode(ServiceSpec.self, from: Data($0)) }
+            spec.taskTemplate?.forceUpdate = (running?.taskTemplate?.forceUpdate ?? 0) + 1
+        }
+        let finalSpec = spec
         _ = try await call("update service", subject: service.dockerName) {
-            try await self.client.updateService(current.id, version: current.version, spec: spec)
+            try await self.client.updateService(current.id, version: current.version, spec: finalSpec)
         }
     }
 

@@ -58,8 +58,9 @@ public final class DockerClusterDriver: ClusterDriver {
         async let volumesCall = call("list volumes") { try await self.client.listVolumes(filters: owned) }
         async let secretsCall = call("list secrets") { try await self.client.listSecrets() }
         async let configsCall = call("list configs") { try await self.client.listConfigs() }
-        async let servicesCall = call("list services") { try await self.client.listServices(filters: owned) }
+        async let servicesCall = call("list services") { try await self.client.listServices(filters: owned, status: true) }
         let (networks, volumes, secrets, configs, services) = try await (networksCall, volumesCall, secretsCall, configsCall, servicesCall)
+        let exhausted = try await restartsExhausted(among: services)
         names.withLock { tables in
             tables.networks = networks.compactMap { network in network.name.map { ($0, network.id) } }
             tables.secrets = secrets.compactMap { secret in secret.spec?.name.map { ($0, secret.id) } }
@@ -80,8 +81,26 @@ public final class DockerClusterDriver: ClusterDriver {
             secrets: secrets.filter { isOwned($0.spec?.labels) }.map {
                 observedObject(.secret, id: $0.id, name: $0.spec?.name, labels: $0.spec?.labels)
             },
-            services: services.map { observedService($0, translator: translator) }
+            services: services.map { service in
+                var observed = observedService(service, translator: translator)
+                observed.restartsExhausted = exhausted[service.id]
+                return observed
+            }
         )
+    }
+
+    /// Services Swarm has given up restarting (see ``RestartExhaustion``), by service ID, with the reason. Lists
+    /// tasks only when a service with limited restart attempts runs fewer tasks than it should (usually never).
+    private func restartsExhausted(among services: [Service]) async throws -> [String: String] {
+        let suspects = services.filter(RestartExhaustion.isPossible(for:))
+        guard !suspects.isEmpty else { return [:] }
+        let tasks = try await call("list tasks") { try await self.client.listTasks(filters: DockerFilters(["service": suspects.map(\.id)])) }
+        let byService = Dictionary(grouping: tasks) { $0.serviceID ?? "" }
+        var reasons: [String: String] = [:]
+        for service in suspects {
+            reasons[service.id] = RestartExhaustion.reason(for: service, tasks: byService[service.id] ?? [])
+        }
+        return reasons
     }
 
     private func observedNetwork(_ network: NetworkResource) -> ObservedObject {

@@ -85,13 +85,17 @@ public struct ObservedService: Sendable, Hashable {
     /// The engine's own full spec of the service, as it reported it (JSON), so that a rollback can restore
     /// exactly what ran before, including fields the tool does not manage.
     public var engineSpec: [UInt8]?
+    /// Why the orchestrator will never start this service's tasks again although the spec wants them running
+    /// (its restart policy's `max_attempts` used up); nil when it still runs or retries them. `up` restarts it.
+    public var restartsExhausted: String?
 
     public init(
         id: String, dockerName: String, layer: String, name: String, specHash: String?, version: UInt64,
         definition: ServiceDefinition, previousReferences: Set<String> = [], updateState: String? = nil,
-        updateMessage: String? = nil, engineSpec: [UInt8]? = nil
+        updateMessage: String? = nil, engineSpec: [UInt8]? = nil, restartsExhausted: String? = nil
     ) {
         self.engineSpec = engineSpec
+        self.restartsExhausted = restartsExhausted
         self.id = id
         self.dockerName = dockerName
         self.layer = layer

@@ -68,6 +68,12 @@ public struct PlannedChange: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 
     /// `~ service web: image a -> b, replicas 1 -> 2`.
+    /// The reason of an update that changes no field but makes Swarm start the service's tasks again.
+    public static let restartReasonPrefix = "restart: "
+
+    /// Whether this change only restarts a service (see ``ObservedService/restartsExhausted``).
+    public var isRestart: Bool { action == .update && fields.isEmpty && reason?.hasPrefix(Self.restartReasonPrefix) == true }
+
     public var description: String {
         let symbol = switch action {
         case .create: "+"

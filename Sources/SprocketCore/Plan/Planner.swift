@@ -63,6 +63,12 @@ public struct Planner: Sendable {
                 if !fields.isEmpty {
                     changes.append(PlannedChange(action: .update, resource: ResourceID(.service, service.name), layer: layer.name, dockerName: service.dockerName, fields: fields))
                     serviceChanges[service.name] = .update
+                } else if let exhausted = current.restartsExhausted {
+                    // The spec matches, but the orchestrator gave up on it: only a forced update starts it again.
+                    changes.append(PlannedChange(
+                        action: .update, resource: ResourceID(.service, service.name), layer: layer.name, dockerName: service.dockerName,
+                        reason: PlannedChange.restartReasonPrefix + exhausted))
+                    serviceChanges[service.name] = .update
                 }
             }
             for change in changes where change.resource.kind == .service && change.action == .delete {

@@ -49,6 +49,18 @@ struct PlannerTests {
         #expect(plan.orphanLayers.isEmpty && plan.blockers.isEmpty && plan.notes.isEmpty)
     }
 
+    @Test("a service the orchestrator gave up restarting is planned as a restart, naming why; nothing else changes")
+    func abandonedServiceIsRestarted() throws {
+        var observed = StackFixture.cluster(running: StackFixture.standard).snapshot(identity)
+        let index = try #require(observed.services.firstIndex { $0.name == "db" })
+        observed.services[index].restartsExhausted = "Swarm stopped restarting it (restart_policy.max_attempts: 5)"
+        let plan = Planner().plan(desired: StackFixture.desired(StackFixture.standard), observed: observed)
+        let changes = plan.layers.flatMap(\.changes)
+        #expect(changes.map(\.description) == ["~ service db (restart: Swarm stopped restarting it (restart_policy.max_attempts: 5))"])
+        #expect(changes.first?.isRestart == true)
+        #expect(changes.first?.dockerName == "it-dev_db")
+    }
+
     @Test("a cluster that already runs the spec plans no change, but keeps every layer for gating")
     func unchanged() {
         let plan = plan(StackFixture.standard, against: StackFixture.standard)

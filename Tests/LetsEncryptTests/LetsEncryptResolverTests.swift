@@ -81,7 +81,9 @@ struct LetsEncryptResolverTests {
         try await withDNSServer(Self.zone, mode: .truncateOverUDP) { server in
             let records = try await resolver(for: server).query("app.example.com", type: .aaaa)
             #expect(records == [aaaaRecord("app.example.com", "2001:db8::4")])
-            #expect(server.received.map(\.transport) == ["udp", "tcp"])
+            // A loaded machine may resend over UDP before the truncated answer arrives: count each transport once.
+            let transports = server.received.map(\.transport).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+            #expect(transports == ["udp", "tcp"], "\(server.received.map(\.transport))")
         }
     }
 

@@ -126,13 +126,17 @@ struct FailureHandlingTests {
     func killedRunConvergesOnRetry() async throws {
         try await SwarmTestStack.with(prefix: "kill") { stack in
             try TwoLayerSpec.write(to: stack, bluePort: 18_189, greenPort: 18_190)
-            // The base layer gets a service that turns healthy only after 15 s: the run is certainly still in the
-            // middle of its first layer when the kill lands, however busy the machine.
+            // The base layer gets a service that turns healthy only once the test creates `ready` in the host
+            // folder it mounts: the run is certainly still in its first layer when the kill lands.
+            let signal = try TemporaryDirectory(prefix: "kill-signal")
+            defer { signal.remove() }
             try stack.write("base.yaml", TwoLayerSpec.base + "\n" + """
                   late:
                     image: sprocket-local/busybox:latest
-                    command: ["sh", "-c", "sleep 15; touch /ready; sleep 100000"]
-                    healthcheck: {test: "test -f /ready", interval: 1s, timeout: 2s, retries: 60}
+                    command: ["sleep", "100000"]
+                    volumes:
+                      - \(signal.path):/signal
+                    healthcheck: {test: "test -f /signal/ready", interval: 1s, timeout: 2s, retries: 600}
                     stop_grace_period: 1s
                     deploy: { endpoint_mode: dnsrr }
                 """)
@@ -147,7 +151,7 @@ struct FailureHandlingTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // Kill once the slow service exists: the run is then waiting for its first layer.
+            // Kill once the waiting service exists: the run is then waiting for its first layer.
             let deadline = ContinuousClock.now + .seconds(60)
             while ContinuousClock.now < deadline, process.isRunning,
                 try await !stack.services().contains(where: { $0.spec?.name?.hasSuffix("_late") == true })
@@ -159,6 +163,7 @@ struct FailureHandlingTests {
             // Not waitUntilExit(): blocking one of the cooperative pool's few threads starves the other tests.
             while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             #expect(process.terminationReason == .uncaughtSignal)
+            FileManager.default.createFile(atPath: "\(signal.path)/ready", contents: Data())
 
             // The next up finds the killed run's objects, creates what is missing, and ends with exactly the spec's.
             let result = try await stack.up(environment: "blue", processEnvironment: environment)

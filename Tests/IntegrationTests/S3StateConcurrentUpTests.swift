@@ -7,18 +7,23 @@ import Testing
 /// Two `sprocketctl up` processes against the same state on S3 (moto), on the shared swarm.
 @Suite("Concurrent up with state on S3", .tags(.integration))
 struct S3StateConcurrentUpTests {
-    /// One service that becomes healthy only after a while, so the first `up` is still converging (holding the
-    /// lock) when the second one starts. (The busybox image has no /tmp.)
-    static let layer = """
+    /// One service that turns healthy only once the test creates `ready` in the host folder it mounts, so the first
+    /// `up` is still converging (holding the lock) when the second starts and when it is killed, however slow the
+    /// machine. (The busybox image has no /tmp.)
+    static func layer(signalFolder: String) -> String {
+        """
         services:
           slow:
             image: \(DockerTestImages.busybox)
-            command: ["sh", "-c", "sleep 20; touch /ready; sleep 3600"]
+            command: ["sleep", "100000"]
+            volumes:
+              - \(signalFolder):/signal
             stop_grace_period: 1s
-            healthcheck: {test: "test -f /ready", interval: 1s, timeout: 2s, retries: 60}
+            healthcheck: {test: "test -f /signal/ready", interval: 1s, timeout: 2s, retries: 600}
             deploy:
               endpoint_mode: dnsrr
         """
+    }
 
     @Test("one holds the lock and the other is refused naming it; after the holder is killed the other takes over only once the lease expires")
     func concurrentUp() async throws {
@@ -26,7 +31,9 @@ struct S3StateConcurrentUpTests {
         let stack = try SwarmTestStack(prefix: "s3lock")
         defer { stack.folder.remove(); stack.stateFolder.remove() }
         try stack.write("stack.yaml", "stack: {{stack}}\nlayers: [app]\n")
-        try stack.write("app.yaml", Self.layer)
+        let signal = try TemporaryDirectory(prefix: "s3lock-signal")
+        defer { signal.remove() }
+        try stack.write("app.yaml", Self.layer(signalFolder: signal.path))
         do {
             try await MotoStateBucket.with(prefix: "it-state") { state in
                 let (bucket, client, credentials) = (state.bucket, state.client, state.credentials)
@@ -61,8 +68,10 @@ struct S3StateConcurrentUpTests {
 
                 kill(pid, SIGKILL)
                 let killed = try await first
-                #expect(killed.status != 0)
+                #expect(killed.status != 0, "\(killed.stderr)")
                 let killedAt = ContinuousClock.now
+                // From now on the service may turn healthy.
+                FileManager.default.createFile(atPath: "\(signal.path)/ready", contents: Data())
 
                 var takeover: CLIRun?
                 while takeover == nil, ContinuousClock.now - killedAt < .seconds(90) {

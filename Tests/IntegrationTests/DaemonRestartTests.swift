@@ -6,8 +6,10 @@ import Testing
 /// would break every other test running at the same time).
 @Suite("dockerd restarted mid-deploy")
 struct DaemonRestartTests {
-    /// Two layers; the daemon is stopped as soon as `base`'s service exists, so the run is waiting for it (or, at
-    /// the latest, creating layer `top`) when the daemon goes away. No healthcheck: `docker exec` into a task of a
+    /// Two layers; the daemon is stopped as soon as `base`'s service exists. Its task waits for a node label that
+    /// the test adds only after the restart, so the run is certainly still waiting for `base` when the daemon goes
+    /// away (the scheduler's "no suitable node" becomes a failure only after 10 s; a service that simply ran could
+    /// converge before a loaded machine had stopped the daemon). No healthcheck: `docker exec` into a task of a
     /// dockerd that runs inside a network namespace entered with nsenter fails after its restart (runc setns).
     static let stack = """
         stack: it-restart
@@ -23,6 +25,8 @@ struct DaemonRestartTests {
             stop_grace_period: 1s
             deploy:
               endpoint_mode: dnsrr
+              placement:
+                constraints: [node.labels.restart-test == ready]
         """
     static let top = """
         needs: [base]
@@ -54,7 +58,7 @@ struct DaemonRestartTests {
             let arguments = ["-f", folder.path, "--env", "local"]
 
             async let interrupted = CLIBinary.runDetached(["up", "--yes"] + arguments, environment: environment)
-            // Restart once the first layer's service exists: the run then waits for it to become healthy.
+            // Restart once the first layer's service exists: the run then waits for a node to place it on.
             let deadline = ContinuousClock.now + .seconds(60)
             while ContinuousClock.now < deadline, !(try await Self.serviceNames(daemon).contains("it-restart-local_slow")) {
                 try await Task.sleep(for: .milliseconds(100))
@@ -75,6 +79,8 @@ struct DaemonRestartTests {
 
             // A swarm manager needs a moment after a restart before it accepts writes; `up` must then converge.
             try await Self.waitForSwarm(daemon)
+            let node = try await daemon.docker(["node", "ls", "-q"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try await daemon.docker(["node", "update", "--label-add", "restart-test=ready", node])
             let retry = try await CLIBinary.runDetached(["up", "--yes"] + arguments, environment: environment)
             #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)\n--- dockerd log:\n\(daemon.logTail())")
             #expect(try await Self.serviceNames(daemon).sorted() == ["it-restart-local_after", "it-restart-local_slow"])

@@ -73,7 +73,7 @@ extension DockerClusterDriver {
             let tasks = try await call("list tasks") { try await self.client.listTasks() }
             let live = tasks.filter { task in
                 ids.contains(task.serviceID ?? "")
-                    && !["shutdown", "complete", "failed", "rejected", "orphaned", "remove"].contains(task.status?.state ?? "")
+                    && !Self.finishedTaskStates.contains(task.status?.state ?? "")
             }
             if live.isEmpty { return }
             try await Task.sleep(for: .milliseconds(250))

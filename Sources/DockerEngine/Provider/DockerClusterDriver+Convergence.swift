@@ -10,6 +10,8 @@ extension DockerClusterDriver {
     static let schedulingGrace: TimeInterval = 10
     /// How soon to look again when this node's container contradicts the manager's "running" (seconds).
     static let contradictionRecheck: TimeInterval = 0.5
+    /// Task states after which a task holds nothing any more (no container, no host port).
+    static let finishedTaskStates: Set<String> = ["shutdown", "complete", "failed", "rejected", "orphaned", "remove"]
 
     public func convergence(of serviceNames: [String]) async throws -> [ServiceConvergence] {
         guard !serviceNames.isEmpty else { return [] }
@@ -22,7 +24,7 @@ extension DockerClusterDriver {
             guard let service = byName[name] else {
                 return ServiceConvergence(dockerName: name, desiredTasks: 0, runningTasks: 0, phase: .failed(reason: "the service does not exist"))
             }
-            return convergence(
+            return Self.convergence(
                 of: service, tasks: tasksByService[service.id] ?? [], stable: stability.stable, recheckIn: stability.recheckIn[service.id])
         }
     }
@@ -95,7 +97,7 @@ extension DockerClusterDriver {
         return (services, Dictionary(grouping: tasks) { $0.serviceID ?? "" })
     }
 
-    private func convergence(of service: Service, tasks: [SwarmTask], stable: Set<String>, recheckIn: TimeInterval?) -> ServiceConvergence {
+    static func convergence(of service: Service, tasks: [SwarmTask], stable: Set<String>, recheckIn: TimeInterval?) -> ServiceConvergence {
         let name = service.spec?.name ?? service.id
         let desired = Int(service.serviceStatus?.desiredTasks ?? 0)
         let running = Int(service.serviceStatus?.runningTasks ?? 0)
@@ -128,13 +130,18 @@ extension DockerClusterDriver {
             return result(.converged)
         }
         // A task the scheduler cannot place (a host port in use, unsatisfiable constraints, no resources)
-        // stays pending for ever; after a short grace it is a failure with the scheduler's own words.
-        if let stuck = tasks.first(where: { task in
+        // stays pending for ever; after a short grace it is a failure with the scheduler's own words. The service's
+        // own old tasks hold their host ports until they are gone (an update with `order: stop-first`, slow on a
+        // busy node): the grace starts only once the last of them finished.
+        let retiring = tasks.filter { $0.desiredState == "shutdown" || $0.desiredState == "remove" }
+        let ownTasksStopping = retiring.contains { !Self.finishedTaskStates.contains($0.status?.state ?? "") }
+        let lastFinished = retiring.compactMap { EngineTimestamp.parse($0.status?.timestamp ?? "") }.max()
+        if !ownTasksStopping, let stuck = tasks.first(where: { task in
             guard task.desiredState == "running", task.status?.state == "pending",
                 let error = task.status?.err, error.contains("no suitable node"),
                 let created = EngineTimestamp.parse(task.createdAt ?? "")
             else { return false }
-            return now.timeIntervalSince(created) >= Self.schedulingGrace
+            return now.timeIntervalSince(max(created, lastFinished ?? created)) >= Self.schedulingGrace
         }) {
             return result(.failed(reason: "a task cannot be scheduled: \(stuck.status?.err ?? "")"))
         }

@@ -157,7 +157,7 @@ public struct SwarmOneShotJob: Sendable {
             }
             last = tasks.max { ($0.createdAt ?? "") < ($1.createdAt ?? "") } ?? last
             let state = last?.status?.state ?? "not scheduled"
-            let finished = Self.finalStates.contains(state)
+            let finished = DockerClusterDriver.finishedTaskStates.contains(state)
             if finished || ContinuousClock.now >= deadline {
                 let output = (try? await client.serviceLogs(service, tail: 400, timeout: .seconds(30))) ?? []
                 // A rejected task never ran: Docker still reports exit code 0 for it.
@@ -168,8 +168,6 @@ public struct SwarmOneShotJob: Sendable {
             try await Task.sleep(for: pollInterval)
         }
     }
-
-    private static let finalStates: Set<String> = ["complete", "failed", "rejected", "shutdown", "orphaned", "remove"]
 
     private func call<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {

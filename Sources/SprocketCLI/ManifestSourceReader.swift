@@ -6,11 +6,29 @@ import SprocketCore
 /// Reads the current value of every manifest secret from its source, all of them before anything is written, so
 /// an unreachable Doppler or a missing variable stops `secrets sync` (and `up`) with nothing half-applied.
 ///
-/// Doppler secrets are fetched with one download per project/config (only the names the manifest uses).
+/// Doppler secrets are fetched with one download per project/config (only the names the manifest uses), or, with
+/// `doppler: {source: local}`, read from the stack environment's local store under their Doppler names.
 /// `generate:` entries have no source value: the syncer keeps the one already in Vault or the sealed store.
 struct ManifestSourceReader {
     var environment: [String: String]
     var logger: Logger
+    /// Opens the stack environment's local store (only called for `local:` entries, which `doppler: {source: local}`
+    /// makes of `doppler:` ones); nil when there is no key file yet, so nothing can have been set.
+    var localStore: () throws -> LocalSecretStore? = { nil }
+
+    /// A reader for `stack`'s manifest in this command: the process environment, and the stack environment's local
+    /// store (opened only if the manifest reads it; a missing key file means nothing was ever set).
+    init(runtime: CommandRuntime, stack: StackSpec) {
+        environment = runtime.environment
+        logger = runtime.logger
+        let identity = StackIdentity(stack: stack.name, environment: stack.environment)
+        let sealedPath = runtime.store(for: identity).sealedSecretsPath
+        let keyPath = runtime.keyFilePath
+        localStore = {
+            guard FileManager.default.fileExists(atPath: keyPath) else { return nil }
+            return LocalSecretStore(sealed: try SealedSecretStore(path: sealedPath, key: try SecretKey.loadOrCreate(at: keyPath), identity: identity))
+        }
+    }
 
     /// The source value of every entry except `generate:` ones, by entry name.
     func read(_ manifest: SecretManifest) async throws -> [String: SensitiveBytes] {
@@ -18,6 +36,8 @@ struct ManifestSourceReader {
         var dopplerGroups: [DopplerScope: [SecretManifestEntry]] = [:]
         for entry in manifest.entries {
             switch entry.source {
+            case .local(let name):
+                values[entry.name] = try localValue(of: entry, named: name)
             case .doppler(let project, let config, _):
                 let scope = DopplerScope(
                     project: project ?? manifest.dopplerProject ?? nonEmpty("DOPPLER_PROJECT"),
@@ -48,6 +68,18 @@ struct ManifestSourceReader {
         // Whatever is printed from here on has these values redacted, wherever they come from.
         for (name, value) in values { SecretRedactor.shared.register(value.bytes, name: name) }
         return values
+    }
+
+    /// A Doppler name's value from the local store; a missing one stops the read before anything is written.
+    private func localValue(of entry: SecretManifestEntry, named name: String) throws -> SensitiveBytes {
+        guard let value = try localStore()?.value(named: name) else {
+            throw SprocketError(
+                .secretUnavailable,
+                "secret '\(entry.name)': local secret `\(name)` is not set in this environment's local store; nothing was written",
+                subject: entry.location.description,
+                hint: "set it with `sprocketctl secrets set \(name)` (same -f/--env), or import development values with `sprocketctl secrets import-env FILE`")
+        }
+        return SensitiveBytes(value)
     }
 
     private func download(_ scope: DopplerScope, entries: [SecretManifestEntry]) async throws -> [String: SensitiveBytes] {

@@ -87,6 +87,7 @@ struct SecretManifestDiffer {
         case .environment(let variable): "environment variable \(variable)"
         case .file(let path): "file \(path)"
         case .generate: "the generated value"
+        case .local(let name): "local secret \(name) (`sprocketctl secrets set \(name)`)"
         }
     }
 

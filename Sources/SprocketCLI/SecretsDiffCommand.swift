@@ -17,7 +17,7 @@ struct SecretsDiffCommand: AsyncParsableCommand {
                 return
             }
             let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-            let sourceValues = try await ManifestSourceReader(environment: runtime.environment, logger: runtime.logger).read(stack.secretManifest)
+            let sourceValues = try await ManifestSourceReader(runtime: runtime, stack: stack).read(stack.secretManifest)
             let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
             let storedValues: [String: SensitiveBytes] = try await runtime.withSharedSealedStore(identity, writes: false) {
                 let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)

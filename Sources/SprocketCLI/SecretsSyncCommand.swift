@@ -41,7 +41,7 @@ struct ManifestSync {
 
     /// Every source value (Doppler, environment, files); throws before anything is written.
     func readSources(_ stack: StackSpec) async throws -> [String: SensitiveBytes] {
-        try await ManifestSourceReader(environment: runtime.environment, logger: runtime.logger).read(stack.secretManifest)
+        try await ManifestSourceReader(runtime: runtime, stack: stack).read(stack.secretManifest)
     }
 
     /// Vault, then the sealed store, from source values already read.

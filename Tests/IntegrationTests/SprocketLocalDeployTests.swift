@@ -50,6 +50,8 @@ struct SprocketLocalDeployTests {
             "SPROCKET_PG_HOST": pg.host, "SPROCKET_PG_PORT": "\(pg.port)", "SPROCKET_PG_ADMIN_USER": pg.adminUser,
             "SPROCKET_PG_ADMIN_DATABASE": "postgres", "SPROCKET_S3_ENDPOINT": moto.endpoint,
             "DOPPLER_TOKEN": dopplerToken, "DOPPLER_API_HOST": doppler.baseURL,
+            // The local environment reads person-owned secrets from the local store; this test keeps Doppler's hop.
+            "SPROCKET_DOPPLER_SOURCE": "doppler",
         ]
         for name in ["HTTP_PORT", "HTTPS_PORT", "VAULT_PORT"] { environment["SPROCKET_\(name)"] = "\(try FreePort.loopbackTCP())" }
         for directory in ["influx", "loki", "rabbitmq", "redis", "dgraph", "dgraph_zero"] {

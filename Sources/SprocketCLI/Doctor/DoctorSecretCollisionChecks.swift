@@ -30,7 +30,7 @@ struct DoctorSecretCollisionChecks {
         for entry in stack.secretManifest.entries {
             let source = SecretSourceText.manifest(entry, in: stack)
             switch entry.source {
-            case .doppler(_, _, let name): declarations[name, default: []].append((entry.name, source))
+            case .doppler(_, _, let name), .local(let name): declarations[name, default: []].append((entry.name, source))
             case .environment(let variable): declarations[variable, default: []].append((entry.name, source))
             case .file, .generate: continue
             }

@@ -12,6 +12,7 @@ public enum SecretSourceText {
         case .environment(let variable): return "environment \(variable)"
         case .file(let path): return "file \(StackInventoryBuilder.relative(path, to: stack.rootDirectory))"
         case .generate(let length): return "generated (\(length) characters)"
+        case .local(let name): return "local store \(name)"
         }
     }
 

@@ -4,15 +4,31 @@
 /// `secrets sync` (and `up`, before the consuming layers) reads every source, writes Vault when a value changed,
 /// and keeps the value a Docker secret is created from in the sealed store under ``SecretManifestEntry/storeKey``.
 public struct SecretManifest: Sendable, Hashable {
+    /// Where the values of `doppler:` entries are read in this environment.
+    public enum DopplerSource: String, Sendable, Hashable, CaseIterable {
+        /// Doppler itself (`DOPPLER_TOKEN`): the source of truth in production and staging.
+        case doppler
+        /// The stack environment's local encrypted store, each entry under its Doppler name (`secrets set NAME`,
+        /// `secrets import-env`): a laptop or CI environment runs with development values and no Doppler account.
+        case local
+    }
+
     /// `doppler: {project, config}` at the top of stack.yaml: the defaults of every `doppler:` source.
     public var dopplerProject: String?
     public var dopplerConfig: String?
+    /// `doppler: {source: local}`: the Doppler names are read from the local store instead (usually set per
+    /// environment through a setting); the parser then gives those entries the source ``SecretManifestEntry/Source/local(name:)``.
+    public var dopplerSource: DopplerSource
     /// The entries in file order.
     public var entries: [SecretManifestEntry]
 
-    public init(dopplerProject: String? = nil, dopplerConfig: String? = nil, entries: [SecretManifestEntry] = []) {
+    public init(
+        dopplerProject: String? = nil, dopplerConfig: String? = nil, dopplerSource: DopplerSource = .doppler,
+        entries: [SecretManifestEntry] = []
+    ) {
         self.dopplerProject = dopplerProject
         self.dopplerConfig = dopplerConfig
+        self.dopplerSource = dopplerSource
         self.entries = entries
     }
 
@@ -32,6 +48,9 @@ public struct SecretManifestEntry: Sendable, Hashable {
         case file(path: String)
         /// Random, created once and kept: in Vault when the entry has a Vault path, else in the sealed store.
         case generate(length: Int)
+        /// Set by hand in the stack environment's local encrypted store (`secrets set NAME`); also what a `doppler:`
+        /// entry becomes under `doppler: {source: local}`.
+        case local(name: String)
 
         /// A short description without any value, e.g. `doppler GOOGLE_CLIENT_SECRET`.
         public var summary: String {
@@ -42,6 +61,7 @@ public struct SecretManifestEntry: Sendable, Hashable {
             case .environment(let variable): return "environment \(variable)"
             case .file(let path): return "file \(path)"
             case .generate(let length): return "generated (\(length) characters)"
+            case .local(let name): return "local store \(name)"
             }
         }
     }

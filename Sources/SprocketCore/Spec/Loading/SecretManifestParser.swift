@@ -1,7 +1,7 @@
 /// Reads `secrets:` (and the `doppler:` defaults) of stack.yaml into a ``SecretManifest``.
 ///
 /// ```yaml
-/// doppler: {project: platform, config: prd}
+/// doppler: {project: platform, config: prd}         # source: local reads the same names from the local store
 /// secrets:
 ///   google-client-secret:
 ///     doppler: {name: GOOGLE_CLIENT_SECRET}        # or environment: VAR | file: PATH | generate: {length: 48}
@@ -14,18 +14,33 @@ struct SecretManifestParser {
     let context: SpecParseContext
     let origin: SpecFileOrigin
 
-    static let entryKeys = ["doppler", "environment", "file", "generate", "vault", "consumers"]
-    static let sourceKeys = ["doppler", "environment", "file", "generate"]
+    static let entryKeys = ["doppler", "environment", "file", "generate", "local", "vault", "consumers"]
+    static let sourceKeys = ["doppler", "environment", "file", "generate", "local"]
 
     /// Parses `secrets:` with the defaults of `doppler:`; either node may be absent.
     func manifest(secrets: YAMLNode?, doppler: YAMLNode?) -> SecretManifest {
         var manifest = SecretManifest()
-        if let doppler, let fields = context.fields(doppler, of: "`doppler`", known: ["project", "config"]) {
+        if let doppler, let fields = context.fields(doppler, of: "`doppler`", known: ["project", "config", "source"]) {
             manifest.dopplerProject = fields["project"].flatMap { context.string($0, for: "doppler.project") }
             manifest.dopplerConfig = fields["config"].flatMap { context.string($0, for: "doppler.config") }
+            if let node = fields["source"], let text = context.string(node, for: "doppler.source") {
+                if let source = SecretManifest.DopplerSource(rawValue: text) {
+                    manifest.dopplerSource = source
+                } else {
+                    context.diagnostics.error(
+                        node.location, "`doppler.source` is `\(text)`",
+                        hint: "`doppler` (the default: read Doppler with DOPPLER_TOKEN) or `local` (the local encrypted store, "
+                            + "each secret under its Doppler name: `sprocketctl secrets set NAME`)")
+                }
+            }
         }
         guard let secrets, let entries = context.mapping(secrets, for: "secrets") else { return manifest }
         manifest.entries = entries.compactMap(entry)
+        if manifest.dopplerSource == .local {
+            for index in manifest.entries.indices {
+                if case .doppler(_, _, let name) = manifest.entries[index].source { manifest.entries[index].source = .local(name: name) }
+            }
+        }
         return manifest
     }
 
@@ -42,7 +57,7 @@ struct SecretManifestParser {
             context.diagnostics.error(
                 entry.value.location,
                 present.isEmpty ? "`\(key)` has no source" : "`\(key)` has several sources: \(present.joined(separator: ", "))",
-                hint: "give exactly one of `doppler: {name: NAME}`, `environment: VAR`, `file: PATH`, `generate: {length: 32}`")
+                hint: "give exactly one of `doppler: {name: NAME}`, `environment: VAR`, `file: PATH`, `generate: {length: 32}`, `local: NAME`")
             return nil
         }
         guard let source = source(sourceKey, sourceNode, key: key) else { return nil }
@@ -76,6 +91,13 @@ struct SecretManifestParser {
         case "file":
             guard let path = context.string(node, for: "\(key).file"), !path.isEmpty else { return nil }
             return .file(path: origin.absolute(path))
+        case "local":
+            guard let name = context.string(node, for: "\(key).local") else { return nil }
+            guard LocalSecretStore.isValidName(name) else {
+                context.diagnostics.error(node.location, "`\(key).local` names `\(name)`", hint: LocalSecretStore.nameHint)
+                return nil
+            }
+            return .local(name: name)
         default:
             var length = 32
             if !node.isNull, let fields = context.fields(node, of: "`\(key).generate`", known: ["length"]) {

@@ -312,10 +312,10 @@ SPROCKET_WEB_IMAGES=("sprocket-local/web:1" "sprocket-local/web:2")
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
 # ensure_local_images: build the local images if any is missing (scripts/build-images skips
-# those that exist): busybox, web:1 and :2, Traefik and OpenBao.
+# those that exist): busybox, web:1 and :2, Traefik, OpenBao and the socket proxy.
 ensure_local_images() {
     local img
-    for img in "$SPROCKET_BUSYBOX_IMAGE" "${SPROCKET_WEB_IMAGES[@]}" "$SPROCKET_TRAEFIK_IMAGE" "$SPROCKET_OPENBAO_IMAGE"; do
+    for img in "$SPROCKET_BUSYBOX_IMAGE" "${SPROCKET_WEB_IMAGES[@]}" "$SPROCKET_TRAEFIK_IMAGE" "$SPROCKET_OPENBAO_IMAGE" "$SPROCKET_SOCKET_PROXY_IMAGE"; do
         if ! image_exists "$img"; then
             "$SPROCKET_ROOT/scripts/build-images"
             return
@@ -330,6 +330,8 @@ SPROCKET_TRAEFIK_VERSION=3.7.15
 SPROCKET_OPENBAO_VERSION=2.7.2
 SPROCKET_TRAEFIK_IMAGE="sprocket-local/traefik:$SPROCKET_TRAEFIK_VERSION"
 SPROCKET_OPENBAO_IMAGE="sprocket-local/openbao:$SPROCKET_OPENBAO_VERSION"
+# Debian 12's haproxy as the Docker socket proxy (images/socket-proxy).
+SPROCKET_SOCKET_PROXY_IMAGE="sprocket-local/socket-proxy:2.6"
 # One venv per pair of versions: a version bump installs beside the old one instead of mixing them.
 SPROCKET_SERVERS_VENV="/opt/sprocket-tools/servers-$SPROCKET_TRAEFIK_VERSION-$SPROCKET_OPENBAO_VERSION"
 

@@ -11,24 +11,29 @@ import Yams
 ///
 /// ```yaml
 /// default: sprocket-local/busybox:latest       # every image without an entry of its own (optional)
+/// keep: ["sprocket-local/*"]                     # images that run as they are (built here), before any other rule
 /// images:
 ///   "asaxplayinghorse/*": sprocket-local/busybox:latest
 ///   "redis/redis-stack-server:*": sprocket-local/busybox:latest
 /// ```
 public struct StandInMap: Sendable, Equatable {
     public var defaultImage: String?
-    /// Patterns (an exact reference, or a prefix ending in `*`) and their stand-ins, in file order.
+    /// Patterns (an exact reference, or a prefix ending in `*`) and their stand-ins, longest first.
     public var images: [(pattern: String, image: String)]
+    /// Patterns of images that keep running as they are (images that can be built where the map is used).
+    public var keep: [String]
 
     public static let label = "io.sprocket.stand-in"
 
-    public init(defaultImage: String?, images: [(pattern: String, image: String)]) {
+    public init(defaultImage: String?, images: [(pattern: String, image: String)], keep: [String] = []) {
         self.defaultImage = defaultImage
         self.images = images
+        self.keep = keep
     }
 
     public static func == (lhs: StandInMap, rhs: StandInMap) -> Bool {
-        lhs.defaultImage == rhs.defaultImage && lhs.images.map { "\($0.pattern)=\($0.image)" } == rhs.images.map { "\($0.pattern)=\($0.image)" }
+        lhs.defaultImage == rhs.defaultImage && lhs.keep == rhs.keep
+            && lhs.images.map { "\($0.pattern)=\($0.image)" } == rhs.images.map { "\($0.pattern)=\($0.image)" }
     }
 
     /// Reads a map file.
@@ -38,7 +43,8 @@ public struct StandInMap: Sendable, Equatable {
             throw SprocketError(.stateIO, "the stand-in map cannot be read", subject: path, hint: "check the path given to --stand-ins")
         }
         let shapeError = SprocketError(
-            .stateIO, "the stand-in map must be a mapping with `images:` (pattern -> image) and optionally `default:`", subject: path,
+            .stateIO, "the stand-in map must be a mapping with `images:` (pattern -> image) and optionally `default:` and `keep:` (patterns)",
+            subject: path,
             hint: "e.g. `images: {\"example/*\": sprocket-local/busybox:latest}`")
         let node: Any?
         do {
@@ -47,7 +53,7 @@ public struct StandInMap: Sendable, Equatable {
             throw SprocketError(.stateIO, "the stand-in map is not valid YAML: \(error)", subject: path, hint: "fix the file")
         }
         guard let root = node as? [String: Any] else { throw shapeError }
-        let unknown = Set(root.keys).subtracting(["default", "images"])
+        let unknown = Set(root.keys).subtracting(["default", "images", "keep"])
         guard unknown.isEmpty else { throw shapeError }
         var images: [(String, String)] = []
         if let entries = root["images"] {
@@ -57,16 +63,25 @@ public struct StandInMap: Sendable, Equatable {
                 images.append((pattern, image))
             }
         }
+        var keep: [String] = []
+        if let entries = root["keep"] {
+            guard let patterns = entries as? [String] else { throw shapeError }
+            keep = patterns
+        }
         let defaultImage = root["default"].flatMap { $0 as? String }
-        return StandInMap(defaultImage: defaultImage, images: images)
+        return StandInMap(defaultImage: defaultImage, images: images, keep: keep)
     }
 
     /// The stand-in for `image`, nil when it keeps its own.
     public func standIn(for image: String) -> String? {
-        for (pattern, replacement) in images {
-            if pattern.hasSuffix("*") ? image.hasPrefix(pattern.dropLast()) : image == pattern { return replacement }
-        }
+        if keep.contains(where: { Self.matches(image, $0) }) { return nil }
+        for (pattern, replacement) in images where Self.matches(image, pattern) { return replacement }
         return defaultImage
+    }
+
+    /// An exact reference, or a prefix ending in `*`.
+    static func matches(_ image: String, _ pattern: String) -> Bool {
+        pattern.hasSuffix("*") ? image.hasPrefix(pattern.dropLast()) : image == pattern
     }
 
     /// The stack with every mapped service replaced by its stand-in.

@@ -10,12 +10,15 @@ struct StandInMapTests {
         defer { folder.remove() }
         try folder.write("map.yaml", """
             default: local/default
+            keep: ["sprocket-local/*", "example/web:9"]
             images:
               "example/*": local/any-example
               "example/web:*": local/web
               redis:7: local/redis
             """)
         let map = try StandInMap.load(path: "\(folder.path)/map.yaml")
+        #expect(map.standIn(for: "sprocket-local/traefik:3.7.15") == nil, "kept images run as they are")
+        #expect(map.standIn(for: "example/web:9") == nil, "keep wins over a longer image pattern")
         #expect(map.standIn(for: "example/web:2") == "local/web")
         #expect(map.standIn(for: "example/api:1") == "local/any-example")
         #expect(map.standIn(for: "redis:7") == "local/redis")

@@ -37,7 +37,8 @@ struct LocalSecretsAccess {
         return LocalSecretStore(sealed: try SealedSecretStore(path: sealedPath, key: key, identity: identity))
     }
 
-    /// Where each local secret is used in the spec: `layer/secret` names by store name.
+    /// Where each local secret is used in the spec: `layer/secret` names (and `secrets/<entry>` for manifest entries,
+    /// including `doppler:` ones read from the local store) by store name.
     var usages: [String: [String]] {
         var result: [String: [String]] = [:]
         for layer in spec?.layers ?? [] {
@@ -45,7 +46,10 @@ struct LocalSecretsAccess {
                 if case .local(let name) = secret.source { result[name, default: []].append("\(layer.name)/\(secret.name)") }
             }
         }
-        return result
+        for entry in spec?.secretManifest.entries ?? [] {
+            if case .local(let name) = entry.source { result[name, default: []].append("secrets/\(entry.name)") }
+        }
+        return result.mapValues { Array(Set($0)).sorted() }
     }
 
     /// Checks a name given on the command line.

@@ -37,6 +37,9 @@ struct SecretsDopplerLocalSourceTests {
             func run(_ arguments: [String]) async throws -> CLIRun {
                 try await CLIBinary.runDetached(arguments + ["-f", folder.path, "--env", "dev"], environment: environment)
             }
+            let list = try await run(["secrets", "list", "--json"])
+            #expect(list.stdout.contains(#"{"isSet":false,"name":"API_TOKEN","usedBy":["secrets\/api-token"]}"#)
+                    || list.stdout.contains(#"{"isSet":false,"name":"API_TOKEN","usedBy":["secrets/api-token"]}"#), "\(list.stdout)\(list.stderr)")
             let missing = try await run(["secrets", "sync"])
             #expect(missing.status == 1, "\(missing.stdout)\(missing.stderr)")
             #expect(missing.stderr.contains("local secret `API_TOKEN` is not set") && missing.stderr.contains("secrets set API_TOKEN")

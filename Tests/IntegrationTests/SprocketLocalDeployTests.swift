@@ -1,11 +1,14 @@
 import Foundation
+import Logging
 import SprocketTestSupport
 import Testing
+import Vault
 
-/// The Sprocket platform's topology (`stacks/sprocket`, environment `local`) deployed on the real swarm with its
-/// images replaced by local stand-ins (`stacks/sprocket/standins.yaml`): its networks, routing labels, secrets,
-/// configs, volumes and placement are all exercised, Vault (the emulator, reached where the spec says) is
-/// initialised by `up`, and the managed PostgreSQL and Spaces are a real PostgreSQL and moto.
+/// The Sprocket platform's topology (`stacks/sprocket`, environment `local`) deployed on the real swarm with
+/// Sprocket's own images replaced by local stand-ins (`stacks/sprocket/standins.yaml`): its networks, routing
+/// labels, secrets, configs, volumes and placement are all exercised; layer 1 runs real Traefik (through the real
+/// socket proxy) and real OpenBao, which `up` initialises and unseals; the managed PostgreSQL and Spaces are a real
+/// PostgreSQL and moto; person-owned secrets come from the Doppler emulator through OpenBao.
 @Suite("stacks/sprocket deployed locally with stand-in images", .tags(.integration))
 struct SprocketLocalDeployTests {
     static var stackFolder: String {
@@ -21,12 +24,6 @@ struct SprocketLocalDeployTests {
             await pg.stop()
             throw error
         }
-        let vault: VaultEmulator
-        do { vault = try await VaultEmulator.start() } catch {
-            moto.stop()
-            await pg.stop()
-            throw error
-        }
         // Doppler (project sprocket, config dev) holds every secret a person owns, as in production.
         var dopplerValues = ["POSTGRES_PASSWORD": pg.adminPassword, "MINIO_ACCESS_KEY": "local", "MINIO_SECRET_KEY": "local-secret"]
         for name in ["DISCORD_FA_CLIENT_SECRET", "GATUS_DISCORD_WEBHOOK", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "DISCORD_CLIENT_ID",
@@ -35,7 +32,6 @@ struct SprocketLocalDeployTests {
         }
         let doppler: DopplerEmulator
         do { doppler = try await DopplerEmulator.start(project: "sprocket", config: "dev", environment: "dev", secrets: dopplerValues) } catch {
-            try? await vault.stop()
             moto.stop()
             await pg.stop()
             throw error
@@ -43,17 +39,19 @@ struct SprocketLocalDeployTests {
         let dopplerToken = "dp.st.dev.\(UUID().uuidString)"
         doppler.addToken(dopplerToken, access: .serviceToken)
         let folder = try TemporaryDirectory(prefix: "sprocket-local")
+        let vaultPort = try FreePort.loopbackTCP()
+        let vaultAddress = "http://127.0.0.1:\(vaultPort)"
         var environment = [
             "SPROCKET_STATE_DIR": "\(folder.path)/state", "SPROCKET_KEY_FILE": "\(folder.path)/secrets.key",
             "SPROCKET_VAULT_KEY_FILE": "\(folder.path)/vault/keys", "SPROCKET_VAULT_PASSPHRASE": "local deploy passphrase 1",
-            "SPROCKET_VAULT_ADDRESS": vault.address, "SPROCKET_DATA_ROOT": "\(folder.path)/data",
+            "SPROCKET_VAULT_ADDRESS": vaultAddress, "SPROCKET_VAULT_PORT": "\(vaultPort)", "SPROCKET_DATA_ROOT": "\(folder.path)/data",
             "SPROCKET_PG_HOST": pg.host, "SPROCKET_PG_PORT": "\(pg.port)", "SPROCKET_PG_ADMIN_USER": pg.adminUser,
             "SPROCKET_PG_ADMIN_DATABASE": "postgres", "SPROCKET_S3_ENDPOINT": moto.endpoint,
             "DOPPLER_TOKEN": dopplerToken, "DOPPLER_API_HOST": doppler.baseURL,
             // The local environment reads person-owned secrets from the local store; this test keeps Doppler's hop.
             "SPROCKET_DOPPLER_SOURCE": "doppler",
         ]
-        for name in ["HTTP_PORT", "HTTPS_PORT", "VAULT_PORT"] { environment["SPROCKET_\(name)"] = "\(try FreePort.loopbackTCP())" }
+        for name in ["HTTP_PORT", "HTTPS_PORT"] { environment["SPROCKET_\(name)"] = "\(try FreePort.loopbackTCP())" }
         for directory in ["influx", "loki", "rabbitmq", "redis", "dgraph", "dgraph_zero"] {
             try FileManager.default.createDirectory(atPath: "\(folder.path)/data/\(directory)", withIntermediateDirectories: true)
         }
@@ -67,7 +65,10 @@ struct SprocketLocalDeployTests {
         do {
             let up = try await sprocketctl(["up", "--yes", "--json"])
             #expect(up.status == 0, "\(up.stdout.suffix(4000))\(up.stderr.suffix(2000))")
-            #expect(vault.isInitialized && !vault.isSealed, "up initialised and unsealed Vault after layer edge")
+            let client = try VaultClient(configuration: VaultClientConfiguration(address: vaultAddress), logger: Logger(label: "it"))
+            let status = try await client.sealStatus()
+            try await client.shutdown()
+            #expect(status.initialized && !status.sealed && status.storageType == "raft", "up initialised and unsealed OpenBao after layer edge: \(status)")
             #expect(up.stdout.contains("postgres login sprocket_app") && up.stdout.contains(#""event":"vault-token""#))
 
             let verify = try await sprocketctl(["verify", "--json"])
@@ -93,7 +94,6 @@ struct SprocketLocalDeployTests {
         }
         let down = try await sprocketctl(["down", "--yes", "--volumes"])
         #expect(down.status == 0, "\(down.stderr)")
-        try? await vault.stop()
         try? await doppler.stop()
         moto.stop()
         await pg.stop()

@@ -80,7 +80,7 @@ public enum RouteConflictDetector {
     }
 
     /// The route a compiled resource comes from (the longest route base name that prefixes it).
-    private static func routeLocation(_ name: String, of service: ServiceSpec, stack: StackSpec) -> SourceLocation {
+    static func routeLocation(_ name: String, of service: ServiceSpec, stack: StackSpec) -> SourceLocation {
         let matches = service.routes.filter { route in
             let base = TraefikName.route(stack: stack.name, environment: stack.environment, service: service.name, route: route.name)
             return name == base || name.hasPrefix(base + "-")

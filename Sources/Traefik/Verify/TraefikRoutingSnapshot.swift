@@ -5,11 +5,22 @@ public struct TraefikRoutingSnapshot: Sendable, Equatable {
     /// Every HTTP service.
     public var services: [TraefikService]
 
+    /// What a request through Traefik's `web` entry point got, per router name (`name@swarm`), when the source
+    /// also probes: the status line's code, or nil when nothing answered.
+    public var probes: [String: Int?]
+
     /// Creates a snapshot.
-    public init(routers: [TraefikRouter], services: [TraefikService]) {
+    public init(routers: [TraefikRouter], services: [TraefikService], probes: [String: Int?] = [:]) {
         self.routers = routers
         self.services = services
+        self.probes = probes
     }
+}
+
+/// Traefik's log, for the routers its API does not list (``TraefikLogExplainer``).
+public protocol TraefikLogSource: Sendable {
+    /// The recent log lines of the Traefik service, oldest first.
+    func recentLogLines() async throws -> [String]
 }
 
 /// Where ``RouteVerifier`` reads routers and services from: the API client, or a fake in tests of callers.

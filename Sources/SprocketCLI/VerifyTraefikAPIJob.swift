@@ -1,0 +1,111 @@
+import DockerEngine
+import Foundation
+import SprocketCore
+import Traefik
+
+/// Reads real Traefik's API, and requests each HTTP route through its `web` entry point, from a one-shot job on
+/// Traefik's network (``SwarmOneShotJob``, the way the check probes run), so neither `up`'s route gate nor
+/// `verify` needs a published API port or a route to the dashboard with its credentials.
+///
+/// The API answers on the `traefik` entry point (:8080), which the generated static configuration never
+/// publishes; the job reaches it by the service's name on the network (docs/traefik.md says why this way).
+/// Traefik's log (for routers it dropped without listing them) is read through the engine API.
+struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
+    /// One request the job makes through the `web` entry point.
+    struct Probe: Sendable {
+        var router: String
+        var host: String
+        var path: String
+    }
+
+    let client: DockerClient
+    let traefik: TraefikDeployment
+    let image: String
+    let labels: [String: String]
+    var probes: [Probe] = []
+    var timeout: Duration = .seconds(90)
+
+    /// The API as the job sees it, for messages.
+    var endpoint: String { "http://\(traefik.service.name):\(TraefikDeployment.apiPort)" }
+    private var place: String { "(read by a job on network \(traefik.network))" }
+
+    static let marker = "@@sprocket"
+
+    func routingSnapshot() async throws -> TraefikRoutingSnapshot {
+        var environment = ["TRAEFIK_HOST=\(traefik.service.name)"]
+        for (index, probe) in probes.enumerated() {
+            environment += ["PROBE_\(index)_HOST=\(probe.host)", "PROBE_\(index)_PATH=\(probe.path)"]
+        }
+        var job = SwarmOneShotJob(
+            purpose: "traefik-api", image: image, command: ["sh", "-c", script], networks: [traefik.network], labels: labels,
+            timeout: timeout)
+        job.environment = environment
+        let outcome = try await job.run(on: client)
+        let output = outcome.output.filter { $0.stream == .stdout }.map(\.text)
+        let sections = Self.sections(output)
+        for name in ["routers", "services"] where sections.status[name] != 0 {
+            let status = sections.status[name].map { "wget exit status \($0)" } ?? "the job ended before reading it (\(outcome.state))"
+            throw TraefikAPIError.unreachable(
+                endpoint: "\(endpoint)/api/http/\(name) \(place)",
+                reason: "\(status); is Traefik running with `api.insecure` on its `traefik` entry point (the generated static configuration)?")
+        }
+        var statuses: [String: Int?] = [:]
+        for (index, probe) in probes.enumerated() {
+            statuses[probe.router] = .some(sections.probes[index] ?? nil)
+        }
+        return try TraefikAPIDocuments.snapshot(
+            routers: sections.body["routers"] ?? "", services: sections.body["services"] ?? "", probes: statuses,
+            endpoint: "\(endpoint) \(place)")
+    }
+
+    func recentLogLines() async throws -> [String] {
+        try await client.serviceLogs(traefik.dockerName, tail: 2_000, timeout: .seconds(30)).map(\.text)
+    }
+
+    /// The job's shell script: each API body folded into short lines between markers (Docker splits long log
+    /// lines), then one status line per probe. Hosts and paths come in environment variables, never in the script.
+    private var script: String {
+        var lines = [
+            "api=http://$TRAEFIK_HOST:\(TraefikDeployment.apiPort)",
+            "for name in routers services; do",
+            "  body=$(wget -O - \"$api/api/http/$name?per_page=100000\" 2>/dev/null); rc=$?",
+            "  echo '\(Self.marker)-begin' $name",
+            "  printf '%s\\n' \"$body\" | fold -w 1000",
+            "  echo '\(Self.marker)-end' $name $rc",
+            "done",
+        ]
+        for index in probes.indices {
+            lines.append(
+                "line=$(printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n' \"$PROBE_\(index)_PATH\" \"$PROBE_\(index)_HOST\" "
+                    + "| nc -w 5 $TRAEFIK_HOST \(TraefikDeployment.webPort) | head -n 1)")
+            lines.append("echo '\(Self.marker)-probe' \(index) $line")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The bodies (lines joined without separator: folding only split them), their wget exit statuses, and each
+    /// probe's HTTP status (nil when no status line came back).
+    static func sections(_ lines: [String]) -> (body: [String: String], status: [String: Int], probes: [Int: Int?]) {
+        var body: [String: String] = [:]
+        var status: [String: Int] = [:]
+        var probes: [Int: Int?] = [:]
+        var current: String?
+        for line in lines {
+            let words = line.split(separator: " ").map(String.init)
+            if words.first == "\(marker)-begin", words.count >= 2 {
+                current = words[1]
+                body[words[1]] = ""
+            } else if words.first == "\(marker)-end", words.count >= 3 {
+                status[words[1]] = Int(words[2])
+                current = nil
+            } else if words.first == "\(marker)-probe", words.count >= 2, let index = Int(words[1]) {
+                // `HTTP/1.1 301 Moved Permanently`
+                let code: Int? = words.count >= 4 && words[2].hasPrefix("HTTP/") ? Int(words[3]) : nil
+                probes[index] = .some(code)
+            } else if let current {
+                body[current, default: ""] += line
+            }
+        }
+        return (body, status, probes)
+    }
+}

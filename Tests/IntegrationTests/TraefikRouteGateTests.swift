@@ -1,0 +1,166 @@
+import DockerEngine
+import Foundation
+import SprocketCore
+import SprocketTestSupport
+import Testing
+
+/// `up`'s route gate, plain `verify` and `verify routes` against the real Traefik a stack runs on the test swarm
+/// (the image `SPROCKET_TEST_TRAEFIK_IMAGE`, the generated static configuration, the Docker socket bind-mounted
+/// read-only): the API is read by a job on Traefik's network, never through a published API port.
+@Suite("Route gate and verify against the real Traefik the stack runs", .tags(.integration))
+struct TraefikRouteGateTests {
+    static func stackYAML(httpPort: Int, httpsPort: Int) -> String {
+        """
+        stack: {{stack}}
+        settings:
+          probe_image: sprocket-local/busybox:latest
+          traefik_image: \(ProcessInfo.processInfo.environment["SPROCKET_TEST_TRAEFIK_IMAGE"] ?? "sprocket-local/traefik:3.7.15")
+          http_port: \(httpPort)
+          https_port: \(httpsPort)
+        environments:
+          test:
+            access: [localhost]
+        routing:
+          traefik: v3
+          network: ingress
+          socket_proxy: unix:///var/run/docker.sock
+        layers: [edge, app]
+
+        """
+    }
+
+    static let edge = """
+        networks:
+          ingress: {driver: overlay, attachable: true}
+        configs:
+          traefik-static: {generated: traefik-static}
+        services:
+          traefik:
+            image: ${traefik_image}
+            networks: [ingress]
+            ports:
+              - {target: 80, published: "${http_port}", mode: host}
+              - {target: 443, published: "${https_port}", mode: host}
+            volumes:
+              - {type: bind, source: /var/run/docker.sock, target: /var/run/docker.sock, read_only: true}
+            configs:
+              - {source: traefik-static, target: /etc/traefik/traefik.yml}
+            stop_grace_period: 1s
+            deploy:
+              endpoint_mode: dnsrr
+              update_config: {order: stop-first}
+
+        """
+
+    static let web = """
+          web:
+            image: sprocket-local/web:1
+            networks: [ingress]
+            stop_grace_period: 1s
+            routes:
+              - port: 8080
+            deploy: {endpoint_mode: dnsrr}
+
+        """
+
+    /// A service whose hand-written router sends to a service that does not exist (Traefik lists it disabled with
+    /// its error), and one whose hand-written router has no port to send to (Traefik drops it and says so in its log).
+    static var broken: String {
+        handWritten("orphan", router: ["rule: \"Host(`orphan.localhost`)\"", "entrypoints: web", "service: nowhere@file"])
+            + handWritten("portless", router: ["rule: \"Host(`portless.localhost`)\"", "entrypoints: web"])
+    }
+
+    /// A busybox service that only sleeps, with hand-written labels for one router named `<stack>-<name>`.
+    static func handWritten(_ name: String, router options: [String]) -> String {
+        let labels = options.map { "        traefik.http.routers.{{stack}}-\(name).\($0)" }.joined(separator: "\n")
+        return """
+              \(name):
+                image: sprocket-local/busybox:latest
+                command: ["sleep", "100000"]
+                networks: [ingress]
+                stop_grace_period: 1s
+                deploy:
+                  endpoint_mode: dnsrr
+                  labels:
+                    traefik.enable: "true"
+                    traefik.swarm.network: "{{stack}}-test_ingress"
+            \(labels)
+
+            """
+    }
+
+    static func write(_ stack: SwarmTestStack, app: String) throws -> (http: Int, https: Int) {
+        let ports = (try FreePort.loopbackTCP(), try FreePort.loopbackTCP())
+        try stack.write("stack.yaml", stackYAML(httpPort: ports.0, httpsPort: ports.1))
+        try stack.write("edge.yaml", edge)
+        try stack.write("app.yaml", "needs: [edge]\nservices:\n" + app)
+        return ports
+    }
+
+    @Test("up passes the route gate, plain verify checks the routes, verify routes reads the API from Traefik's network, and the route answers (real Traefik)")
+    func healthyStack() async throws {
+        try await SwarmTestStack.with(prefix: "tgate") { stack in
+            let ports = try Self.write(stack, app: Self.web)
+            let up = try await stack.sprocketctl(["up", "--yes", "--env", "test"])
+            #expect(up.status == 0, "\(up.stderr)")
+            #expect(up.stderr.contains("checking routes in Traefik's API"), "\(up.stderr)")
+            let answer = TraefikSwarm.request(address: "127.0.0.1", port: ports.http, host: "web.localhost")
+            #expect(answer?.status == 200 && answer?.body.contains("sprocket-local/web version") == true, "\(String(describing: answer))")
+            let verify = try await stack.sprocketctl(["verify", "--env", "test"])
+            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            #expect(verify.stdout.contains("route \(stack.stackName)-test-web-1-localhost@swarm"), "\(verify.stdout)")
+            let routes = try await stack.sprocketctl(["verify", "routes", "--env", "test"])
+            #expect(routes.status == 0, "\(routes.stdout)\(routes.stderr)")
+            #expect(routes.stdout.contains("ok    ") || routes.stdout.contains(" ok "), "\(routes.stdout)")
+
+            // A stray service redefining the router with another rule makes Traefik drop it: verify quotes the log line.
+            var labels = TraefikLabelReaderFixture.stray(router: "\(stack.stackName)-test-web-1-localhost")
+            labels[OwnershipLabel.stack] = stack.stackName
+            labels[OwnershipLabel.environment] = "test"
+            labels["traefik.swarm.network"] = "\(stack.stackName)-test_ingress"
+            _ = try await stack.client.createService(ServiceSpec(
+                name: "\(stack.stackName)-test_stray", labels: labels,
+                taskTemplate: TaskSpec(
+                    containerSpec: ContainerSpec(image: "sprocket-local/web:1"),
+                    networks: [TaskSpec.NetworkAttachment(target: "\(stack.stackName)-test_ingress")]),
+                mode: ServiceSpec.Mode(replicated: .init(replicas: 1)), endpointSpec: ServiceSpec.EndpointSpec(mode: "dnsrr")))
+            let dropped = try await stack.sprocketctl(["verify", "routes", "--env", "test", "--budget", "45s"])
+            #expect(dropped.status == 1, "\(dropped.stdout)\(dropped.stderr)")
+            #expect(dropped.stdout.contains("defined multiple times with different configurations"), "\(dropped.stdout)")
+            #expect(dropped.stdout.contains("app.yaml:"), "the route's file:line: \(dropped.stdout)")
+            #expect(dropped.stdout.contains("hint: two services define this router name"), "\(dropped.stdout)")
+        }
+    }
+
+    @Test("up fails and rolls back when Traefik rejects a router (its API error) or drops one (its log line), naming router, file:line and what to do (real Traefik)")
+    func rejectedRouters() async throws {
+        try await SwarmTestStack.with(prefix: "tbad") { stack in
+            _ = try Self.write(stack, app: Self.web + Self.broken)
+            let up = try await stack.sprocketctl(["up", "--yes", "--env", "test"])
+            let text = up.stdout + up.stderr
+            #expect(up.status != 0, "\(text)")
+            #expect(text.contains("router \(stack.stackName)-orphan@swarm"), "\(text)")
+            #expect(text.contains("the service \\\"nowhere@file\\\" does not exist") || text.contains("the service \"nowhere@file\" does not exist"), "\(text)")
+            #expect(text.contains("router \(stack.stackName)-portless@swarm"), "\(text)")
+            #expect(text.contains("port is missing"), "Traefik's log line for the dropped router: \(text)")
+            #expect(text.contains("app.yaml:"), "\(text)")
+            #expect(text.contains("hint: Traefik rejected the router"), "\(text)")
+            #expect(text.lowercased().contains("roll"), "the run rolled back: \(text)")
+            let services = try await stack.services(environment: "test")
+            #expect(!services.contains { $0.spec?.name?.hasSuffix("_orphan") == true }, "the failed layer was rolled back")
+        }
+    }
+}
+
+/// Labels of a stray service that redefines a router with another rule.
+enum TraefikLabelReaderFixture {
+    static func stray(router: String) -> [String: String] {
+        [
+            "traefik.enable": "true",
+            "traefik.http.routers.\(router).rule": "Host(`stray.localhost`)",
+            "traefik.http.routers.\(router).entrypoints": "web",
+            "traefik.http.services.\(router)-stray.loadbalancer.server.port": "8080",
+            "traefik.http.routers.\(router).service": "\(router)-stray",
+        ]
+    }
+}

@@ -66,13 +66,15 @@ struct TraefikRouteGateTests {
     /// A service whose hand-written router sends to a service that does not exist (Traefik lists it disabled with
     /// its error), and one whose hand-written router has no port to send to (Traefik drops it and says so in its log).
     static var broken: String {
-        handWritten("orphan", router: ["rule: \"Host(`orphan.localhost`)\"", "entrypoints: web", "service: nowhere@file"])
+        handWritten("orphan", router: ["rule: \"Host(`orphan.localhost`)\"", "entrypoints: web", "service: nowhere@file"],
+                    port: "traefik.http.services.{{stack}}-orphan.loadbalancer.server.port: \"8080\"")
             + handWritten("portless", router: ["rule: \"Host(`portless.localhost`)\"", "entrypoints: web"])
     }
 
     /// A busybox service that only sleeps, with hand-written labels for one router named `<stack>-<name>`.
-    static func handWritten(_ name: String, router options: [String]) -> String {
-        let labels = options.map { "        traefik.http.routers.{{stack}}-\(name).\($0)" }.joined(separator: "\n")
+    static func handWritten(_ name: String, router options: [String], port: String? = nil) -> String {
+        let labels = (options.map { "traefik.http.routers.{{stack}}-\(name).\($0)" } + (port.map { [$0] } ?? []))
+            .map { "        " + $0 }.joined(separator: "\n")
         return """
               \(name):
                 image: sprocket-local/busybox:latest
@@ -104,7 +106,8 @@ struct TraefikRouteGateTests {
             let up = try await stack.sprocketctl(["up", "--yes", "--env", "test"])
             #expect(up.status == 0, "\(up.stderr)")
             #expect(up.stderr.contains("checking routes in Traefik's API"), "\(up.stderr)")
-            let answer = TraefikSwarm.request(address: "127.0.0.1", port: ports.http, host: "web.localhost")
+            // The apex route of environment `test` on the localhost profile.
+            let answer = TraefikSwarm.request(address: "127.0.0.1", port: ports.http, host: "test.localhost")
             #expect(answer?.status == 200 && answer?.body.contains("sprocket-local/web version") == true, "\(String(describing: answer))")
             let verify = try await stack.sprocketctl(["verify", "--env", "test"])
             #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
@@ -124,7 +127,12 @@ struct TraefikRouteGateTests {
                     containerSpec: ContainerSpec(image: "sprocket-local/web:1"),
                     networks: [TaskSpec.NetworkAttachment(target: "\(stack.stackName)-test_ingress")]),
                 mode: ServiceSpec.Mode(replicated: .init(replicas: 1)), endpointSpec: ServiceSpec.EndpointSpec(mode: "dnsrr")))
-            let dropped = try await stack.sprocketctl(["verify", "routes", "--env", "test", "--budget", "45s"])
+            // Traefik reads Swarm every 15 s: wait until the router vanished (the route stops answering).
+            let deadline = ContinuousClock.now + .seconds(60)
+            while TraefikSwarm.request(address: "127.0.0.1", port: ports.http, host: "test.localhost")?.status == 200, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            let dropped = try await stack.sprocketctl(["verify", "routes", "--env", "test", "--budget", "10s"])
             #expect(dropped.status == 1, "\(dropped.stdout)\(dropped.stderr)")
             #expect(dropped.stdout.contains("defined multiple times with different configurations"), "\(dropped.stdout)")
             #expect(dropped.stdout.contains("app.yaml:"), "the route's file:line: \(dropped.stdout)")

@@ -88,9 +88,9 @@ struct RealTraefikRoutingTests {
             let prefixed = try #require(await traefik.waitForRoute(address: address, host: address, path: "/api/"))
             #expect(prefixed.status == 200 && prefixed.body.contains("sprocket-local/web version"), "\(address)/api/: \(prefixed)")
         }
-        // An IP router matches its own address only.
-        let crossed = TraefikSwarm.request(address: "127.0.0.1", port: traefik.httpPort, host: "127.0.0.2")
-        #expect(crossed?.status == 404, "\(String(describing: crossed))")
+        // An IP router matches the Host its address gives, nothing else.
+        let unclaimed = TraefikSwarm.request(address: "127.0.0.1", port: traefik.httpPort, host: "127.0.0.9")
+        #expect(unclaimed?.status == 404, "\(String(describing: unclaimed))")
 
         // Public: HTTP is redirected to HTTPS by the route's own redirect router (the environment also serves IPs), and
         // HTTPS answers with Traefik's default certificate while ACME cannot issue (its CA is unreachable on purpose).

@@ -29,7 +29,8 @@ struct RealTraefikStaticConfigurationTests {
             try await fixture.deploy("site", image: TestImages.web)
             let traefik = fixture.traefik
             // The entry point redirects even a host no router claims: no route can forget HTTPS.
-            let redirect = TraefikSwarm.request(address: "127.0.0.1", port: traefik.httpPort, host: "unknown.example.test", path: "/x")
+            // (Traefik answers on its entry points a moment before it applied its first configuration: wait for it.)
+            let redirect = await traefik.waitForRoute(host: "unknown.example.test", path: "/x", timeout: .seconds(20))
             #expect(redirect?.status == 301 && redirect?.header("Location") == "https://unknown.example.test/x", "\(String(describing: redirect))")
             let deadline = ContinuousClock.now + .seconds(60)
             var secure = try await RouteProbe(timeout: .seconds(10)).probe(
@@ -42,7 +43,10 @@ struct RealTraefikStaticConfigurationTests {
             #expect(secure.statusCode == 200, "\(secure.summaryLine)")
             let logs = await traefik.logLines()
             #expect(!logs.contains { $0.contains("Cannot start") || $0.contains("field not found") }, "\(logs.prefix(10))")
-            #expect(logs.contains { $0.contains("Starting provider *swarm.Provider") }, "\(logs.prefix(10))")
+            // The Swarm provider reads Docker without error, and the ACME resolver's TLS-ALPN challenge provider started.
+            #expect(logs.contains { $0.contains("Starting provider *docker.SwarmProvider") }, "\(logs.prefix(10))")
+            #expect(!logs.contains { $0.contains("Provider error") && $0.contains("providerName=swarm") }, "\(logs.filter { $0.contains(" ERR ") }.prefix(5))")
+            #expect(logs.contains { $0.contains("Starting provider *acme.ChallengeTLSALPN") }, "\(logs.prefix(10))")
         } catch {
             await fixture.traefik.stop()
             throw error

@@ -137,6 +137,30 @@ struct TraefikRouteGateTests {
             #expect(dropped.stdout.contains("defined multiple times with different configurations"), "\(dropped.stdout)")
             #expect(dropped.stdout.contains("app.yaml:"), "the route's file:line: \(dropped.stdout)")
             #expect(dropped.stdout.contains("hint: two services define this router name"), "\(dropped.stdout)")
+
+            // A rule edited by hand on the running service (drift the spec does not hold): Traefik lists the router
+            // disabled with its parse error, and verify quotes it with the route's file:line and what to do.
+            let strays = try await stack.services(environment: "test").filter { $0.spec?.name?.hasSuffix("_stray") == true }
+            for stray in strays { try await stack.client.removeService(stray.id) }
+            let tlsRouter = "\(stack.stackName)-test-web-1-localhost-tls"
+            let webService = try #require(try await stack.services(environment: "test").first { $0.spec?.name?.hasSuffix("_web") == true })
+            var edited = try #require(webService.spec)
+            edited.labels?["traefik.http.routers.\(tlsRouter).rule"] = "Host(`test.localhost`) &&"
+            try await stack.client.updateService(webService.id, version: try #require(webService.version?.index), spec: edited)
+            var rejected = try await stack.sprocketctl(["verify", "routes", "--env", "test", "--budget", "5s"])
+            let until = ContinuousClock.now + .seconds(60)
+            while !rejected.stdout.contains("error while parsing rule"), ContinuousClock.now < until {
+                try await Task.sleep(for: .seconds(3))
+                rejected = try await stack.sprocketctl(["verify", "routes", "--env", "test", "--budget", "5s"])
+            }
+            #expect(rejected.status == 1, "\(rejected.stdout)\(rejected.stderr)")
+            #expect(rejected.stdout.contains("router \(tlsRouter)@swarm (service `web`, "), "\(rejected.stdout)")
+            #expect(rejected.stdout.contains("Traefik reports: error while parsing rule Host(`test.localhost`) &&"), "\(rejected.stdout)")
+            #expect(rejected.stdout.contains("hint: Traefik rejected the router"), "\(rejected.stdout)")
+            // Plain verify no longer says "all checks passed" while a router is rejected.
+            let plain = try await stack.sprocketctl(["verify", "--env", "test"])
+            #expect(plain.status == 1, "\(plain.stdout)")
+            #expect(plain.stdout.contains("route \(tlsRouter)@swarm") && plain.stdout.contains("FAIL"), "\(plain.stdout)")
         }
     }
 

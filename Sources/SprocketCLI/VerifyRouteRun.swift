@@ -64,7 +64,7 @@ struct VerifyRouteRun {
             case .dropped:
                 return "Traefik dropped the router: see its log line above, fix the labels \(place), then run `sprocketctl up` again"
             case .missing:
-                return "Traefik does not list it: check that the service's tasks run and are on the ingress network, and that its labels are \(place); Traefik reads Swarm every 15 s"
+                return "Traefik does not list it: check that the service's tasks run and are on the ingress network, and that its labels are \(place); the generated configuration has Traefik read Swarm every 5 s"
             case .probeFailed:
                 return "the router exists but requests through it fail: check the service's port and health (`sprocketctl verify`)"
             default:

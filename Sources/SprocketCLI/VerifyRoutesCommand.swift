@@ -16,7 +16,10 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
         abstract: "Check that Traefik serves every route of the spec: router present, enabled, error-free, same rule, entry points, TLS resolver and middlewares, and a service with servers.",
         discussion: """
             Reads Traefik's API (/api/http/routers and /api/http/services, paged) and waits within --budget for \
-            discovery (Traefik polls Swarm every 15 s). --probe then requests each route through --node-address on \
+            discovery (Traefik polls Swarm every 5 s with the generated configuration, 15 s by default). Without \
+            --traefik-api or TRAEFIK_API, the API of the Traefik the stack runs is read by a job on its network, routers \
+            Traefik dropped are explained by its log, and plain-HTTP routes are requested through its web entry point. \
+            --probe then requests each route through --node-address on \
             ports 80/443 with its Host and SNI, reporting status, certificate issuer and expiry, and flags Traefik's \
             default certificate. Exit 0 only when every router (and probe) passes, else 1; a spec without routes \
             exits 0.

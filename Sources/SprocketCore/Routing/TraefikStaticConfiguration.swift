@@ -68,6 +68,9 @@ public struct TraefikStaticConfiguration: Sendable {
         ]
     }
 
+    /// How often Traefik reads the services from Swarm.
+    public static let swarmRefreshSeconds = 5
+
     /// The provider's `constraints`: only services carrying this stack environment's ownership labels.
     public var providerConstraint: String {
         "Label(`\(OwnershipLabel.stack)`,`\(stack.name)`) && Label(`\(OwnershipLabel.environment)`,`\(stack.environment)`)"
@@ -87,11 +90,15 @@ public struct TraefikStaticConfiguration: Sendable {
             "watch": .boolean(true),
         ]
         if let network = stack.ingressNetworkDockerName { provider["network"] = .string(network) }
+        // Swarm has no event for label changes, so Traefik polls it: every 5 s instead of 15 s puts a new service on
+        // the air (and lets `up`'s route gate pass) ~10 s sooner, for a few list calls (bench/traefik-route/run).
         switch routing.traefik {
         case .v3:
+            provider["refreshSeconds"] = .string("\(Self.swarmRefreshSeconds)s")
             return ["swarm": .mapping(provider)]
         case .v2:
             provider["swarmMode"] = .boolean(true)
+            provider["swarmModeRefreshSeconds"] = .integer(Self.swarmRefreshSeconds)
             return ["docker": .mapping(provider)]
         }
     }

@@ -3,7 +3,7 @@ import SprocketCore
 
 /// Checks that Traefik serves the routers the spec expects, waiting for discovery within a budget.
 ///
-/// Traefik's Swarm provider polls Docker every 15 s, so a router deployed a moment ago may not be in the API yet.
+/// Traefik's Swarm provider polls Docker every `refreshSeconds` (15 s by default, 5 s as sprocketctl configures it), so a router deployed a moment ago may not be in the API yet.
 /// The verifier reads the API, judges every router (``RouteEvaluation``), and while something fails and the
 /// budget allows, waits ``pollInterval`` and reads again. All waiting goes through the injected clock, so tests
 /// run the loop without real time passing.

@@ -34,6 +34,7 @@ struct RoutingStaticConfigurationTests {
         #expect(Self.dig(yaml, "providers", "swarm", "exposedByDefault") as? Bool == false)
         #expect(Self.dig(yaml, "providers", "swarm", "network") as? String == "sprocket-prod_ingress")
         #expect(Self.dig(yaml, "providers", "docker") == nil, "v3 rejects providers.docker.swarmMode")
+        #expect(Self.dig(yaml, "providers", "swarm", "refreshSeconds") as? String == "5s")
         #expect(Self.dig(yaml, "api", "dashboard") as? Bool == true)
         // The API answers on the `traefik` entry point, never published: up's gate and verify read it from a job on
         // the ingress network; from outside only the forward-auth router reaches the dashboard.
@@ -56,6 +57,7 @@ struct RoutingStaticConfigurationTests {
         #expect(Self.dig(yaml, "entryPoints", "web", "http", "redirections") == nil)
         #expect(Self.dig(yaml, "certificatesResolvers") == nil)
         #expect(Self.dig(yaml, "providers", "docker", "swarmMode") as? Bool == true)
+        #expect(Self.dig(yaml, "providers", "docker", "swarmModeRefreshSeconds") as? Int == 5)
         #expect(Self.dig(yaml, "providers", "docker", "endpoint") as? String == "tcp://socket-proxy:2375")
         #expect(Self.dig(yaml, "providers", "swarm") == nil)
     }

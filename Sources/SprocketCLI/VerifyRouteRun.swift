@@ -66,7 +66,7 @@ struct VerifyRouteRun {
             case .missing:
                 return "Traefik does not list it: check that the service's tasks run and are on the ingress network, and that its labels are \(place); the generated configuration has Traefik read Swarm every 5 s"
             case .probeFailed:
-                return "the router exists but requests through it fail: check the service's port and health (`sprocketctl verify`)"
+                return "Traefik has the router but requests through it fail: check that the container listens on the route's `port:` \(place) and that its tasks are healthy (`sprocketctl verify`)"
             default:
                 continue
             }

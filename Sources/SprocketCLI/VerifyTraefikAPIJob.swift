@@ -30,6 +30,8 @@ struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
     private var place: String { "(read by a job on network \(traefik.network))" }
 
     static let marker = "@@sprocket"
+    /// How long one request through the `web` entry point may take.
+    static let probeSeconds = 5
 
     func routingSnapshot() async throws -> TraefikRoutingSnapshot {
         var environment = ["TRAEFIK_HOST=\(traefik.service.name)"]
@@ -49,12 +51,12 @@ struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
                 endpoint: "\(endpoint)/api/http/\(name) \(place)",
                 reason: "\(status); is Traefik running with `api.insecure` on its `traefik` entry point (the generated static configuration)?")
         }
-        var statuses: [String: Int?] = [:]
+        var answers: [String: RouteRequestAnswer] = [:]
         for (index, probe) in probes.enumerated() {
-            statuses[probe.router] = .some(sections.probes[index] ?? nil)
+            answers[probe.router] = sections.probes[index] ?? RouteRequestAnswer(status: nil)
         }
         return try TraefikAPIDocuments.snapshot(
-            routers: sections.body["routers"] ?? "", services: sections.body["services"] ?? "", probes: statuses,
+            routers: sections.body["routers"] ?? "", services: sections.body["services"] ?? "", probes: answers,
             endpoint: "\(endpoint) \(place)")
     }
 
@@ -74,21 +76,28 @@ struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
             "  echo '\(Self.marker)-end' $name $rc",
             "done",
         ]
+        // The probes run at once. The request's stdin stays open (`sleep`) until Traefik answered: busybox nc closes
+        // the connection at stdin's end, and Traefik then answers a slow backend with 499 (client closed request).
+        lines.append("probe() {")
+        lines.append("  reply=$( (printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n' \"$2\" \"$3\"; sleep \(Self.probeSeconds)) "
+            + "| nc -w \(Self.probeSeconds) $TRAEFIK_HOST \(TraefikDeployment.webPort) | head -c 4096)")
+        // Traefik's own 404 body, as opposed to a backend's 404.
+        lines.append("  case \"$reply\" in *'404 page not found'*) own=traefik404;; *) own=-;; esac")
+        lines.append("  echo '\(Self.marker)-probe' $1 $own $(printf '%s\\n' \"$reply\" | head -n 1)")
+        lines.append("}")
         for index in probes.indices {
-            lines.append(
-                "line=$(printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n' \"$PROBE_\(index)_PATH\" \"$PROBE_\(index)_HOST\" "
-                    + "| nc -w 5 $TRAEFIK_HOST \(TraefikDeployment.webPort) | head -n 1)")
-            lines.append("echo '\(Self.marker)-probe' \(index) $line")
+            lines.append("probe \(index) \"$PROBE_\(index)_PATH\" \"$PROBE_\(index)_HOST\" &")
         }
+        lines.append("wait")
         return lines.joined(separator: "\n")
     }
 
     /// The bodies (lines joined without separator: folding only split them), their wget exit statuses, and each
     /// probe's HTTP status (nil when no status line came back).
-    static func sections(_ lines: [String]) -> (body: [String: String], status: [String: Int], probes: [Int: Int?]) {
+    static func sections(_ lines: [String]) -> (body: [String: String], status: [String: Int], probes: [Int: RouteRequestAnswer]) {
         var body: [String: String] = [:]
         var status: [String: Int] = [:]
-        var probes: [Int: Int?] = [:]
+        var probes: [Int: RouteRequestAnswer] = [:]
         var current: String?
         for line in lines {
             let words = line.split(separator: " ").map(String.init)
@@ -98,10 +107,10 @@ struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
             } else if words.first == "\(marker)-end", words.count >= 3 {
                 status[words[1]] = Int(words[2])
                 current = nil
-            } else if words.first == "\(marker)-probe", words.count >= 2, let index = Int(words[1]) {
-                // `HTTP/1.1 301 Moved Permanently`
-                let code: Int? = words.count >= 4 && words[2].hasPrefix("HTTP/") ? Int(words[3]) : nil
-                probes[index] = .some(code)
+            } else if words.first == "\(marker)-probe", words.count >= 3, let index = Int(words[1]) {
+                // `@@sprocket-probe 0 - HTTP/1.1 301 Moved Permanently`
+                let code: Int? = words.count >= 5 && words[3].hasPrefix("HTTP/") ? Int(words[4]) : nil
+                probes[index] = RouteRequestAnswer(status: code, isTraefikNotFound: words[2] == "traefik404")
             } else if let current {
                 body[current, default: ""] += line
             }

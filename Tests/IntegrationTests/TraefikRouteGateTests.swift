@@ -63,10 +63,22 @@ struct TraefikRouteGateTests {
 
         """
 
+    /// A route whose port nothing listens on: Traefik lists the router enabled, but a request through it gets 502.
+    static let wrongPort = """
+          wrongport:
+            image: sprocket-local/web:1
+            networks: [ingress]
+            stop_grace_period: 1s
+            routes:
+              - {subdomain: wrong, port: 9090}
+            deploy: {endpoint_mode: dnsrr}
+
+        """
+
     /// A service whose hand-written router sends to a service that does not exist (Traefik lists it disabled with
     /// its error), and one whose hand-written router has no port to send to (Traefik drops it and says so in its log).
     static var broken: String {
-        handWritten("orphan", router: ["rule: \"Host(`orphan.localhost`)\"", "entrypoints: web", "service: nowhere@file"],
+        wrongPort + handWritten("orphan", router: ["rule: \"Host(`orphan.localhost`)\"", "entrypoints: web", "service: nowhere@file"],
                     port: "traefik.http.services.{{stack}}-orphan.loadbalancer.server.port: \"8080\"")
             + handWritten("portless", router: ["rule: \"Host(`portless.localhost`)\"", "entrypoints: web"])
     }
@@ -164,7 +176,7 @@ struct TraefikRouteGateTests {
         }
     }
 
-    @Test("up fails and rolls back when Traefik rejects a router (its API error) or drops one (its log line), naming router, file:line and what to do (real Traefik)")
+    @Test("up fails and rolls back when Traefik rejects a router (its API error), drops one (its log line) or a route does not answer its probe, naming router, file:line and what to do (real Traefik)")
     func rejectedRouters() async throws {
         try await SwarmTestStack.with(prefix: "tbad") { stack in
             _ = try Self.write(stack, app: Self.web + Self.broken)
@@ -175,6 +187,8 @@ struct TraefikRouteGateTests {
             #expect(text.contains("the service \\\"nowhere@file\\\" does not exist") || text.contains("the service \"nowhere@file\" does not exist"), "\(text)")
             #expect(text.contains("router \(stack.stackName)-portless@swarm"), "\(text)")
             #expect(text.contains("port is missing"), "Traefik's log line for the dropped router: \(text)")
+            #expect(text.contains("router \(stack.stackName)-test-wrongport-1-localhost@swarm (service `wrongport`"), "\(text)")
+            #expect(text.contains("a request through Traefik answered HTTP 502"), "the probe through the web entry point: \(text)")
             #expect(text.contains("app.yaml:"), "\(text)")
             #expect(text.contains("hint: Traefik rejected the router"), "\(text)")
             #expect(text.lowercased().contains("roll"), "the run rolled back: \(text)")

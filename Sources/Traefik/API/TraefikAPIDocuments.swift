@@ -7,7 +7,7 @@ public enum TraefikAPIDocuments {
     ///
     /// - Parameter endpoint: how the bodies were fetched, for messages (`http://traefik:8080 from a job on …`).
     public static func snapshot(
-        routers: String, services: String, probes: [String: Int?] = [:], endpoint: String
+        routers: String, services: String, probes: [String: RouteRequestAnswer] = [:], endpoint: String
     ) throws(TraefikAPIError) -> TraefikRoutingSnapshot {
         TraefikRoutingSnapshot(
             routers: try decode([TraefikRouter].self, routers, endpoint: endpoint + "/api/http/routers"),

@@ -78,11 +78,15 @@ public struct RouteEvaluation: Sendable {
         return down.count == servers.count ? [.serversDown(service: name, servers: down)] : []
     }
 
-    /// A failed request through the `web` entry point: no answer, Traefik's 404 (no router matched), or a 5xx.
-    static func probeProblem(_ status: Int?) -> RouteFinding? {
-        guard let status else { return .probeFailed(status: nil, detail: "nothing answered on Traefik's web entry point") }
-        if status == 404 { return .probeFailed(status: 404, detail: "Traefik matched no router for this Host and path") }
-        if status >= 500 { return .probeFailed(status: status, detail: "the router matched but its service did not answer (no healthy server?)") }
+    /// A failed request through the `web` entry point: no answer, Traefik's own 404 (no router matched), or the
+    /// gateway errors Traefik answers when no server of the service responds. Any other answer, a backend's 404
+    /// or 500 included, came from the service through the router: the route works.
+    static func probeProblem(_ answer: RouteRequestAnswer) -> RouteFinding? {
+        guard let status = answer.status else { return .probeFailed(status: nil, detail: "nothing answered on Traefik's web entry point") }
+        if status == 404, answer.isTraefikNotFound { return .probeFailed(status: 404, detail: "Traefik matched no router for this Host and path") }
+        if [502, 503, 504].contains(status) {
+            return .probeFailed(status: status, detail: "the router matched but no server of its service answered")
+        }
         return nil
     }
 

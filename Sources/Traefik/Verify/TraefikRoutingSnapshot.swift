@@ -6,14 +6,27 @@ public struct TraefikRoutingSnapshot: Sendable, Equatable {
     public var services: [TraefikService]
 
     /// What a request through Traefik's `web` entry point got, per router name (`name@swarm`), when the source
-    /// also probes: the status line's code, or nil when nothing answered.
-    public var probes: [String: Int?]
+    /// also probes.
+    public var probes: [String: RouteRequestAnswer]
 
     /// Creates a snapshot.
-    public init(routers: [TraefikRouter], services: [TraefikService], probes: [String: Int?] = [:]) {
+    public init(routers: [TraefikRouter], services: [TraefikService], probes: [String: RouteRequestAnswer] = [:]) {
         self.routers = routers
         self.services = services
         self.probes = probes
+    }
+}
+
+/// The answer to one request through Traefik's `web` entry point with a router's Host and path.
+public struct RouteRequestAnswer: Sendable, Equatable {
+    /// The status line's code; nil when nothing answered.
+    public var status: Int?
+    /// Whether a 404 is Traefik's own (`404 page not found`: no router matched) rather than the backend's.
+    public var isTraefikNotFound: Bool
+
+    public init(status: Int?, isTraefikNotFound: Bool = false) {
+        self.status = status
+        self.isTraefikNotFound = isTraefikNotFound
     }
 }
 

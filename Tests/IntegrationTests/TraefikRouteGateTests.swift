@@ -52,28 +52,24 @@ struct TraefikRouteGateTests {
 
         """
 
-    static let web = """
-          web:
+    /// busybox httpd on 8080 (`sprocket-local/web:1`) with one route.
+    static func webService(_ name: String, route: String) -> String {
+        """
+          \(name):
             image: sprocket-local/web:1
             networks: [ingress]
             stop_grace_period: 1s
             routes:
-              - port: 8080
+              - \(route)
             deploy: {endpoint_mode: dnsrr}
 
         """
+    }
+
+    static let web = webService("web", route: "{port: 8080}")
 
     /// A route whose port nothing listens on: Traefik lists the router enabled, but a request through it gets 502.
-    static let wrongPort = """
-          wrongport:
-            image: sprocket-local/web:1
-            networks: [ingress]
-            stop_grace_period: 1s
-            routes:
-              - {subdomain: wrong, port: 9090}
-            deploy: {endpoint_mode: dnsrr}
-
-        """
+    static let wrongPort = webService("wrongport", route: "{subdomain: wrong, port: 9090}")
 
     /// A service whose hand-written router sends to a service that does not exist (Traefik lists it disabled with
     /// its error), and one whose hand-written router has no port to send to (Traefik drops it and says so in its log).

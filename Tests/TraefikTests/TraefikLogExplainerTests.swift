@@ -2,7 +2,7 @@ import Testing
 @testable import Traefik
 
 /// The log line that explains a router Traefik's API does not list, picked from lines in Traefik 3.7's own format
-/// (real-servers.md quotes them; the real-Traefik tests in IntegrationTests produce them live).
+/// (docs/traefik.md lists them; IntegrationTests/TraefikRouteGateTests makes real Traefik write them).
 @Suite("Traefik log: the line that explains a dropped router")
 struct TraefikLogExplainerTests {
     static let lines = [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DockerEngine
 import Foundation
 import SprocketCore
 import Vault
@@ -52,8 +53,28 @@ struct UpCommand: AsyncParsableCommand {
                     passphrase: runtime.environment["SPROCKET_VAULT_PASSPHRASE"], logger: runtime.logger)
             }
             let externalGate = ExternalCheckGate(firstLayer: stack.layers.first?.name)
+            // The route gate reads Traefik's API from a job on its network: its own engine connection, opened on first use.
+            let routeEngine = EngineHandle(endpoint: try DockerEndpoint.fromEnvironment(runtime.environment), logger: runtime.logger)
+            let routeGate = VerifyRouteGate(stack: stack, client: { try await routeEngine.driver().client }, logger: runtime.logger)
+            do {
+                try await apply(stack, runtime: runtime, renderer: renderer, gates: (vaultGate.map { [$0] } ?? []) + [externalGate, routeGate],
+                                vaultGate: vaultGate, externalGate: externalGate, started: started, plannerOptions: plannerOptions)
+            } catch {
+                await routeEngine.shutdown()
+                throw error
+            }
+            await routeEngine.shutdown()
+        }
+    }
+
+    private func apply(
+        _ stack: StackSpec, runtime: CommandRuntime, renderer: EventRenderer, gates: [any LayerGate], vaultGate: VaultUnsealGate?,
+        externalGate: ExternalCheckGate, started: ContinuousClock.Instant, plannerOptions: Planner.Options
+    ) async throws {
+        do {
             try await runtime.withDeployment(
-                concurrency: max(1, concurrency), events: renderer.handler, extraGates: (vaultGate.map { [$0] } ?? []) + [externalGate],
+                concurrency: max(1, concurrency), events: renderer.handler,
+                extraGates: gates,
                 sharingSealedStoreOf: StackIdentity(stack: stack.name, environment: stack.environment), writesSealedStore: true
             ) { deployment, engine in
                 if !yes && runtime.console.isStandardInputTerminal && !options.json {

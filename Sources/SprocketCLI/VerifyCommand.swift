@@ -6,11 +6,12 @@ import SprocketCore
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the deployed stack against its spec: replicas and health, restart loops, declared checks, published ports, lingering tasks.",
+        abstract: "Check the deployed stack against its spec: replicas and health, restart loops, declared checks, published ports, lingering tasks, and its routes in Traefik.",
         discussion: """
             The checks come from the spec; nothing extra needs writing. Exit 0 only when every check passes, else 1. \
             `--fix` forces an update of services that still run tasks of a superseded version. \
-            `verify routes` checks Traefik's routers instead.
+            When the stack runs Traefik, every router is also checked in Traefik's API (read by a job on its network) and \
+            through its web entry point, as `verify routes` does; `verify routes` shows the details.
             """,
         subcommands: [VerifyRoutesCommand.self])
 
@@ -26,7 +27,11 @@ struct VerifyCommand: AsyncParsableCommand {
             try await runtime.withDeployment { _, engine in
                 let probe = DockerCheckProbe(client: try await engine.driver().client)
                 if !options.json { runtime.console.err("verifying \(stack.name)/\(stack.environment)...") }
-                report = try await Verifier(runner: CheckRunner(probe: probe), redeployer: probe).verify(stack, fix: fix)
+                var checked = try await Verifier(runner: CheckRunner(probe: probe), redeployer: probe).verify(stack, fix: fix)
+                if let routes = try await VerifyRoutesLayer.check(stack, client: try await engine.driver().client, logger: runtime.logger) {
+                    checked = VerifyReport(stack: checked.stack, environment: checked.environment, layers: checked.layers + [routes], fixed: checked.fixed)
+                }
+                report = checked
             }
             guard let report else { return }
             if options.json {

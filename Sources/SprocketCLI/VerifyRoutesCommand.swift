@@ -1,4 +1,5 @@
 import ArgumentParser
+import DockerEngine
 import Foundation
 import SprocketCore
 import Traefik
@@ -15,7 +16,10 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
         abstract: "Check that Traefik serves every route of the spec: router present, enabled, error-free, same rule, entry points, TLS resolver and middlewares, and a service with servers.",
         discussion: """
             Reads Traefik's API (/api/http/routers and /api/http/services, paged) and waits within --budget for \
-            discovery (Traefik polls Swarm every 15 s). --probe then requests each route through --node-address on \
+            discovery (Traefik polls Swarm every 5 s with the generated configuration, 15 s by default). Without \
+            --traefik-api or TRAEFIK_API, the API of the Traefik the stack runs is read by a job on its network, routers \
+            Traefik dropped are explained by its log, and plain-HTTP routes are requested through its web entry point. \
+            --probe then requests each route through --node-address on \
             ports 80/443 with its Host and SNI, reporting status, certificate issuer and expiry, and flags Traefik's \
             default certificate. Exit 0 only when every router (and probe) passes, else 1; a spec without routes \
             exits 0.
@@ -23,7 +27,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(name: .customLong("traefik-api"), help: "Traefik's API, e.g. http://127.0.0.1:8080 (default: env TRAEFIK_API).")
+    @Option(name: .customLong("traefik-api"), help: "Traefik's API, e.g. http://127.0.0.1:8080 (default: env TRAEFIK_API; without either, the API of the Traefik the stack runs, read by a job on its network).")
     var traefikAPI: String?
 
     @Option(name: .customLong("traefik-user"), help: "User for basic auth in front of the API.")
@@ -55,6 +59,10 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             guard !compiled.isEmpty else {
                 runtime.console.err("\(stack.name)/\(stack.environment): the spec declares no routes, so there is nothing to verify (add `routes:` to a service; see docs/spec.md)")
                 if options.json { runtime.console.json(VerifyRoutesOutput(stack: stack, api: nil, report: RouteVerificationReport(routers: []), probes: nil)) }
+                return
+            }
+            if traefikAPI == nil, (runtime.environment["TRAEFIK_API"] ?? "").isEmpty, let traefik = TraefikDeployment(stack: stack) {
+                try await verifyInsideSwarm(stack, traefik: traefik, compiled: compiled, budget: budget, runtime: runtime)
                 return
             }
             let client = try makeClient(runtime.environment)
@@ -94,6 +102,36 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             }
             if !output.passed { throw ExitCode(ExitStatus.failure) }
         }
+    }
+
+    /// Without an API address: reads the API of the Traefik the stack runs from a job on its network, explains
+    /// routers the API does not list from Traefik's log, and requests each plain-HTTP route through `web`.
+    private func verifyInsideSwarm(
+        _ stack: StackSpec, traefik: TraefikDeployment, compiled: [CompiledRouter], budget: Duration, runtime: CommandRuntime
+    ) async throws {
+        if !options.json {
+            runtime.console.err("verifying the routers of \(stack.name)/\(stack.environment) in \(traefik.dockerName)'s API, read from its network (budget \(self.budget))...")
+        }
+        let engine = EngineHandle(endpoint: try DockerEndpoint.fromEnvironment(runtime.environment), logger: runtime.logger)
+        let result: (report: RouteVerificationReport, declared: [DeclaredRouter])
+        do {
+            result = try await VerifyRouteRun(stack: stack, traefik: traefik, client: try await engine.driver().client, budget: budget, logger: runtime.logger).run()
+        } catch {
+            await engine.shutdown()
+            if let error = error as? TraefikAPIError { throw VerifyRoutesError.apiUnusable(error, budget: self.budget) }
+            throw error
+        }
+        await engine.shutdown()
+        let output = VerifyRoutesOutput(stack: stack, api: "\(traefik.dockerName) (from a job on \(traefik.network))", report: result.report, probes: nil)
+        if options.json {
+            runtime.console.json(output)
+        } else {
+            for line in VerifyRoutesRenderer.render(output, compiled: compiled) { runtime.console.out(line) }
+            let failures = VerifyRouteRun.failureLines(result.report, declared: result.declared)
+            if !failures.isEmpty { runtime.console.out("") }
+            for line in failures { runtime.console.out(line) }
+        }
+        if !output.passed { throw ExitCode(ExitStatus.failure) }
     }
 
     /// The API client, with basic auth when `--traefik-user` is given; the password only ever comes from the

@@ -123,7 +123,7 @@ public struct CheckResolver: Sendable {
     }
 
     private var probeImage: String {
-        stack.settings[CheckDefaults.probeImageSetting]?.description ?? CheckDefaults.probeImage
+        CheckDefaults.probeImage(of: stack)
     }
 
     private func dockerNetworkName(_ logical: String) -> String {

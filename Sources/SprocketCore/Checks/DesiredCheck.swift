@@ -132,6 +132,11 @@ public enum CheckDefaults {
     public static let probeImage = "busybox:1.36"
     /// The setting that overrides ``probeImage`` for a whole stack (and so `SPROCKET_PROBE_IMAGE` when declared).
     public static let probeImageSetting = "probe_image"
+
+    /// The image of `stack`'s probe jobs: its `probe_image` setting, else ``probeImage``.
+    public static func probeImage(of stack: StackSpec) -> String {
+        stack.settings[probeImageSetting]?.description ?? probeImage
+    }
     public static let restarts = 3
     public static let restartWindow: Duration = .seconds(120)
 

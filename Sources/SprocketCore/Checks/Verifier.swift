@@ -46,6 +46,12 @@ public struct VerifyReport: Sendable, Hashable, Codable {
         public var name: String
         public var passed: Bool
         public var checks: [CheckOutcome]
+
+        public init(name: String, passed: Bool, checks: [CheckOutcome]) {
+            self.name = name
+            self.passed = passed
+            self.checks = checks
+        }
     }
 
     public var stack: String

@@ -105,6 +105,9 @@ public struct ACMESettings: Sendable, Hashable {
         self.storage = storage
     }
 
+    /// Another ACME directory (a local pebble in tests), used instead of Let's Encrypt's when set.
+    public var directoryOverride: String?
+
     /// The `caServer` URL.
-    public var caServer: String { staging ? Self.stagingServer : Self.productionServer }
+    public var caServer: String { directoryOverride ?? (staging ? Self.stagingServer : Self.productionServer) }
 }

@@ -2,8 +2,10 @@
 /// two services, two routers claiming the same host and path at equal priority, a middleware defined
 /// twice with different options, and hand-written labels that contradict the compiled ones.
 ///
-/// Give it every stack (or every environment of one stack) served by the same Traefik: names and hosts
-/// must be unique across all of them, which is how two environments are kept from sharing a host.
+/// Each environment's Traefik reads only that environment's services (the provider constraint of
+/// ``TraefikStaticConfiguration``), so within one environment names and hosts must be unique; across
+/// environments (`validate --all-environments`) hosts must still differ, because the environments share DNS
+/// and often one public address, which is how two environments are kept from sharing a host.
 public enum RouteConflictDetector {
     /// Every routing problem of `stacks`, reported at the later definition and naming the earlier one.
     public static func diagnostics(for stacks: [StackSpec]) -> [SpecDiagnostic] {
@@ -80,7 +82,7 @@ public enum RouteConflictDetector {
     }
 
     /// The route a compiled resource comes from (the longest route base name that prefixes it).
-    private static func routeLocation(_ name: String, of service: ServiceSpec, stack: StackSpec) -> SourceLocation {
+    static func routeLocation(_ name: String, of service: ServiceSpec, stack: StackSpec) -> SourceLocation {
         let matches = service.routes.filter { route in
             let base = TraefikName.route(stack: stack.name, environment: stack.environment, service: service.name, route: route.name)
             return name == base || name.hasPrefix(base + "-")

@@ -27,6 +27,10 @@ public struct RouteLabelCompiler: Sendable {
         stack.layers.flatMap(\.services).flatMap { compile($0).routers }
     }
 
+    /// The port of the placeholder load balancer a service routing only to Traefik-internal services gets
+    /// (the dummy port of Traefik's own Swarm example).
+    public static let internalServicePlaceholderPort = 9999
+
     private var version: TraefikMajorVersion { stack.routing.traefik }
     private var scheme: RouteHostScheme { RouteHostScheme(routing: stack.routing, environment: stack.environment) }
 
@@ -35,6 +39,12 @@ public struct RouteLabelCompiler: Sendable {
         let serviceReference: String
         if let internalService = route.traefikService {
             serviceReference = internalService
+            // Traefik's Swarm provider needs a port for every service whose labels define routers, even when
+            // each router sends to a Traefik-internal service; without one it logs `port is missing` and drops
+            // all of them (docs/traefik.md). The placeholder service is never routed to.
+            if !service.routes.contains(where: { $0.port != nil }) {
+                output.labels["traefik.http.services.\(base).loadbalancer.server.port"] = String(Self.internalServicePlaceholderPort)
+            }
         } else {
             serviceReference = base
             if let port = route.port { output.labels["traefik.http.services.\(base).loadbalancer.server.port"] = String(port) }

@@ -5,7 +5,8 @@ enum RouteMiddlewareLabels {
         switch middleware {
         case .forwardAuth(let address, let trustForwardHeader, let responseHeaders):
             labels["\(prefix).address"] = address
-            if trustForwardHeader { labels["\(prefix).trustforwardheader"] = "true" }
+            // Always explicit: Traefik 3.7 warns when it is left to its default (docs/traefik.md).
+            labels["\(prefix).trustforwardheader"] = trustForwardHeader ? "true" : "false"
             if !responseHeaders.isEmpty { labels["\(prefix).authresponseheaders"] = responseHeaders.joined(separator: ",") }
         case .redirectScheme(let scheme, let permanent):
             labels["\(prefix).scheme"] = scheme

@@ -22,7 +22,9 @@ public struct RouteEvaluation: Sendable {
         let services = Dictionary(snapshot.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let verdicts = expected.map { expectation in
             let name = expectation.qualifiedName(in: provider)
-            return RouterVerdict(router: name, findings: findings(for: expectation, seen: routers[name], services: services))
+            var found = findings(for: expectation, seen: routers[name], services: services)
+            if found.isEmpty, let probe = snapshot.probes[name], let problem = Self.probeProblem(probe) { found.append(problem) }
+            return RouterVerdict(router: name, findings: found)
         }
         return (verdicts, unexpectedRouters(expected, in: snapshot.routers))
     }
@@ -74,6 +76,32 @@ public struct RouteEvaluation: Sendable {
         guard !servers.isEmpty else { return [.noServers(service: name)] }
         let down = servers.filter { service.serverStatus[$0]?.uppercased() == "DOWN" }
         return down.count == servers.count ? [.serversDown(service: name, servers: down)] : []
+    }
+
+    /// A failed request through the `web` entry point: no answer, Traefik's own 404 (no router matched), or the
+    /// gateway errors Traefik answers when no server of the service responds. Any other answer, a backend's 404
+    /// or 500 included, came from the service through the router: the route works.
+    static func probeProblem(_ answer: RouteRequestAnswer) -> RouteFinding? {
+        guard let status = answer.status else { return .probeFailed(status: nil, detail: "nothing answered on Traefik's web entry point") }
+        if status == 404, answer.isTraefikNotFound { return .probeFailed(status: 404, detail: "Traefik matched no router for this Host and path") }
+        if [502, 503, 504].contains(status) {
+            return .probeFailed(status: status, detail: "the router matched but no server of its service answered")
+        }
+        return nil
+    }
+
+    /// Routers that the spec declares by hand-written labels only existence and Traefik's own verdict are judged:
+    /// missing, not enabled, or with errors.
+    public func judgePresence(_ names: [String], against snapshot: TraefikRoutingSnapshot) -> [RouterVerdict] {
+        let routers = Dictionary(snapshot.routers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return names.map { raw in
+            let name = TraefikResourceName.qualify(raw, in: provider)
+            guard let seen = routers[name] else { return RouterVerdict(router: name, findings: [.missing]) }
+            var findings: [RouteFinding] = []
+            if let status = seen.status, status != .enabled { findings.append(.disabled(status: status.rawValue)) }
+            if !seen.errors.isEmpty { findings.append(.inError(messages: seen.errors)) }
+            return RouterVerdict(router: name, findings: findings)
+        }
     }
 
     /// Routers of our provider with our prefix that no expectation names.

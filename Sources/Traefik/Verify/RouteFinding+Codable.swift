@@ -1,6 +1,6 @@
 extension RouteFinding {
     private enum CodingKeys: String, CodingKey {
-        case kind, message, status, messages, expected, seen, orderOnly, service, servers
+        case kind, message, status, messages, expected, seen, orderOnly, service, servers, logLine, detail
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -10,6 +10,11 @@ extension RouteFinding {
         switch self {
         case .missing, .unexpected:
             break
+        case .dropped(let logLine):
+            try container.encode(logLine, forKey: .logLine)
+        case .probeFailed(let status, let detail):
+            try container.encodeIfPresent(status, forKey: .status)
+            try container.encode(detail, forKey: .detail)
         case .disabled(let status):
             try container.encode(status, forKey: .status)
         case .inError(let messages):
@@ -49,6 +54,9 @@ extension RouteFinding {
         func optionalText(_ key: CodingKeys) throws -> String? { try container.decodeIfPresent(String.self, forKey: key) }
         switch kind {
         case "missing": self = .missing
+        case "dropped": self = .dropped(logLine: try text(.logLine))
+        case "probeFailed":
+            self = .probeFailed(status: try container.decodeIfPresent(Int.self, forKey: .status), detail: try text(.detail))
         case "unexpected": self = .unexpected
         case "disabled": self = .disabled(status: try text(.status))
         case "inError": self = .inError(messages: try texts(.messages))

@@ -5,6 +5,12 @@
 public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible {
     /// No router of that name in the API.
     case missing
+    /// No router of that name in the API, and Traefik's log says why (it drops a router defined twice with
+    /// different configurations, and every router of a service whose port is missing, without listing it).
+    case dropped(logLine: String)
+    /// The request through Traefik's `web` entry point with the router's Host and path got no answer, a 404
+    /// (no router matched) or a 5xx (no healthy server); nil status: no answer at all.
+    case probeFailed(status: Int?, detail: String)
     /// The router exists but its status is not `enabled` (`disabled` or `warning`).
     case disabled(status: String)
     /// Traefik attached errors to the router (its `error` list), verbatim.
@@ -35,6 +41,8 @@ public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible 
     public var kind: String {
         switch self {
         case .missing: "missing"
+        case .dropped: "dropped"
+        case .probeFailed: "probeFailed"
         case .disabled: "disabled"
         case .inError: "inError"
         case .ruleMismatch: "ruleMismatch"
@@ -55,6 +63,10 @@ public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible 
         switch self {
         case .missing:
             return "not in Traefik's API (not deployed, labels not read yet, or dropped as defined twice differently)"
+        case .dropped(let logLine):
+            return "not in Traefik's API: Traefik dropped it; its log says: \(logLine)"
+        case .probeFailed(let status, let detail):
+            return (status.map { "a request through Traefik answered HTTP \($0)" } ?? "a request through Traefik got no answer") + ": \(detail)"
         case .disabled(let status):
             return "status is \(status), not enabled"
         case .inError(let messages):

@@ -3,7 +3,7 @@ import SprocketCore
 
 /// Checks that Traefik serves the routers the spec expects, waiting for discovery within a budget.
 ///
-/// Traefik's Swarm provider polls Docker every 15 s, so a router deployed a moment ago may not be in the API yet.
+/// Traefik's Swarm provider polls Docker every `refreshSeconds` (15 s by default, 5 s as sprocketctl configures it), so a router deployed a moment ago may not be in the API yet.
 /// The verifier reads the API, judges every router (``RouteEvaluation``), and while something fails and the
 /// budget allows, waits ``pollInterval`` and reads again. All waiting goes through the injected clock, so tests
 /// run the loop without real time passing.
@@ -26,6 +26,8 @@ public struct RouteVerifier: Sendable {
     public var clock: any Clock<Duration>
     /// Receives one `debug` line per read.
     public var logger: Logger
+    /// Traefik's log, read once at the end to explain routers the API does not list; nil: not explained.
+    public var logSource: (any TraefikLogSource)?
 
     /// The default discovery budget.
     public static let defaultBudget = Duration.seconds(60)
@@ -60,12 +62,41 @@ public struct RouteVerifier: Sendable {
     ///
     /// - Throws: The last read's error when no read succeeded within the budget; `CancellationError`.
     public func verify(_ expected: [ExpectedRouter]) async throws -> RouteVerificationReport {
-        try await poll(expected, on: clock)
+        try await verify(expected, presenceOnly: [])
+    }
+
+    /// ``verify(_:)`` plus routers whose presence and Traefik's verdict alone are checked (hand-written labels),
+    /// then, for every router the API does not list, the line of Traefik's log that says why (``logSource``).
+    ///
+    /// - Parameter providerServices: per router name, the service Traefik made from the Docker service that
+    ///   defines it (a dropped service's log line names that, not the router).
+    public func verify(
+        _ expected: [ExpectedRouter], presenceOnly: [String], providerServices: [String: String] = [:]
+    ) async throws -> RouteVerificationReport {
+        var report = try await poll(expected, presenceOnly, on: clock)
+        guard let logSource, report.routers.contains(where: { $0.findings.contains(.missing) }) else { return report }
+        let lines: [String]
+        do {
+            lines = try await logSource.recentLogLines()
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            logger.debug("cannot read traefik's log", metadata: ["error": "\(error)"])
+            return report
+        }
+        let explainer = TraefikLogExplainer(lines: lines)
+        for index in report.routers.indices where report.routers[index].findings.contains(.missing) {
+            let router = report.routers[index].router
+            let service = providerServices[router] ?? providerServices[TraefikResourceName(parsing: router).name]
+            guard let line = explainer.explanation(router: router, providerService: service) else { continue }
+            report.routers[index].findings = report.routers[index].findings.map { $0 == .missing ? .dropped(logLine: line) : $0 }
+        }
+        return report
     }
 
     /// The loop, generic over the clock so its instants can be compared.
     private func poll<C: Clock>(
-        _ expected: [ExpectedRouter], on clock: C
+        _ expected: [ExpectedRouter], _ presenceOnly: [String], on clock: C
     ) async throws -> RouteVerificationReport where C.Duration == Duration {
         let start = clock.now
         var polls = 0
@@ -77,15 +108,17 @@ public struct RouteVerifier: Sendable {
             do {
                 let snapshot = try await source.routingSnapshot()
                 let judged = evaluation.judge(expected, against: snapshot)
+                let present = evaluation.judgePresence(presenceOnly, against: snapshot)
+                let presentNames = Set(present.map(\.router))
                 lastGood = RouteVerificationReport(
-                    routers: judged.routers, unexpected: judged.unexpected, polls: polls,
+                    routers: judged.routers + present, unexpected: judged.unexpected.filter { !presentNames.contains($0.router) }, polls: polls,
                     waitedSeconds: start.duration(to: clock.now).secondsValue, budgetSeconds: budget.secondsValue)
             } catch let error as CancellationError {
                 throw error
             } catch {
                 readError = error
             }
-            let failing = lastGood.map { $0.failures.count } ?? expected.count
+            let failing = lastGood.map { $0.failures.count } ?? expected.count + presenceOnly.count
             logger.debug("read traefik routing", metadata: [
                 "poll": "\(polls)", "failing": "\(failing)", "error": "\(readError.map { "\($0)" } ?? "none")",
             ])

@@ -5,11 +5,35 @@ public struct TraefikRoutingSnapshot: Sendable, Equatable {
     /// Every HTTP service.
     public var services: [TraefikService]
 
+    /// What a request through Traefik's `web` entry point got, per router name (`name@swarm`), when the source
+    /// also probes.
+    public var probes: [String: RouteRequestAnswer]
+
     /// Creates a snapshot.
-    public init(routers: [TraefikRouter], services: [TraefikService]) {
+    public init(routers: [TraefikRouter], services: [TraefikService], probes: [String: RouteRequestAnswer] = [:]) {
         self.routers = routers
         self.services = services
+        self.probes = probes
     }
+}
+
+/// The answer to one request through Traefik's `web` entry point with a router's Host and path.
+public struct RouteRequestAnswer: Sendable, Equatable {
+    /// The status line's code; nil when nothing answered.
+    public var status: Int?
+    /// Whether a 404 is Traefik's own (`404 page not found`: no router matched) rather than the backend's.
+    public var isTraefikNotFound: Bool
+
+    public init(status: Int?, isTraefikNotFound: Bool = false) {
+        self.status = status
+        self.isTraefikNotFound = isTraefikNotFound
+    }
+}
+
+/// Traefik's log, for the routers its API does not list (``TraefikLogExplainer``).
+public protocol TraefikLogSource: Sendable {
+    /// The recent log lines of the Traefik service, oldest first.
+    func recentLogLines() async throws -> [String]
 }
 
 /// Where ``RouteVerifier`` reads routers and services from: the API client, or a fake in tests of callers.

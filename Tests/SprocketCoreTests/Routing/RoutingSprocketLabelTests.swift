@@ -21,6 +21,8 @@ struct RoutingSprocketLabelTests {
                 "traefik.http.middlewares.sprocket-prod-traefik-dashboard-forwardauth.forwardauth.address":
                     "http://forward-auth:3000/login?rule=SprocketAdmin",
                 "traefik.http.middlewares.sprocket-prod-traefik-dashboard-forwardauth.forwardauth.trustforwardheader": "true",
+                // Traefik drops every router of a service whose labels give no port, even one sending to api@internal.
+                "traefik.http.services.sprocket-prod-traefik-dashboard.loadbalancer.server.port": "9999",
             ],
             "web": [
                 "traefik.enable": "true",
@@ -72,6 +74,8 @@ struct RoutingSprocketLabelTests {
                 "traefik.http.middlewares.sprocket-prod-traefik-dashboard-forwardauth.forwardauth.address":
                     "http://forward-auth:3000/login?rule=SprocketAdmin",
                 "traefik.http.middlewares.sprocket-prod-traefik-dashboard-forwardauth.forwardauth.trustforwardheader": "true",
+                // Traefik drops every router of a service whose labels give no port, even one sending to api@internal.
+                "traefik.http.services.sprocket-prod-traefik-dashboard.loadbalancer.server.port": "9999",
             ],
             "web": [
                 "traefik.enable": "true",
@@ -128,6 +132,8 @@ struct RoutingSprocketLabelTests {
                 "traefik.http.middlewares.sprocket-local-traefik-dashboard-forwardauth.forwardauth.address":
                     "http://forward-auth:3000/login?rule=SprocketAdmin",
                 "traefik.http.middlewares.sprocket-local-traefik-dashboard-forwardauth.forwardauth.trustforwardheader": "true",
+                // Traefik drops every router of a service whose labels give no port, even one sending to api@internal.
+                "traefik.http.services.sprocket-local-traefik-dashboard.loadbalancer.server.port": "9999",
             ],
             "web": [
                 "traefik.enable": "true",
@@ -192,6 +198,8 @@ struct RoutingSprocketLabelTests {
                 "traefik.http.middlewares.sprocket-local-traefik-dashboard-forwardauth.forwardauth.address":
                     "http://forward-auth:3000/login?rule=SprocketAdmin",
                 "traefik.http.middlewares.sprocket-local-traefik-dashboard-forwardauth.forwardauth.trustforwardheader": "true",
+                // Traefik drops every router of a service whose labels give no port, even one sending to api@internal.
+                "traefik.http.services.sprocket-local-traefik-dashboard.loadbalancer.server.port": "9999",
             ],
             "web": [
                 "traefik.enable": "true",

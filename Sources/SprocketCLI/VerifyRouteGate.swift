@@ -1,0 +1,48 @@
+import DockerEngine
+import Logging
+import SprocketCore
+import Traefik
+
+/// `up`'s route gate: once a layer at or after Traefik's own converged, every router of the layers deployed so
+/// far must be present and enabled in real Traefik's API, error-free, and answer through the `web` entry point
+/// (``VerifyRouteRun``). A failure is a failed gate check, so the run stops and rolls back, and its `seen` quotes
+/// Traefik's API error or else the line of Traefik's log that explains it.
+struct VerifyRouteGate: LayerGate {
+    let stack: StackSpec
+    let client: @Sendable () async throws -> DockerClient
+    var budget: Duration = RouteVerifier.defaultBudget
+    let logger: Logger
+
+    func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
+        guard let traefik = TraefikDeployment(stack: stack), !traefik.isStandIn else { return [] }
+        let order = LayerOrder.sorted(stack.layers.map { ($0.name, $0.needs.map(\.name)) })
+        guard let current = order.firstIndex(of: layer.name), let own = order.firstIndex(of: traefik.layer), current >= own else { return [] }
+        let layers = Set(order[...current])
+        guard !DeclaredRouter.all(in: stack).filter({ layers.contains($0.layer) }).isEmpty else { return [] }
+        events(.note("layer \(layer.name): checking routes in Traefik's API (\(traefik.dockerName))"))
+        let results: [GateCheckResult]
+        do {
+            let run = VerifyRouteRun(stack: stack, traefik: traefik, client: try await client(), budget: budget, logger: logger)
+            let (report, declared) = try await run.run(layers: layers)
+            results = Self.results(report, declared: declared, layer: layer.name)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            results = [GateCheckResult(
+                layer: layer.name, check: "routes: Traefik's API", passed: false, expected: "Traefik's API readable from its network",
+                seen: "\(error)")]
+        }
+        for result in results { events(.checkResult(result)) }
+        return results
+    }
+
+    static func results(_ report: RouteVerificationReport, declared: [DeclaredRouter], layer: String) -> [GateCheckResult] {
+        let failures = Dictionary(
+            zip(report.failures.map(\.router), VerifyRouteRun.failureLines(report, declared: declared)), uniquingKeysWith: { first, _ in first })
+        return (report.routers + report.unexpected).map { verdict in
+            GateCheckResult(
+                layer: layer, check: "route \(verdict.router)", passed: verdict.passed,
+                expected: "served by Traefik as the spec declares it", seen: verdict.passed ? "ok" : failures[verdict.router] ?? verdict.summaryLine)
+        }
+    }
+}

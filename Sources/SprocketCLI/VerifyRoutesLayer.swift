@@ -1,0 +1,29 @@
+import DockerEngine
+import Logging
+import SprocketCore
+import Traefik
+
+/// The routes part of plain `verify`: the stack's routers in the Traefik it runs, as one more report layer
+/// (`routes`), one check per router.
+enum VerifyRoutesLayer {
+    /// The layer, nil when the stack runs no Traefik (or a stand-in) or declares no router.
+    static func check(_ stack: StackSpec, client: DockerClient, budget: Duration = .seconds(30), logger: Logger) async throws -> VerifyReport.Layer? {
+        guard let traefik = TraefikDeployment(stack: stack), !traefik.isStandIn, !DeclaredRouter.all(in: stack).isEmpty else { return nil }
+        let checks: [CheckOutcome]
+        do {
+            let (report, declared) = try await VerifyRouteRun(stack: stack, traefik: traefik, client: client, budget: budget, logger: logger).run()
+            checks = VerifyRouteGate.results(report, declared: declared, layer: "routes").map { result in
+                CheckOutcome(
+                    layer: "routes", check: result.check, origin: .verify, service: nil, passed: result.passed, expected: result.expected,
+                    seen: result.seen, attempts: report.polls, seconds: report.waitedSeconds)
+            }
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            checks = [CheckOutcome(
+                layer: "routes", check: "routes: Traefik's API", origin: .verify, service: nil, passed: false,
+                expected: "Traefik's API readable from its network", seen: "\(error)", attempts: 1, seconds: 0)]
+        }
+        return VerifyReport.Layer(name: "routes", passed: checks.allSatisfy(\.passed), checks: checks)
+    }
+}

@@ -102,7 +102,8 @@ struct CommandRuntime {
         }
         let endpoint = try DockerEndpoint.fromEnvironment(environment)
         let handle = EngineHandle(
-            endpoint: endpoint, logger: logger, followsEngineEvents: environment["SPROCKET_CONVERGENCE_WATCH"] != "poll")
+            endpoint: endpoint, logger: logger, followsEngineEvents: environment["SPROCKET_CONVERGENCE_WATCH"] != "poll",
+            registryCredentials: RegistryCredentialStore(environment: environment))
         let context = DeploymentContext(
             processEnvironment: environment,
             stateRoot: localStateRoot,
@@ -131,18 +132,22 @@ final class EngineHandle: Sendable {
     let logger: Logger
     /// Whether convergence waits follow Docker's event stream (`SPROCKET_CONVERGENCE_WATCH=poll` turns it off).
     let followsEngineEvents: Bool
+    /// Sent with service creates and updates so that every node can pull private images.
+    let registryCredentials: RegistryCredentialStore?
     private let state = Mutex<DockerClusterDriver?>(nil)
 
-    init(endpoint: DockerEndpoint, logger: Logger, followsEngineEvents: Bool = true) {
+    init(endpoint: DockerEndpoint, logger: Logger, followsEngineEvents: Bool = true, registryCredentials: RegistryCredentialStore? = nil) {
         self.endpoint = endpoint
         self.logger = logger
         self.followsEngineEvents = followsEngineEvents
+        self.registryCredentials = registryCredentials
     }
 
     func driver() async throws -> DockerClusterDriver {
         if let existing = state.withLock({ $0 }) { return existing }
         let client = DockerClient(endpoint: endpoint, logger: logger)
-        let driver = DockerClusterDriver(client: client, followsEngineEvents: followsEngineEvents)
+        let driver = DockerClusterDriver(
+            client: client, followsEngineEvents: followsEngineEvents, registryCredentials: registryCredentials)
         let winner = state.withLock { current -> DockerClusterDriver in
             if let current { return current }
             current = driver

@@ -12,16 +12,24 @@ struct ImagesCommand: AsyncParsableCommand {
 
 /// Shared by `lock` and `update`: every reference of every environment, and the resolver.
 enum ImageLocking {
+    /// The spec as written, not pinned by the lock it is about to check (`runtime.loadSpec()` applies the lock, and a
+    /// pinned image would be taken as already resolved), nor with stand-ins.
     static func stacks(_ runtime: CommandRuntime) throws -> [StackSpec] {
-        let first = try runtime.loadSpec()
         let loader = SpecLoader(processEnvironment: runtime.environment)
+        let first = try loader.load(path: runtime.options.file, environment: runtime.options.environment)
+        for warning in first.warnings { runtime.console.err(warning.description) }
         return try [first] + first.declaredEnvironments.filter { $0 != first.environment }.map { environment in
             try loader.load(path: runtime.options.file, environment: environment)
         }
     }
 
+    /// Credentials as the docker CLI keeps them (or `SPROCKET_REGISTRY_AUTH`), registry CAs where Docker keeps them
+    /// (`SPROCKET_REGISTRY_CERTS_DIR` for another folder than `/etc/docker/certs.d`).
     static func resolver(_ runtime: CommandRuntime) -> RegistryDigestResolver {
-        RegistryDigestResolver(credentials: runtime.environment["SPROCKET_REGISTRY_AUTH"])
+        let certificates = runtime.environment["SPROCKET_REGISTRY_CERTS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        return RegistryDigestResolver(
+            credentials: RegistryCredentialStore(environment: runtime.environment),
+            certificatesDirectory: certificates ?? RegistryDigestResolver.defaultCertificatesDirectory)
     }
 
     /// Resolves `references` (all of them at once, a few at a time) and reports each.

@@ -43,15 +43,19 @@ struct InventoryCommandTests {
         #expect(text.contains("postgres role app_user") && text.contains("s3 bucket inv-replays"))
     }
 
-    @Test("graph --format svg: an SVG through Graphviz, or without `dot` on PATH an error naming apt install graphviz")
+    @Test("graph --format svg: an SVG through Graphviz; without `dot` on PATH an error naming apt install graphviz")
     func graphSVG() async throws {
         let folder = try Self.fixture()
         defer { folder.remove() }
         let missing = try await CLIBinary.runDetached(["graph", "-f", folder.path, "--format", "svg"], environment: ["PATH": "\(folder.path)/no-bin"])
         #expect(missing.status == 1 && missing.stderr.contains("apt install graphviz"), "\(missing.stderr)")
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/dot") else { return }
+        // scripts/test installs Graphviz (SPROCKET_TEST_DOT): without it this test fails rather than passing unseen.
+        let dot = try #require(ProcessInfo.processInfo.environment["SPROCKET_TEST_DOT"].flatMap { $0.isEmpty ? nil : $0 },
+                               "SPROCKET_TEST_DOT is not set: run the tests through scripts/test, which installs graphviz")
         let output = "\(folder.path)/graph.svg"
-        let run = try await CLIBinary.runDetached(["graph", "-f", folder.path, "--format", "svg", "-o", output])
+        let directory = (dot as NSString).deletingLastPathComponent
+        let run = try await CLIBinary.runDetached(["graph", "-f", folder.path, "--format", "svg", "-o", output],
+                                                  environment: ["PATH": "\(directory):/usr/bin:/bin"])
         #expect(run.status == 0, "\(run.stderr)")
         let svg = String(decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self)
         #expect(svg.contains("<svg") && svg.contains("</svg>") && svg.contains("layer 1: edge"))

@@ -17,13 +17,14 @@ struct MultiNodeDeployment: Sendable {
     let folder: String
     let stack: String
 
-    /// `sprocketctl <arguments> -f <folder>` against the manager, with a state folder and key file of the stack's own.
-    func cli(_ arguments: String...) async throws -> CLIRun {
+    /// `sprocketctl <arguments> -f <folder>` against the manager, with a state folder and key file of the stack's own
+    /// (and `environment` on top).
+    func cli(_ arguments: String..., environment extra: [String: String] = [:]) async throws -> CLIRun {
         let environment = [
             "DOCKER_HOST": swarm.manager.dockerHost,
             "SPROCKET_STATE_DIR": "\(folder)/.state",
             "SPROCKET_KEY_FILE": "\(folder)/.secrets.key",
-        ]
+        ].merging(extra) { $1 }
         return try await CLIBinary.runDetached(arguments + ["-f", folder], environment: environment)
     }
 

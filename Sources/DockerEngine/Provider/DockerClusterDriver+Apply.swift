@@ -38,7 +38,10 @@ extension DockerClusterDriver {
 
     public func createService(_ service: DesiredService) async throws {
         let spec = translator.spec(for: service)
-        let response = try await call("create service", subject: service.dockerName) { try await self.client.createService(spec) }
+        let auth = registryAuth(for: spec.taskTemplate?.containerSpec?.image)
+        let response = try await call("create service", subject: service.dockerName) {
+            try await self.client.createService(spec, registryAuth: auth)
+        }
         names.withLock { $0.serviceIDs[service.dockerName] = response.id }
     }
 
@@ -50,8 +53,9 @@ extension DockerClusterDriver {
             spec.taskTemplate?.forceUpdate = (running?.taskTemplate?.forceUpdate ?? 0) + 1
         }
         let finalSpec = spec
+        let auth = registryAuth(for: spec.taskTemplate?.containerSpec?.image)
         _ = try await call("update service", subject: service.dockerName) {
-            try await self.client.updateService(current.id, version: current.version, spec: finalSpec)
+            try await self.client.updateService(current.id, version: current.version, spec: finalSpec, registryAuth: auth)
         }
     }
 
@@ -139,12 +143,13 @@ extension DockerClusterDriver {
         let current = try await call("list services") {
             try await self.client.listServices(filters: DockerFilters(["name": [snapshot.dockerName]]))
         }.first { $0.spec?.name == snapshot.dockerName }
+        let auth = registryAuth(for: spec.taskTemplate?.containerSpec?.image)
         if let current {
             _ = try await call("restore service", subject: snapshot.dockerName) {
-                try await self.client.updateService(current.id, version: current.version?.index ?? 0, spec: spec)
+                try await self.client.updateService(current.id, version: current.version?.index ?? 0, spec: spec, registryAuth: auth)
             }
         } else {
-            _ = try await call("recreate service", subject: snapshot.dockerName) { try await self.client.createService(spec) }
+            _ = try await call("recreate service", subject: snapshot.dockerName) { try await self.client.createService(spec, registryAuth: auth) }
         }
     }
 }

@@ -38,9 +38,23 @@ public final class DockerClusterDriver: ClusterDriver {
         }
     }
 
-    public init(client: DockerClient, followsEngineEvents: Bool = true) {
+    /// Credentials of private registries, sent with every service create and update (`X-Registry-Auth`) so that
+    /// every node can pull the image, as `docker stack deploy --with-registry-auth` does; nil sends none.
+    public let registryCredentials: RegistryCredentialStore?
+
+    public init(client: DockerClient, followsEngineEvents: Bool = true, registryCredentials: RegistryCredentialStore? = nil) {
         self.client = client
         self.followsEngineEvents = followsEngineEvents
+        self.registryCredentials = registryCredentials
+    }
+
+    /// The `X-Registry-Auth` value for `image`'s registry, when credentials for it are known. A store that cannot
+    /// answer (a credential helper) sends none: the node's pull error then names the image and the registry.
+    func registryAuth(for image: String?) -> String? {
+        guard let registryCredentials, let image, let reference = ImageReference(image),
+            let credential = try? registryCredentials.credential(for: reference.registry)
+        else { return nil }
+        return credential.engineHeader(serverAddress: reference.registry)
     }
 
     public func activityFeed(for serviceNames: [String]) async -> (any ClusterActivityFeed)? {

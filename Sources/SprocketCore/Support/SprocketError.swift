@@ -20,6 +20,8 @@ public struct SprocketError: Error, Sendable, CustomStringConvertible, Localized
         public static let rollbackFailed = Code(rawValue: "rollback-failed")
         public static let engine = Code(rawValue: "engine")
         public static let engineUnreachable = Code(rawValue: "engine-unreachable")
+        /// A container registry refused, could not be reached, or answered what the distribution API does not.
+        public static let registry = Code(rawValue: "registry")
         public static let conflict = Code(rawValue: "conflict")
         public static let cancelled = Code(rawValue: "cancelled")
     }

@@ -35,4 +35,15 @@ public struct PebbleCertificate: Sendable {
         // `subject=CN=Pebble Intermediate CA 69f52b`
         return output.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "subject=", with: "")
     }
+
+    /// openssl's own verdict on the chain Traefik serves for `host` on `127.0.0.1:port`, checked against `rootPEM`
+    /// (`Verify return code: …` and the chain's subjects and issuers): a second opinion for a failure message.
+    public static func opensslVerdict(host: String, port: Int, rootPEM: String) async -> String {
+        guard let folder = try? TemporaryDirectory(prefix: "pebble-verdict") else { return "no temporary folder" }
+        defer { folder.remove() }
+        guard (try? folder.write("root.pem", rootPEM)) != nil else { return "cannot write root.pem" }
+        let command = "openssl s_client -connect 127.0.0.1:\(port) -servername '\(host)' -CAfile '\(folder.path)/root.pem' "
+            + "-showcerts </dev/null 2>&1 | grep -E 'Verify return|verify error| s:| i:|NotBefore' | head -20"
+        return (try? await HostShell.run(command)) ?? "openssl s_client failed"
+    }
 }

@@ -142,3 +142,34 @@ struct LetsEncryptTraefikLogTests {
         #expect(staged.warnings.contains { $0.contains("Failed to connect") }, "\(staged.warnings)")
     }
 }
+
+@Suite("LetsEncrypt: Traefik's log fields")
+struct LetsEncryptLogfmtTests {
+    @Test("quoted values keep escaped quotes and newlines; bare values end at a space; the message is skipped")
+    func fields() {
+        let fields = LogfmtFields(#"2026-12-06T21:58:22Z ERR Unable to obtain x=1 error="a \"b\"\nc" domains=["a.example","b.example"] providerName=le.acme"#)
+        #expect(fields["x"] == "1")
+        #expect(fields["error"] == "a \"b\"\nc")
+        #expect(fields["domains"] == #"["a.example","b.example"]"#)
+        #expect(fields["providerName"] == "le.acme")
+        #expect(fields["Unable"] == nil)
+    }
+
+    @Test("two names in one order (lego lists their errors space separated): both are listed, each problem names its own")
+    func twoNames() throws {
+        let line = #"2026-12-06T21:58:22Z ERR Unable to obtain ACME certificate for domains error="unable to generate a certificate for the domains [a.example.test b.example.test]: resolver: one or more domains had a problem: [a.example.test: invalid authorization: acme: error: 400 :: urn:ietf:params:acme:error:dns :: no A record b.example.test: invalid authorization: acme: error: 403 :: urn:ietf:params:acme:error:caa :: CAA forbids]" providerName=le.acme"#
+        let failure = try #require(TraefikACMELogParser().failure(in: line))
+        #expect(failure.domains == ["a.example.test", "b.example.test"], "from the error text when there is no domains= field")
+        #expect(failure.problems.map(\.identifier) == ["a.example.test", "b.example.test"])
+        #expect(failure.problems.map(\.kind) == [.dns, .caa])
+        #expect(failure.resolver == "le")
+        #expect(failure.caServer == nil)
+    }
+
+    @Test("a detail with brackets of its own (an IPv6 address) is kept whole")
+    func bracketsInDetail() throws {
+        let line = RealTraefikACMELog.refused.replacingOccurrences(of: "10.0.25.4:443", with: "[2001:db8::1]:443")
+        let failure = try #require(TraefikACMELogParser().failure(in: line))
+        #expect(failure.problems.first?.detail == "Failed to connect to [2001:db8::1]:443 for the tls-alpn-01 challenge")
+    }
+}

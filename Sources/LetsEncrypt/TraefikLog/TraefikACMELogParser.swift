@@ -62,7 +62,12 @@ public struct TraefikACMELogParser: Sendable {
 
     /// The problem documents lego quotes: `[host: invalid authorization: acme: error: 403 :: urn:… :: detail]`.
     static func problems(in error: String) -> [ACMEProblem] {
-        let pattern = #"(?:([A-Za-z0-9*][A-Za-z0-9.*-]*): (?:[a-z ]+: )*)?acme: error: (\d{3}) :: (urn:[^\s]+) :: ([^\]\n]*)"#
+        // Several names' errors share one bracket (lego prints a list, space separated): a detail ends where the next
+        // `<name>: …acme: error:` begins, or at the list's closing bracket at the end of the error (a detail may hold
+        // brackets itself: `[2001:db8::1]:443`).
+        let name = #"[A-Za-z0-9*][A-Za-z0-9.*-]*"#
+        let next = #",? \#(name)\.[A-Za-z0-9.-]+: (?:[a-z ]+: )*acme: error:"#
+        let pattern = #"(?:(\#(name)): (?:[a-z ]+: )*)?acme: error: (\d{3}) :: (urn:[^\s]+) :: (.*?)(?=\#(next)|\](?:\n|$)|\n|$)"#
         guard let expression = try? NSRegularExpression(pattern: pattern) else { return [] }
         let text = error as NSString
         return expression.matches(in: error, range: NSRange(location: 0, length: text.length)).compactMap { match in

@@ -52,17 +52,41 @@ public final class PebbleSwarm: Sendable {
         return image.isEmpty ? defaultImage : image
     }
 
+    /// Fails before anything is created when pebble is not installed or its image is not on this daemon.
+    public static func requireImage() async throws {
+        let client = makeClient()
+        do {
+            _ = try await checkedImage(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try? await client.shutdown()
+    }
+
+    private static func checkedImage(_ client: DockerClient) async throws -> String {
+        let image = try image()
+        guard try await client.imageExists(image) else { throw PebbleSwarmError.imageMissing(image) }
+        return image
+    }
+
+    private static func makeClient() -> DockerClient {
+        var logger = Logger(label: "pebble-swarm")
+        logger.logLevel = .warning
+        return DockerClient(endpoint: .unixSocket(path: DockerEndpoint.defaultSocketPath), logger: logger)
+    }
+
     /// Starts challtestsrv, then pebble, on `network`, and waits until both serve.
     public static func start(
         network: String, prefix: String, certificate: PebbleCertificate, answer: String = "traefik", timeout: Duration = .seconds(60)
     ) async throws -> PebbleSwarm {
-        let image = try image()
-        var logger = Logger(label: "pebble-swarm")
-        logger.logLevel = .warning
-        let client = DockerClient(endpoint: .unixSocket(path: DockerEndpoint.defaultSocketPath), logger: logger)
-        guard try await client.imageExists(image) else {
+        let client = makeClient()
+        let image: String
+        do {
+            image = try await checkedImage(client)
+        } catch {
             try? await client.shutdown()
-            throw PebbleSwarmError.imageMissing(image)
+            throw error
         }
         let pebble = PebbleSwarm(network: network, prefix: prefix, certificate: certificate, image: image, client: client)
         do {

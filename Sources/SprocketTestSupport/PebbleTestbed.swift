@@ -11,7 +11,7 @@ public struct PebbleTestbed: Sendable {
     /// Starts Traefik for `stack` (its `routing.acme.directoryOverride` set to pebble), then pebble answering A
     /// queries with Traefik's task. Fails (never skips) when pebble, its image or Traefik's image is missing.
     public static func start(stack: StackSpec, files: [(target: String, content: String)] = []) async throws -> PebbleTestbed {
-        _ = try PebbleSwarm.image()
+        try await PebbleSwarm.requireImage()
         let certificate = try await PebbleCertificate.make()
         var stack = stack
         stack.routing.acme.directoryOverride = PebbleSwarm.directoryURL

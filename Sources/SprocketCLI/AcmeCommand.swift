@@ -8,7 +8,7 @@ struct AcmeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "acme",
         abstract: "Let's Encrypt safety: which hosts may use the production CA, and why.",
-        subcommands: [AcmeCheckCommand.self])
+        subcommands: [AcmeCheckCommand.self, AcmeFailuresCommand.self])
 }
 
 /// `sprocketctl acme check`: for every host the spec routes through the ACME resolver, decides staging or production

@@ -51,10 +51,11 @@ public final class TraefikSwarm: Sendable {
     /// `stack.routing.network` must name the Docker network to create (tests use an undeclared name, which the
     /// compiler takes as the Docker name) and `stack.routing.socketProxy` is replaced by the socket itself.
     /// `files` are mounted into Traefik's container (as Docker configs), e.g. a basic-auth users file at
-    /// `/run/secrets/<secret>`, where the compiled `basicauth.usersfile` label points.
+    /// `/run/secrets/<secret>`, where the compiled `basicauth.usersfile` label points. `environment` is Traefik's
+    /// process environment, e.g. `LEGO_CA_CERTIFICATES` naming one of `files` so its ACME client trusts a test CA.
     public static func start(
         stack: StackSpec, files: [(target: String, content: String)] = [], extraServiceLabels: [String: String] = [:],
-        timeout: Duration = .seconds(90)
+        environment: [String] = [], timeout: Duration = .seconds(90)
     ) async throws -> TraefikSwarm {
         let image = try image()
         var logger = Logger(label: "traefik-swarm")
@@ -77,7 +78,7 @@ public final class TraefikSwarm: Sendable {
             stack: stack, network: network, serviceName: serviceName, httpPort: httpPort, httpsPort: httpsPort, client: client,
             testLabel: testLabel)
         do {
-            try await traefik.create(image: image, files: files, extraServiceLabels: extraServiceLabels)
+            try await traefik.create(image: image, files: files, extraServiceLabels: extraServiceLabels, environment: environment)
             try await traefik.waitUntilServing(timeout: timeout)
         } catch {
             await traefik.stop()
@@ -88,13 +89,15 @@ public final class TraefikSwarm: Sendable {
 
     private var labels: [String: String] { [Self.sweepLabel: testLabel] }
 
-    private func create(image: String, files: [(target: String, content: String)], extraServiceLabels: [String: String]) async throws {
+    private func create(
+        image: String, files: [(target: String, content: String)], extraServiceLabels: [String: String], environment: [String]
+    ) async throws {
         _ = try await client.createNetwork(NetworkCreateRequest(
             name: network, checkDuplicate: true, driver: "overlay", attachable: true, labels: labels))
         let text = TraefikStaticConfiguration(stack: stack).render()
         let configName = "\(serviceName)-static-\(TraefikStaticConfiguration(stack: stack).contentSuffix())"
         let configID = try await client.createConfig(SwarmConfigSpec(name: configName, labels: labels, content: Array(text.utf8)))
-        var container = ContainerSpec(image: image, labels: labels)
+        var container = ContainerSpec(image: image, labels: labels, env: environment.isEmpty ? nil : environment)
         container.configs = [ContainerSpec.ConfigReference(
             file: ContainerSpec.FileTarget(name: "/etc/traefik/traefik.yml", uid: "0", gid: "0", mode: 0o444),
             configID: configID, configName: configName)]

@@ -313,10 +313,13 @@ SPROCKET_WEB_IMAGES=("sprocket-local/web:1" "sprocket-local/web:2")
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
 # ensure_local_images: build the local images if any is missing (scripts/build-images skips
-# those that exist): busybox, web:1 and :2, Traefik, OpenBao and the socket proxy.
+# those that exist): busybox, web:1 and :2, Traefik, OpenBao, the socket proxy and pebble. Exports
+# the pebble image's name as SPROCKET_TEST_PEBBLE_IMAGE for the ACME tests.
 ensure_local_images() {
     local img
-    for img in "$SPROCKET_BUSYBOX_IMAGE" "${SPROCKET_WEB_IMAGES[@]}" "$SPROCKET_TRAEFIK_IMAGE" "$SPROCKET_OPENBAO_IMAGE" "$SPROCKET_SOCKET_PROXY_IMAGE"; do
+    export SPROCKET_TEST_PEBBLE_IMAGE="$SPROCKET_PEBBLE_IMAGE"
+    for img in "$SPROCKET_BUSYBOX_IMAGE" "${SPROCKET_WEB_IMAGES[@]}" "$SPROCKET_TRAEFIK_IMAGE" "$SPROCKET_OPENBAO_IMAGE" \
+        "$SPROCKET_SOCKET_PROXY_IMAGE" "$SPROCKET_PEBBLE_IMAGE"; do
         if ! image_exists "$img"; then
             "$SPROCKET_ROOT/scripts/build-images"
             return
@@ -333,6 +336,10 @@ SPROCKET_TRAEFIK_IMAGE="sprocket-local/traefik:$SPROCKET_TRAEFIK_VERSION"
 SPROCKET_OPENBAO_IMAGE="sprocket-local/openbao:$SPROCKET_OPENBAO_VERSION"
 # Debian 12's haproxy as the Docker socket proxy (images/socket-proxy).
 SPROCKET_SOCKET_PROXY_IMAGE="sprocket-local/socket-proxy:2.6"
+# Let's Encrypt's test CA: Debian's pebble package (the version of bookworm's package; the image
+# is built from the installed binaries, so a different package version fails scripts/build-images).
+SPROCKET_PEBBLE_VERSION=2.4.0
+SPROCKET_PEBBLE_IMAGE="sprocket-local/pebble:$SPROCKET_PEBBLE_VERSION"
 # One venv per pair of versions: a version bump installs beside the old one instead of mixing them.
 SPROCKET_SERVERS_VENV="/opt/sprocket-tools/servers-$SPROCKET_TRAEFIK_VERSION-$SPROCKET_OPENBAO_VERSION"
 

@@ -78,16 +78,67 @@ public struct CertificateLedger: Sendable {
 
     /// Records an order whose validation failed for `failedIdentifiers` (all names when empty) and saves.
     /// - Throws: ``SprocketError`` `.stateIO` when the file cannot be written.
+    /// - Parameter reason: what the CA said, kept with the order so `acme` commands can show it.
     public mutating func recordFailure(
-        names: [String], failedIdentifiers: [String] = [], environment: ACMEEnvironment, date: Date? = nil
+        names: [String], failedIdentifiers: [String] = [], environment: ACMEEnvironment, date: Date? = nil,
+        reason: String? = nil
     ) throws {
         let when = date ?? now()
         let set = LedgerOrder.canonical(names)
         orders.append(LedgerOrder(
             environment: environment, names: set, date: when, outcome: .failed,
             failedIdentifiers: failedIdentifiers.isEmpty ? set : failedIdentifiers,
-            isRenewal: wasIssued(exactSet: set, in: environment, before: when)))
+            isRenewal: wasIssued(exactSet: set, in: environment, before: when), reason: reason))
         try save()
+    }
+
+    /// Records the failed validations Traefik logged (``TraefikACMELogParser``) that the ledger does not hold yet,
+    /// and saves once. Orders that never reached a validation (``ACMEOrderFailure/isFailedValidation`` false) do not
+    /// count against Let's Encrypt's limits and are not recorded.
+    ///
+    /// Reading the same log twice records nothing new: a failure is identified by its time (the log's second), names
+    /// and reason, and as many are added as the log holds beyond what the ledger already has. Each logged failure is
+    /// a real order at the CA (Traefik retries on its own), so each counts.
+    /// - Parameter environment: where failures of a CA that is neither Let's Encrypt's production nor staging
+    ///   directory (a test CA) are filed.
+    /// - Returns: the failures newly recorded.
+    /// - Throws: ``SprocketError`` `.stateIO` when the file cannot be written.
+    @discardableResult
+    public mutating func recordFailures(_ failures: [ACMEOrderFailure], unknownCA environment: ACMEEnvironment) throws
+        -> [ACMEOrderFailure]
+    {
+        var seen: [String: Int] = [:]
+        var added: [ACMEOrderFailure] = []
+        for failure in failures where failure.isFailedValidation {
+            let order = LedgerOrder(
+                environment: failure.environment(fallback: environment), names: failure.domains, date: failure.date,
+                outcome: .failed, failedIdentifiers: failure.failedIdentifiers, reason: failure.reason,
+                resolver: failure.resolver, caServer: failure.caServer)
+            let key = Self.identity(of: order)
+            seen[key, default: 0] += 1
+            let held = orders.filter { $0.outcome == .failed && Self.identity(of: $0) == key }.count
+            guard seen[key, default: 0] > held else { continue }
+            var recorded = order
+            recorded.isRenewal = wasIssued(exactSet: order.names, in: order.environment, before: order.date)
+            orders.append(recorded)
+            added.append(failure)
+        }
+        guard !added.isEmpty else { return [] }
+        orders.sort { $0.date < $1.date }
+        try save()
+        return added
+    }
+
+    /// The failed orders naming `host`, oldest first.
+    public func failures(of host: String, in environment: ACMEEnvironment? = nil) -> [LedgerOrder] {
+        let name = DNSName.normalize(host)
+        return orders.filter {
+            $0.outcome == .failed && $0.failedIdentifiers.contains(name) && (environment == nil || $0.environment == environment)
+        }
+    }
+
+    private static func identity(of order: LedgerOrder) -> String {
+        "\(order.environment.rawValue) \(Int(order.date.timeIntervalSince1970)) \(order.names.joined(separator: ",")) \(order.reason ?? "")"
     }
 
     /// True when a certificate naming `host` was ever issued in `environment`.

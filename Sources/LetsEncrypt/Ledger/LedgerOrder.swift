@@ -20,15 +20,25 @@ public struct LedgerOrder: Codable, Sendable, Equatable {
     /// True when the same exact set was issued within the previous 90 days (a non-ARI renewal, exempt from the
     /// per-registered-domain and new-orders limits).
     public var isRenewal: Bool
+    /// For failed orders: what the CA said (its problem documents, verbatim), when known.
+    public var reason: String?
+    /// The Traefik certificate resolver that placed the order, when known.
+    public var resolver: String?
+    /// The ACME directory the order went to, when known (a test CA stands in for staging).
+    public var caServer: String?
 
     public init(environment: ACMEEnvironment, names: [String], date: Date, outcome: Outcome,
-                failedIdentifiers: [String] = [], isRenewal: Bool = false) {
+                failedIdentifiers: [String] = [], isRenewal: Bool = false, reason: String? = nil, resolver: String? = nil,
+                caServer: String? = nil) {
         self.environment = environment
         self.names = Self.canonical(names)
         self.date = date
         self.outcome = outcome
         self.failedIdentifiers = Self.canonical(failedIdentifiers)
         self.isRenewal = isRenewal
+        self.reason = reason
+        self.resolver = resolver
+        self.caServer = caServer
     }
 
     /// Normalised, de-duplicated and sorted names.

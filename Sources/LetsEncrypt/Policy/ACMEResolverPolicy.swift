@@ -49,6 +49,7 @@ public struct ACMEResolverPolicy: Sendable {
         if stagingRequested {
             decision.reasons = ["--acme-staging: every host uses the staging resolver"]
             decision.warnings = dnsProblems.map { "the staging order will fail too: \($0)" }
+                + Self.failedSince(ledger.lastIssuance(of: host, in: .staging), host: host, in: .staging, ledger: ledger)
             return decision
         }
         if let issued = ledger.lastIssuance(of: host, in: .production) {
@@ -57,12 +58,20 @@ public struct ACMEResolverPolicy: Sendable {
             decision.rateLimits = assessment
             decision.reasons = ["a production certificate for \(host) was issued on \(Self.day(issued)) (ledger)"]
             decision.warnings = dnsProblems.map { "its renewal may fail: \($0)" } + assessment.concerns.map(\.message)
+                + Self.failedSince(issued, host: host, in: .production, ledger: ledger).map { "its renewal may fail: \($0)" }
             return decision
         }
         guard let staged = ledger.lastIssuance(of: host, in: .staging) else {
             decision.reasons = ["\(host) has never had a production certificate: staging first; production follows "
                 + "once a staging certificate is recorded and the DNS preflight passes"]
             decision.warnings = dnsProblems.map { "the staging order will fail too: \($0)" }
+                + Self.failedSince(nil, host: host, in: .staging, ledger: ledger)
+            return decision
+        }
+        // A staging order that failed after the staging certificate says what production would meet now.
+        if let failure = Self.failedSince(staged, host: host, in: .staging, ledger: ledger).first {
+            decision.reasons = [failure + "; production would fail the same way and cost one of its 5 failed validations "
+                + "per hour: fix it and let a staging order succeed first"]
             return decision
         }
         guard let preflight, preflight.environment == .production else {
@@ -85,6 +94,13 @@ public struct ACMEResolverPolicy: Sendable {
         decision.warnings = preflight.findings.map(\.message)
             + assessment.concerns.map { $0.status == .exceeded ? "forced past the limit: \($0.message)" : $0.message }
         return decision
+    }
+
+    /// The last failed order for `host` in `environment` after `date` (any time when nil), as a sentence quoting
+    /// the CA; empty when there is none.
+    static func failedSince(_ date: Date?, host: String, in environment: ACMEEnvironment, ledger: CertificateLedger) -> [String] {
+        guard let last = ledger.failures(of: host, in: environment).last, date.map({ last.date > $0 }) ?? true else { return [] }
+        return ["the last \(environment) order for \(host) failed on \(day(last.date)): \(last.reason ?? "no reason recorded")"]
     }
 
     private static func day(_ date: Date) -> String {

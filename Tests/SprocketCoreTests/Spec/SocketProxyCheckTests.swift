@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The socket proxy Traefik reads Docker through")
 struct SocketProxyCheckTests {
-    static func diagnostics(proxy: String?) throws -> [SpecDiagnostic] {
+    static func diagnostics(proxy: String?, endpoint: String? = nil) throws -> [SpecDiagnostic] {
         let folder = try TemporaryDirectory(prefix: "socket-proxy")
         defer { folder.remove() }
         try folder.write("stack.yaml", """
@@ -13,7 +13,7 @@ struct SocketProxyCheckTests {
               domain: example.org
               network: ingress
               access: [public]
-            layers: [edge]
+            \(endpoint.map { "  socket_proxy: \($0)\n" } ?? "")layers: [edge]
             """)
         var edge = """
             networks:
@@ -71,5 +71,13 @@ struct SocketProxyCheckTests {
         #expect(hiding.contains { $0.severity == .warning && $0.message.contains("hides SERVICES, TASKS, NETWORKS, NODES") }, "\(hiding)")
         let missing = try Self.diagnostics(proxy: nil)
         #expect(missing.contains { $0.severity == .warning && $0.message.contains("no service of this stack is called `socket-proxy`") }, "\(missing)")
+    }
+
+    @Test("an endpoint instead of a service name (unix:// or tcp://) names no service to look for: no warning")
+    func endpoint() throws {
+        for endpoint in ["unix:///var/run/docker.sock", "tcp://proxy.internal:2375"] {
+            let found = try Self.diagnostics(proxy: nil, endpoint: endpoint)
+            #expect(!found.contains { $0.message.contains("socket proxy") || $0.message.contains("reads Docker through") }, "\(found)")
+        }
     }
 }

@@ -14,7 +14,8 @@ struct SocketProxyCheck {
         let usesTraefik = stack.layers.contains { layer in
             layer.configs.contains { $0.source == .generated(.traefikStatic) } || layer.services.contains { !$0.routes.isEmpty }
         }
-        guard usesTraefik else { return }
+        // An endpoint (`unix:///var/run/docker.sock`, `tcp://host:2375`) names no service of the stack to check.
+        guard usesTraefik, !stack.routing.socketProxy.contains("://") else { return }
         let name = stack.routing.socketProxy
         guard let proxy = stack.layers.flatMap(\.services).first(where: { $0.name == name }) else {
             if stack.layers.contains(where: { $0.configs.contains { $0.source == .generated(.traefikStatic) } }) {

@@ -5,8 +5,8 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-/// `up` of a stack whose first layer runs Vault (the emulator stands in for the Vault service: no Vault image runs
-/// here) and whose second layer consumes a scoped token: the whole lifecycle through the built binary on the real
+/// `up` of a stack whose first layer runs Vault (a real OpenBao process, or the emulator, stands in for the Vault
+/// service) and whose second layer consumes a scoped token: the whole lifecycle through the built binary on the real
 /// swarm, from a fresh Vault to a renewed token.
 @Suite("up initialises Vault and keeps scoped tokens", .tags(.integration))
 struct VaultTokenDeployTests {
@@ -47,17 +47,23 @@ struct VaultTokenDeployTests {
         return (try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]) ?? [:]
     }
 
-    @Test("a fresh Vault: up initialises it, keeps the keys sealed, mints a scoped token for the consumer; a second up changes nothing")
-    func freshVault() async throws {
+    @Test("a fresh Vault: up initialises it, keeps the keys sealed, mints a scoped token for the consumer; a second up changes nothing (emulator)")
+    func freshVaultEmulator() async throws { try await freshVault(.emulator) }
+
+    @Test("a fresh Vault: up initialises it, keeps the keys sealed, mints a scoped token for the consumer; a second up changes nothing (real OpenBao)")
+    func freshVaultOpenBao() async throws { try await freshVault(.openBao) }
+
+    private func freshVault(_ backend: VaultTestBackend) async throws {
         try await SwarmTestStack.with(prefix: "vtok") { stack in
             let keyFile = "\(stack.stateFolder.path)/vault/keys"
-            let emulator = try await VaultEmulator.start()
-            defer { Task { try? await emulator.stop() } }
+            let emulator = try await backend.start()
+            defer { Task { await emulator.shutdown() } }
             try Self.write(stack, address: emulator.address, keyFile: keyFile)
 
             let run = try await sprocketctl(["up", "--yes", "--json"], stack)
             #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-            #expect(emulator.isInitialized && !emulator.isSealed)
+            let state = try await emulator.currentSealState()
+            #expect(state.initialized && !state.sealed)
             let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
             #expect(run.stdout.contains(#""event":"vault-token""#) && run.stdout.contains(#""action":"created""#), "\(run.stdout)")
@@ -106,6 +112,33 @@ struct VaultTokenDeployTests {
                 #expect(!haystacks.contains { $0.contains(canary) }, "a secret value leaked")
             }
             #expect(status.stdout.contains(#""vaultTokens""#) && status.stdout.contains(#""expiresAt""#), "\(status.stdout)")
+        }
+    }
+
+    @Test("a 30 s periodic token within its 25 s renewal window is renewed by up without rolling its consumer; the old value still works (real OpenBao)")
+    func renewalOnOpenBao() async throws {
+        try await SwarmTestStack.with(prefix: "vrenb") { stack in
+            let keyFile = "\(stack.stateFolder.path)/vault/keys"
+            let bao = try await OpenBaoServer.start()
+            defer { Task { await bao.stop() } }
+            try Self.write(stack, address: bao.address, keyFile: keyFile, lifetime: "period: 30s\n      renew_within: 25s")
+            let first = try await sprocketctl(["up", "--yes", "--json"], stack)
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            let token = try await mountedToken(stack, service: "app-svc")
+            let scoped = try VaultClient(
+                configuration: try VaultClientConfiguration(address: bao.address, token: VaultSecretString(token)), logger: Logger(label: "it"))
+            let before = try await scoped.lookupSelf().ttl
+
+            // Wait until less than 25 s of the 30 s period remain (real time: no clock to move).
+            try await Task.sleep(for: .seconds(max(0, before - 24)))
+            let second = try await sprocketctl(["up", "--yes", "--json"], stack)
+            #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+            #expect(second.stdout.contains(#""action":"renewed""#), "\(second.stdout)")
+            #expect((Self.summary(second)["dockerCalls"] as? [String: Any])?["mutating"] as? Int == 0, "renewal keeps the value: no roll")
+            #expect(try await mountedToken(stack, service: "app-svc") == token)
+            let after = try await scoped.lookupSelf()
+            #expect(after.ttl > 25 && after.period == 30, "renewed to its period: ttl \(after.ttl)")
+            try await scoped.shutdown()
         }
     }
 

@@ -90,6 +90,9 @@ public final class VaultEmulator: Sendable {
     /// Whether the emulator is sealed right now.
     public var isSealed: Bool { core.withLock { $0.isSealed } }
 
+    /// How many unseal shares of the current attempt are in.
+    public var unsealProgress: Int { core.withLock { $0.unsealParts.count } }
+
     /// Whether `sys/init` has run.
     public var isInitialized: Bool { core.withLock { $0.sealConfig != nil } }
 

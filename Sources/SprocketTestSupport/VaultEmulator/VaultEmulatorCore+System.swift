@@ -104,12 +104,14 @@ extension VaultEmulatorCore {
         if name.isEmpty {
             guard call.method == "LIST" || call.method == "GET" else { return Self.errors(405, []) }
             let keys = EmulatorJSON.array(names.map(EmulatorJSON.string))
-            return Self.sysEnvelope(legacy ? ["keys": keys, "policies": keys] : ["keys": keys])
+            return legacy ? Self.sysEnvelope(["keys": keys, "policies": keys]) : Self.envelope(data: ["keys": keys])
         }
         switch call.method {
         case "GET":
             guard let text = name == "root" ? "" : barrier?.policies[name] else { return Self.errors(404, []) }
-            return Self.sysEnvelope(["name": .string(name), legacy ? "rules" : "policy": .string(text)])
+            return legacy
+                ? Self.sysEnvelope(["name": .string(name), "rules": .string(text)])
+                : Self.envelope(data: ["name": .string(name), "policy": .string(text)])
         case "PUT", "POST":
             guard name != "root" else { return Self.errors(400, ["cannot update \"root\" policy"]) }
             guard var text = call.body["policy"]?.string ?? call.body["rules"]?.string else {

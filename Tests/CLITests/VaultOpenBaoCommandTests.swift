@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import SprocketTestSupport
+import Testing
+import Vault
+
+/// `sprocketctl vault …` against a real OpenBao only: raft snapshots (which the emulator does not have) and the bad
+/// inputs an operator meets (a sealed OpenBao without its key file, the key file of another OpenBao).
+@Suite("VaultCLI on real OpenBao: raft snapshots, a missing key file, the key file of another OpenBao")
+struct VaultOpenBaoCommandTests {
+    /// A client with the root token of `setup`'s key file.
+    static func withRoot<T: Sendable>(_ setup: VaultCommandTests.Setup, _ body: (VaultClient) async throws -> T) async throws -> T {
+        let material = try VaultKeyFile(path: setup.keyFile).load(passphrase: VaultCommandTests.passphrase)
+        let client = try VaultClient(
+            configuration: VaultClientConfiguration(address: setup.emulator.address, token: VaultSecretString(material.rootToken)),
+            logger: Logger(label: "vault-cli-tests"))
+        do {
+            let value = try await body(client)
+            try await client.shutdown()
+            return value
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    @Test("snapshot save, change a secret, snapshot restore: the secret reads back as it was; the file is 0600 (real OpenBao)")
+    func snapshotRestore() async throws {
+        try await VaultCommandTests.withSetup(.openBao) { setup in
+            let initRun = try await setup.run(["init", "--key-file", setup.keyFile, "--shares", "1", "--threshold", "1"])
+            #expect(initRun.status == 0, "\(initRun.stderr)")
+            let secret = try VaultKVPath(mount: "platform", path: "prod/db")
+            try await Self.withRoot(setup) { root in
+                try await root.enableKVVersion2(at: "platform")
+                try await root.writeSecret(VaultSecretData(["password": VaultSecretString("before-snapshot")]), at: secret)
+            }
+            let file = "\(setup.folder.path)/backups/vault.snap"
+            let save = try await setup.run(["snapshot", "save", "--key-file", setup.keyFile, file])
+            #expect(save.status == 0, "\(save.stderr)")
+            #expect(save.stdout.contains(file) && save.stdout.contains(setup.emulator.address))
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600)
+            let raw = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+            #expect(!raw.contains("before-snapshot"), "the snapshot is compressed and barrier-encrypted")
+
+            try await Self.withRoot(setup) { root in
+                try await root.writeSecret(VaultSecretData(["password": VaultSecretString("after-snapshot")]), at: secret)
+                try await root.enableKVVersion2(at: "later")
+            }
+            let restore = try await setup.run(["snapshot", "restore", "--key-file", setup.keyFile, file])
+            #expect(restore.status == 0, "\(restore.stderr)")
+            try await Self.withRoot(setup) { root in
+                try await waitUntilServing(root)
+                #expect(try await root.readSecret(at: secret).data["password"]?.unredactedValue == "before-snapshot")
+                #expect(try await root.readMetadata(at: secret).currentVersion == 1, "the second version is gone")
+                #expect(try await root.listMounts()["later/"] == nil, "a mount made after the snapshot is gone")
+            }
+            try VaultCommandTests.expectNoSecrets([initRun, save, restore], setup: setup)
+        }
+    }
+
+    @Test("a snapshot of nothing (garbage file) is refused with OpenBao's reason and changes nothing (real OpenBao)")
+    func restoreGarbage() async throws {
+        try await VaultCommandTests.withSetup(.openBao) { setup in
+            let initRun = try await setup.run(["init", "--key-file", setup.keyFile, "--shares", "1", "--threshold", "1"])
+            #expect(initRun.status == 0, "\(initRun.stderr)")
+            try setup.folder.write("garbage.snap", "not a snapshot")
+            let restore = try await setup.run(["snapshot", "restore", "--key-file", setup.keyFile, "\(setup.folder.path)/garbage.snap"])
+            #expect(restore.status == 1)
+            #expect(restore.stderr.contains("sys/storage/raft/snapshot") && restore.stderr.contains("decompress"), "\(restore.stderr)")
+            let status = try await setup.run(["status"])
+            #expect(status.status == 0, "still initialised and unsealed: \(status.stdout)")
+        }
+    }
+
+    @Test("sealed and no key file: unseal names the address and the missing file, gives the recovery options, submits nothing (real OpenBao)")
+    func sealedWithoutKeyFile() async throws {
+        try await VaultCommandTests.withSetup(.openBao) { setup in
+            let initRun = try await setup.run(["init", "--key-file", setup.keyFile])
+            #expect(initRun.status == 0, "\(initRun.stderr)")
+            try await setup.seal()
+            let missing = "\(setup.folder.path)/nowhere/vault.keys"
+            let unseal = try await setup.run(["unseal", "--key-file", missing])
+            #expect(unseal.status == 1)
+            for part in [setup.emulator.address, missing, "already initialised", "restore", "vault unseal --prompt", "last resort"] {
+                #expect(unseal.stderr.contains(part), "names \(part): \(unseal.stderr)")
+            }
+            let state = try await setup.emulator.currentSealState()
+            #expect(state.sealed && state.progress == 0, "nothing was submitted")
+            try VaultCommandTests.expectNoSecrets([initRun, unseal], setup: setup)
+        }
+    }
+
+    @Test("the key file of another OpenBao: unseal rejected and said so, nothing more submitted, still sealed, progress reset (real OpenBao)")
+    func keyFileOfAnotherOpenBao() async throws {
+        try await VaultCommandTests.withSetup(.openBao) { other in
+            let otherInit = try await other.run(["init", "--key-file", other.keyFile, "--shares", "5", "--threshold", "3"])
+            #expect(otherInit.status == 0, "\(otherInit.stderr)")
+            try await VaultCommandTests.withSetup(.openBao) { setup in
+                let initRun = try await setup.run(["init", "--key-file", setup.keyFile, "--shares", "5", "--threshold", "3"])
+                #expect(initRun.status == 0, "\(initRun.stderr)")
+                try await setup.seal()
+                let wrong = try await setup.run(["unseal", "--key-file", other.keyFile])
+                #expect(wrong.status == 1)
+                for part in [setup.emulator.address, other.keyFile, "rejected", "another Vault", "no further key was submitted"] {
+                    #expect(wrong.stderr.contains(part), "names \(part): \(wrong.stderr)")
+                }
+                let state = try await setup.emulator.currentSealState()
+                #expect(state.sealed && state.progress == 0, "keys 4 and 5 were not submitted after the rejection")
+                let right = try await setup.run(["unseal", "--key-file", setup.keyFile])
+                #expect(right.status == 0, "the right key file still unseals it: \(right.stderr)")
+                try VaultCommandTests.expectNoSecrets([initRun, wrong, right], also: [wrong.stderr], setup: setup)
+                try VaultCommandTests.expectNoSecrets([otherInit], also: [wrong.stdout, wrong.stderr], setup: other)
+            }
+        }
+    }
+}
+
+/// Waits until Vault answers `sys/health` 200: after a restore or an unseal OpenBao is standby (429) for a moment.
+func waitUntilServing(_ client: VaultClient, timeout: Duration = .seconds(30)) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await client.health().state != .active {
+        guard ContinuousClock.now < deadline else { throw VaultClientError.timeout(method: "GET", path: "sys/health", after: timeout) }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+}

@@ -24,7 +24,7 @@ enum OpenBaoHTTP {
 
     /// Sends `method path` to `127.0.0.1:port` with an optional JSON body and token.
     ///
-    /// - Throws: ``OpenBaoServerError`` when no connection can be made or no complete answer arrives in 10 s.
+    /// - Throws: ``OpenBaoServerError`` when no connection can be made or no complete answer arrives in 60 s.
     static func send(
         _ method: String, _ path: String, port: Int, body: String? = nil, token: String? = nil
     ) async throws -> Answer {
@@ -44,7 +44,8 @@ enum OpenBaoHTTP {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw OpenBaoServerError("socket() failed: errno \(errno)") }
         defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        // Generous: init on a loaded 2-core machine, with other servers starting, took over 10 s.
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()

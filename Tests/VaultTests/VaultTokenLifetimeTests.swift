@@ -49,21 +49,21 @@ struct VaultTokenLifetimeTests {
         }
     }
 
-    @Test("renew-self extends a short TTL, is capped by explicit_max_ttl with a warning, then the token expires (real OpenBao)")
+    @Test("renew-self extends a 3 s TTL, is capped by an 8 s explicit_max_ttl with a warning, then the token expires (real OpenBao)")
     func renewalAndCap() async throws {
         try await withUnsealedVault(.openBao) { vault in
             let created = try await vault.client.createToken(
-                VaultTokenRequest(policies: [], ttl: .seconds(2), explicitMaxTTL: .seconds(5)))
+                VaultTokenRequest(policies: [], ttl: .seconds(3), explicitMaxTTL: .seconds(8)))
             try await vault.withClient(token: created.clientToken) { token in
                 try await Task.sleep(for: .seconds(1))
-                let renewed = try await token.renewSelf(increment: .seconds(2))
-                #expect(renewed.leaseDuration <= .seconds(2) && renewed.leaseDuration >= .seconds(1))
-                try await Task.sleep(for: .seconds(1.5))
-                #expect(try await token.lookupSelf().ttl > 0, "alive past its first 2 s thanks to the renewal")
+                let renewed = try await token.renewSelf(increment: .seconds(4))
+                #expect(renewed.leaseDuration == .seconds(4), "under the cap: the increment")
+                try await Task.sleep(for: .seconds(2.5))
+                #expect(try await token.lookupSelf().ttl > 0, "alive past its first 3 s thanks to the renewal")
                 let capped = try await token.renewSelf(increment: .seconds(3600))
-                #expect(capped.leaseDuration <= .seconds(3), "creation + 5 s is the cap")
-                #expect(capped.warnings.contains { $0.contains("max_ttl") }, "OpenBao warns about the cap: \(capped.warnings)")
-                try await Task.sleep(for: .seconds(4))
+                #expect(capped.leaseDuration <= .seconds(5), "creation + 8 s is the cap")
+                #expect(capped.warnings.contains { $0.contains("exceeded the effective max_ttl") }, "OpenBao warns about the cap: \(capped.warnings)")
+                try await Task.sleep(for: .seconds(5.5))
                 await #expect(throws: VaultClientError.self) { try await token.lookupSelf() }
             }
             await #expect(throws: VaultClientError.self) { try await vault.client.renewSelf() }

@@ -16,7 +16,7 @@ extension VaultEmulatorCore {
             let mount = barrier?.mounts[mountKey]
             return Self.envelope(
                 data: ["max_versions": .int(mount?.maxVersions ?? 0), "cas_required": .bool(mount?.casRequired ?? false),
-                       "delete_version_after": "0s"])
+                       "delete_version_after": "0s", "metadata_cas_required": false])
         case ("config", "POST"), ("config", "PUT"):
             if let max = call.body["max_versions"]?.int { barrier?.mounts[mountKey]?.maxVersions = max }
             if let cas = call.body["cas_required"]?.bool { barrier?.mounts[mountKey]?.casRequired = cas }
@@ -173,6 +173,7 @@ extension VaultEmulatorCore {
         return [
             "cas_required": .bool(secret.casRequired), "created_time": .string(timestamp(secret.createdTime)),
             "current_version": .int(secret.currentVersion), "delete_version_after": "0s",
+            "current_metadata_version": 0, "metadata_cas_required": false,
             "max_versions": .int(secret.maxVersions), "oldest_version": .int(secret.oldestVersion),
             "updated_time": .string(timestamp(secret.updatedTime)),
             "custom_metadata": secret.customMetadata.map { .object($0.mapValues(EmulatorJSON.string)) } ?? nil,

@@ -111,12 +111,18 @@ extension VaultEmulatorCore {
             guard let text = name == "root" ? "" : barrier?.policies[name] else { return Self.errors(404, []) }
             return legacy
                 ? Self.sysEnvelope(["name": .string(name), "rules": .string(text)])
-                : Self.envelope(data: ["name": .string(name), "policy": .string(text)])
+                : Self.envelope(data: [
+                    "name": .string(name), "policy": .string(text), "version": 1, "cas_required": false,
+                    // Not kept by the emulator: the time of the read stands in for the time of the last write.
+                    "modified": .string(Self.timestamp(call.now)),
+                    "allow_slashes_in_identity_templates": false, "allow_wildcards_in_identity_templates": false,
+                ])
         case "PUT", "POST":
-            guard name != "root" else { return Self.errors(400, ["cannot update \"root\" policy"]) }
-            guard var text = call.body["policy"]?.string ?? call.body["rules"]?.string else {
+            // OpenBao checks for an empty policy before it refuses to change root.
+            guard var text = call.body["policy"]?.string ?? call.body["rules"]?.string, !text.isEmpty else {
                 return Self.errors(400, ["'policy' parameter not supplied or empty"])
             }
+            guard name != "root" else { return Self.errors(400, ["cannot update \"root\" policy"]) }
             if let decoded = Data(base64Encoded: text).flatMap({ String(data: $0, encoding: .utf8) }) { text = decoded }
             if case .failure(let problem) = EmulatedPolicy.parse(text) { return Self.errors(400, [problem.message]) }
             barrier?.policies[name] = text

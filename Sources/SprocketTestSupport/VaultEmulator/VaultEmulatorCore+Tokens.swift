@@ -61,7 +61,7 @@ extension VaultEmulatorCore {
         }
         var policies = Set(requested)
         if !(body["no_default_policy"]?.bool ?? false), !policies.contains("root") { policies.insert("default") }
-        let warnings = policies.subtracting(["default", "root"]).sorted().filter { barrier?.policies[$0] == nil }
+        var warnings = policies.subtracting(["default", "root"]).sorted().filter { barrier?.policies[$0] == nil }
             .map { "Policy \"\($0)\" does not exist" }
         guard let ttl = Self.seconds(body["ttl"]), let period = Self.seconds(body["period"]),
             let explicitMax = Self.seconds(body["explicit_max_ttl"])
@@ -75,6 +75,9 @@ extension VaultEmulatorCore {
             effective = 0
         } else {
             effective = explicitMax > 0 ? min(explicitMax, Self.systemMaxTTL) : Self.systemMaxTTL
+        }
+        if period == 0, ttl > 0, explicitMax > 0, ttl > explicitMax {
+            warnings.append(Self.cappedTTLWarning(wanted: ttl, cap: explicitMax))
         }
         let displayName = body["display_name"]?.string.map { "token-" + $0 } ?? "token"
         let token = EmulatedToken(
@@ -105,8 +108,7 @@ extension VaultEmulatorCore {
             if expiry > cap {
                 expiry = cap
                 let capped = max(0, Int(cap.timeIntervalSince(call.now)))
-                warnings.append("TTL of \"\(wanted)s\" exceeded the effective max_ttl of \"\(capped)s\"; "
-                    + "TTL value is capped accordingly")
+                warnings.append(Self.cappedTTLWarning(wanted: wanted, cap: capped))
             }
         }
         token.expireTime = expiry
@@ -199,5 +201,18 @@ extension VaultEmulatorCore {
         }
         guard flush() else { return nil }
         return Int(total)
+    }
+
+    /// OpenBao's warning when a requested TTL is above the token's max TTL, durations as Go prints them.
+    static func cappedTTLWarning(wanted: Int, cap: Int) -> String {
+        "TTL of \"\(goDuration(wanted))\" exceeded the effective max_ttl of \"\(goDuration(cap))\"; TTL value is capped accordingly"
+    }
+
+    /// Go's `time.Duration.String()` for whole seconds: `5s`, `1m30s`, `1h0m0s`.
+    static func goDuration(_ seconds: Int) -> String {
+        let hours = seconds / 3600, minutes = seconds % 3600 / 60, rest = seconds % 60
+        if hours > 0 { return "\(hours)h\(minutes)m\(rest)s" }
+        if minutes > 0 { return "\(minutes)m\(rest)s" }
+        return "\(rest)s"
     }
 }

@@ -173,8 +173,8 @@ struct VaultCommandTests {
             let initRun = try await setup.run(["init", "--key-file", setup.keyFile])
             #expect(initRun.status == 0, "\(initRun.stderr)")
             let elsewhere = "\(setup.folder.path)/moved.keys"
+            try await setup.seal()  // with the root token from the key file, before it goes
             try FileManager.default.moveItem(atPath: setup.keyFile, toPath: elsewhere)
-            try await setup.seal()
             let lost = try await setup.run(["init", "--key-file", setup.keyFile])
             #expect(lost.status == 1)
             #expect(lost.stderr.contains("already initialised") && lost.stderr.contains("restore"))

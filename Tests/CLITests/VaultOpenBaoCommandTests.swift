@@ -27,7 +27,7 @@ struct VaultOpenBaoCommandTests {
     @Test("snapshot save, change a secret, snapshot restore: the secret reads back as it was; the file is 0600 (real OpenBao)")
     func snapshotRestore() async throws {
         try await VaultCommandTests.withSetup(.openBao) { setup in
-            let initRun = try await setup.run(["init", "--key-file", setup.keyFile, "--shares", "1", "--threshold", "1"])
+            let initRun = try await setup.run(["init", "--key-file", setup.keyFile, "--shares", "3", "--threshold", "2"])
             #expect(initRun.status == 0, "\(initRun.stderr)")
             let secret = try VaultKVPath(mount: "platform", path: "prod/db")
             try await Self.withRoot(setup) { root in

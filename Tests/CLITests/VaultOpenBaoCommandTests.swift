@@ -50,7 +50,7 @@ struct VaultOpenBaoCommandTests {
             let restore = try await setup.run(["snapshot", "restore", "--key-file", setup.keyFile, file])
             #expect(restore.status == 0, "\(restore.stderr)")
             try await Self.withRoot(setup) { root in
-                try await waitUntilServing(root)
+                try await root.waitUntilActive()
                 #expect(try await root.readSecret(at: secret).data["password"]?.unredactedValue == "before-snapshot")
                 #expect(try await root.readMetadata(at: secret).currentVersion == 1, "the second version is gone")
                 #expect(try await root.listMounts()["later/"] == nil, "a mount made after the snapshot is gone")
@@ -113,14 +113,5 @@ struct VaultOpenBaoCommandTests {
                 try VaultCommandTests.expectNoSecrets([otherInit], also: [wrong.stdout, wrong.stderr], setup: other)
             }
         }
-    }
-}
-
-/// Waits until Vault answers `sys/health` 200: after a restore or an unseal OpenBao is standby (429) for a moment.
-func waitUntilServing(_ client: VaultClient, timeout: Duration = .seconds(30)) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await client.health().state != .active {
-        guard ContinuousClock.now < deadline else { throw VaultClientError.timeout(method: "GET", path: "sys/health", after: timeout) }
-        try await Task.sleep(for: .milliseconds(100))
     }
 }

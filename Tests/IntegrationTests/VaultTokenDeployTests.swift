@@ -127,17 +127,18 @@ struct VaultTokenDeployTests {
             let token = try await mountedToken(stack, service: "app-svc")
             let scoped = try VaultClient(
                 configuration: try VaultClientConfiguration(address: bao.address, token: VaultSecretString(token)), logger: Logger(label: "it"))
-            let before = try await scoped.lookupSelf().ttl
+            let before = try await scoped.lookupSelf()
 
             // Wait until less than 25 s of the 30 s period remain (real time: no clock to move).
-            try await Task.sleep(for: .seconds(max(0, before - 24)))
+            try await Task.sleep(for: .seconds(max(0, before.ttl - 24)))
             let second = try await sprocketctl(["up", "--yes", "--json"], stack)
             #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
             #expect(second.stdout.contains(#""action":"renewed""#), "\(second.stdout)")
             #expect((Self.summary(second)["dockerCalls"] as? [String: Any])?["mutating"] as? Int == 0, "renewal keeps the value: no roll")
             #expect(try await mountedToken(stack, service: "app-svc") == token)
             let after = try await scoped.lookupSelf()
-            #expect(after.ttl > 25 && after.period == 30, "renewed to its period: ttl \(after.ttl)")
+            let (old, new) = (try #require(before.expiresAt), try #require(after.expiresAt))
+            #expect(new > old.addingTimeInterval(4) && after.period == 30, "renewed: expiry moved from \(old) to \(new)")
             try await scoped.shutdown()
         }
     }

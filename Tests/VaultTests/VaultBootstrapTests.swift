@@ -369,7 +369,7 @@ struct VaultBootstrapWatcherTests {
                 task.cancel()
                 await task.value
             }
-            try await waitUntilActive(client)
+            try await client.waitUntilActive()
             client.setToken(VaultSecretString(report.material.rootToken))
             #expect(try await client.lookupSelf().policies == ["root"], "the same data after a crash")
             let descriptions = log.events.withLock { $0 }.map(\.description).joined(separator: "\n")

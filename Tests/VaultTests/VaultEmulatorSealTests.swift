@@ -271,7 +271,7 @@ struct VaultEmulatorSealTests {
             _ = try await vault.client.unseal(key: vault.initResult.keys[0])
             #expect(try await vault.client.unseal(key: vault.initResult.keys[3]).sealed)
             #expect(try await vault.client.unseal(key: vault.initResult.keys[4]).sealed == false)
-            try await waitUntilActive(vault.client)
+            try await vault.client.waitUntilActive()
             #expect(try await vault.client.readSecret(at: secret).data["password"]?.unredactedValue == "s3cr3t-canary-value")
         }
     }

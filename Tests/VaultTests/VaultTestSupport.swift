@@ -77,7 +77,7 @@ func withUnsealedVault<T: Sendable>(
         let result = try await client.initialize(shares: 5, threshold: 3)
         for key in result.keys.prefix(3) { _ = try await client.unseal(key: key) }
         client.setToken(result.rootToken)
-        try await waitUntilActive(client)
+        try await client.waitUntilActive()
         return try await body(UnsealedVault(server: server, client: client, initResult: result))
     }
 }
@@ -95,18 +95,6 @@ func withFreshVault<T: Sendable>(
         server = try await OpenBaoServer.start()
     }
     return try await stoppingAfterwards(server) { client in try await body(server, client) }
-}
-
-/// Waits until `sys/health` says active: a real OpenBao answers 429 (standby) for about a second after its unseal
-/// while raft elects it; that is "not yet".
-func waitUntilActive(_ client: VaultClient, timeout: Duration = .seconds(30)) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await client.health().state != .active {
-        guard ContinuousClock.now < deadline else {
-            throw VaultClientError.timeout(method: "GET", path: "sys/health", after: timeout)
-        }
-        try await Task.sleep(for: .milliseconds(100))
-    }
 }
 
 /// Runs `body` with a client for `server`, then shuts both down, whether `body` succeeds or throws.

@@ -53,12 +53,16 @@ public final class OpenBaoServer: Sendable {
     }
 
     /// Starts a fresh, uninitialised server and waits until its API answers (up to 60 s).
-    public static func start() async throws -> OpenBaoServer {
-        let executable = try binary()
+    ///
+    /// - Parameters:
+    ///   - executable: The `bao` binary; nil: ``binary(environment:)``.
+    ///   - folderPrefix: The temporary folder's name prefix (a test checks its cleanup by it).
+    public static func start(executable: String? = nil, folderPrefix: String = "sprocket-openbao") async throws -> OpenBaoServer {
+        let executable = try executable ?? binary()
         // A free port can be taken by a parallel test between the probe and the bind: try a few.
         var lastError: (any Error)?
         for _ in 0..<4 {
-            let folder = try TemporaryDirectory(prefix: "sprocket-openbao")
+            let folder = try TemporaryDirectory(prefix: folderPrefix)
             let server = OpenBaoServer(
                 executable: executable, directory: folder.path, port: try FreePort.loopbackTCP(),
                 clusterPort: try FreePort.loopbackTCP())

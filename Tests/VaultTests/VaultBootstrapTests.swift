@@ -174,12 +174,17 @@ struct VaultBootstrapTests {
         }
     }
 
-    @Test("an uninitialised Vault never overwrites an existing key file")
-    func keyFileInTheWay() async throws {
+    @Test("an uninitialised Vault never overwrites an existing key file (emulator)")
+    func keyFileInTheWayEmulator() async throws { try await keyFileInTheWay(.emulator) }
+
+    @Test("an uninitialised Vault never overwrites an existing key file (real OpenBao)")
+    func keyFileInTheWayOpenBao() async throws { try await keyFileInTheWay(.openBao) }
+
+    private func keyFileInTheWay(_ backend: VaultTestBackend) async throws {
         let folder = try TemporaryDirectory(prefix: "vault-bootstrap")
         defer { folder.remove() }
         try folder.write("vault/keys", "someone else's keys")
-        try await withFreshVault { emulator, client in
+        try await withFreshVault(backend) { emulator, client in
             let file = Self.keyFile(in: folder)
             await #expect(throws: VaultBootstrapError.keyFileInTheWay(address: emulator.address, keyFile: file.path)) {
                 try await VaultBootstrap(client: client, keyFile: file, passphrase: PassphraseLog().provider).run()

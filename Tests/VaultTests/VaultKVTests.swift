@@ -182,4 +182,21 @@ struct VaultKVTests {
             #expect(raw.json?["errors"] as? [String] == ["no handler for route \"typo/data/svc/password\". route entry not found."])
         }
     }
+
+    @Test("a fresh kv-v2 mount answers 'Upgrading from non-versioned to versioned data' for a moment; the client waits it out before returning from the mount (emulator)")
+    func upgradeWindow() async throws {
+        try await withUnsealedVault { vault in
+            let emulator = try #require(vault.emulator)
+            emulator.setKVUpgradeWindow(requests: 3)
+            let body = #"{"type":"kv","options":{"version":"2"}}"#
+            #expect(try await rawRequest("POST", vault.address, "/v1/sys/mounts/raw", body: body, token: vault.rootToken).status == 204)
+            let early = try await rawRequest("POST", vault.address, "/v1/raw/data/a", body: #"{"data":{"k":"v"}}"#, token: vault.rootToken)
+            #expect(early.status == 400 && (early.json?["errors"] as? [String])?.first?.hasPrefix("Upgrading from non-versioned") == true)
+
+            try await vault.client.enableKVVersion2(at: "waited")
+            let written = try await vault.client.writeSecret(
+                VaultSecretData(["k": VaultSecretString("v")]), at: try VaultKVPath(mount: "waited", path: "a"))
+            #expect(written.version == 1, "the first write after the mount call succeeds")
+        }
+    }
 }

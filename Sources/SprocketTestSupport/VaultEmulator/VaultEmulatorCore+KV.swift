@@ -1,8 +1,16 @@
 import Foundation
 
 extension VaultEmulatorCore {
+    /// What OpenBao answers to every request to a kv-v2 mount in the moment after it was enabled.
+    static let kvUpgradingMessage =
+        "Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly."
+
     /// KV v2: `config`, `data/`, `metadata/`, `delete/`, `undelete/`, `destroy/` under a mount.
     mutating func handleKV(_ call: Call, mount mountKey: String) -> StubHTTPServer.Response {
+        if let left = upgradingMounts[mountKey], left > 0 {
+            upgradingMounts[mountKey] = left - 1
+            return Self.errors(400, [Self.kvUpgradingMessage])
+        }
         let rest = String((call.path + "/").dropFirst(mountKey.count).dropLast())
         let operation = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
         var key = String(rest.dropFirst(operation.count))

@@ -62,6 +62,7 @@ extension VaultEmulatorCore {
         barrier?.mounts[mountKey] = EmulatedMount(
             type: "kv", description: call.body["description"]?.string ?? "", accessor: "kv_" + Self.randomID(8),
             uuid: UUID().uuidString.lowercased(), options: options)
+        if kvUpgradeRequests > 0 { upgradingMounts[mountKey] = kvUpgradeRequests }
         barrierChanged = true
         return Self.noContent()
     }

@@ -39,6 +39,10 @@ struct VaultEmulatorCore: Sendable {
     var clusterID = UUID().uuidString.lowercased()
     /// Set by handlers that changed the barrier, so the caller re-encrypts and persists it.
     var barrierChanged = false
+    /// How many requests a freshly enabled kv-v2 mount answers with the upgrade 400 (OpenBao does this for ~0.1 s).
+    var kvUpgradeRequests = 0
+    /// The mounts still "upgrading", with the number of requests left.
+    var upgradingMounts: [String: Int] = [:]
 
     var isSealed: Bool { barrier == nil }
 

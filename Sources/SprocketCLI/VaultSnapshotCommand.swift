@@ -12,8 +12,10 @@ struct VaultSnapshotCommand: AsyncParsableCommand {
         discussion: """
             Needs raft storage (OpenBao's default; `vault.server.storage: {raft: …}`) and a root token: VAULT_TOKEN, \
             else the root token from the key file (its passphrase as for `vault unseal`). A snapshot is encrypted by \
-            Vault's barrier: only this Vault's unseal keys open it, so keep it apart from the key file (e.g. copy it \
-            to the bucket). It is written with mode 0600 and refused inside a git work tree that does not ignore it.
+            Vault's barrier: only this Vault's unseal keys open it, so keep it apart from the key file. FILE is a \
+            path (written with mode 0600, refused inside a git work tree that does not ignore it) or an object URL \
+            s3://bucket/key?endpoint=https://fra1.digitaloceanspaces.com&region=fra1 (credentials from \
+            AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), which keeps the copy off the server.
             """,
         subcommands: [Save.self, Restore.self])
 
@@ -22,16 +24,17 @@ struct VaultSnapshotCommand: AsyncParsableCommand {
 
         @OptionGroup var options: VaultOptions
 
-        @Argument(help: "Where to write the snapshot (gzip).")
+        @Argument(help: "Where to write the snapshot (gzip): a file, or s3://bucket/key?endpoint=…&region=…&path_style=true.")
         var file: String
 
         func run() async throws {
             try await VaultCommandRuntime.run(options, requestTimeout: .seconds(300)) { runtime, client in
-                try GitWorkTreeGuard().check(file)
+                let location = try VaultSnapshotLocation(file, environment: runtime.environment)
+                if case .file(let path) = location { try GitWorkTreeGuard().check(path) }
                 try runtime.useRootToken(client)
                 let snapshot = try await client.saveRaftSnapshot()
-                try AtomicFile.write(Array(snapshot), to: file, permissions: 0o600)
-                runtime.console.out("Saved a raft snapshot of Vault at \(client.configuration.address) to \(file) (\(snapshot.count) bytes).")
+                try await location.write(snapshot, environment: runtime.environment)
+                runtime.console.out("Saved a raft snapshot of Vault at \(client.configuration.address) to \(location) (\(snapshot.count) bytes).")
             }
         }
     }
@@ -42,7 +45,7 @@ struct VaultSnapshotCommand: AsyncParsableCommand {
 
         @OptionGroup var options: VaultOptions
 
-        @Argument(help: "A snapshot written by `vault snapshot save`.")
+        @Argument(help: "A snapshot written by `vault snapshot save`: a file or an s3:// URL.")
         var file: String
 
         @Flag(help: "Accept a snapshot of another Vault (its unseal keys are needed afterwards).")
@@ -50,10 +53,11 @@ struct VaultSnapshotCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await VaultCommandRuntime.run(options, requestTimeout: .seconds(300)) { runtime, client in
-                guard let bytes = try AtomicFile.read(file) else { throw VaultCustodyError.missing(path: file) }
+                let location = try VaultSnapshotLocation(file, environment: runtime.environment)
+                let snapshot = try await location.read(environment: runtime.environment)
                 try runtime.useRootToken(client)
-                try await client.restoreRaftSnapshot(Data(bytes), force: force)
-                runtime.console.out("Restored Vault at \(client.configuration.address) from \(file).")
+                try await client.restoreRaftSnapshot(snapshot, force: force)
+                runtime.console.out("Restored Vault at \(client.configuration.address) from \(location).")
             }
         }
     }

@@ -24,16 +24,22 @@ struct VaultOpenBaoCommandTests {
         }
     }
 
+    /// `vault init` (3 shares, threshold 2), then `platform/prod/db` = {password: value}.
+    static func initWithSecret(_ setup: VaultCommandTests.Setup, value: String) async throws -> (CLIRun, VaultKVPath) {
+        let initRun = try await setup.run(["init", "--key-file", setup.keyFile, "--shares", "3", "--threshold", "2"])
+        #expect(initRun.status == 0, "\(initRun.stderr)")
+        let secret = try VaultKVPath(mount: "platform", path: "prod/db")
+        try await withRoot(setup) { root in
+            try await root.enableKVVersion2(at: "platform")
+            try await root.writeSecret(VaultSecretData(["password": VaultSecretString(value)]), at: secret)
+        }
+        return (initRun, secret)
+    }
+
     @Test("snapshot save, change a secret, snapshot restore: the secret reads back as it was; the file is 0600 (real OpenBao)")
     func snapshotRestore() async throws {
         try await VaultCommandTests.withSetup(.openBao) { setup in
-            let initRun = try await setup.run(["init", "--key-file", setup.keyFile, "--shares", "3", "--threshold", "2"])
-            #expect(initRun.status == 0, "\(initRun.stderr)")
-            let secret = try VaultKVPath(mount: "platform", path: "prod/db")
-            try await Self.withRoot(setup) { root in
-                try await root.enableKVVersion2(at: "platform")
-                try await root.writeSecret(VaultSecretData(["password": VaultSecretString("before-snapshot")]), at: secret)
-            }
+            let (initRun, secret) = try await Self.initWithSecret(setup, value: "before-snapshot")
             let file = "\(setup.folder.path)/backups/vault.snap"
             let save = try await setup.run(["snapshot", "save", "--key-file", setup.keyFile, file])
             #expect(save.status == 0, "\(save.stderr)")
@@ -56,6 +62,33 @@ struct VaultOpenBaoCommandTests {
                 #expect(try await root.listMounts()["later/"] == nil, "a mount made after the snapshot is gone")
             }
             try VaultCommandTests.expectNoSecrets([initRun, save, restore], setup: setup)
+        }
+    }
+
+    @Test("snapshot save to a bucket (moto S3), change a secret, restore from the bucket: the secret reads back as it was (real OpenBao)")
+    func snapshotToBucket() async throws {
+        try await MotoStateBucket.with(prefix: "vault-snap") { bucket in
+            try await VaultCommandTests.withSetup(.openBao) { setup in
+                let (initRun, secret) = try await Self.initWithSecret(setup, value: "in-the-bucket")
+                let url = bucket.stateURL(prefix: "vault/openbao.snap")
+                let save = try await setup.run(["snapshot", "save", "--key-file", setup.keyFile, url], environment: bucket.awsEnvironment)
+                #expect(save.status == 0, "\(save.stderr)")
+                #expect(save.stdout.contains("s3://\(bucket.bucket)/vault/openbao.snap"), "\(save.stdout)")
+                try await Self.withRoot(setup) { root in
+                    try await root.writeSecret(VaultSecretData(["password": VaultSecretString("changed-later")]), at: secret)
+                }
+                let noCredentials = try await setup.run(
+                    ["snapshot", "restore", "--key-file", setup.keyFile, url],
+                    environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""])
+                #expect(noCredentials.status == 1 && noCredentials.stderr.contains("AWS_ACCESS_KEY_ID"), "\(noCredentials.stderr)")
+                let restore = try await setup.run(["snapshot", "restore", "--key-file", setup.keyFile, url], environment: bucket.awsEnvironment)
+                #expect(restore.status == 0, "\(restore.stderr)")
+                try await Self.withRoot(setup) { root in
+                    try await root.waitUntilActive()
+                    #expect(try await root.readSecret(at: secret).data["password"]?.unredactedValue == "in-the-bucket")
+                }
+                try VaultCommandTests.expectNoSecrets([initRun, save, noCredentials, restore], setup: setup)
+            }
         }
     }
 

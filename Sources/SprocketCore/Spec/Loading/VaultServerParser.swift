@@ -53,9 +53,10 @@ struct VaultServerParser {
             "`vault.server.storage.\(server.storageKind)`: the server is OpenBao (from \(how)), which has no "
                 + "`\(server.storageKind)` storage (OpenBao 2.x has only `raft` and `postgresql`); its task would "
                 + "crash-loop with `unknown storage type \(server.storageKind)`",
-            hint: "use `storage: {raft: {volume: vault-data}}`; to keep a copy off the server (the bucket the s3 storage "
-                + "used), take raft snapshots: `sprocketctl vault snapshot save FILE` (docs/openbao.md). Or run HashiCorp "
-                + "Vault (`binary: vault` with its image) if you need `\(server.storageKind)` storage")
+            hint: "use `storage: {raft: {volume: vault-data}}`; to keep a copy off the server (in the bucket the s3 storage "
+                + "used), take raft snapshots: `sprocketctl vault snapshot save s3://BUCKET/KEY?endpoint=…` or a FILE "
+                + "(docs/openbao.md). Or run HashiCorp Vault (`binary: vault` with its image) if you need "
+                + "`\(server.storageKind)` storage")
     }
 
     enum VaultBinary: String, CaseIterable {

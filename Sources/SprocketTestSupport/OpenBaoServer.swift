@@ -27,6 +27,7 @@ public final class OpenBaoServer: Sendable {
     public let directory: String
     private let executable: String
     private let process: Mutex<Process?>
+    private let watchdog: Mutex<Process?>
 
     /// `http://127.0.0.1:PORT`, what `VAULT_ADDR` should be.
     public var address: String { "http://127.0.0.1:\(port)" }
@@ -37,6 +38,7 @@ public final class OpenBaoServer: Sendable {
         self.port = port
         self.clusterPort = clusterPort
         self.process = Mutex(nil)
+        self.watchdog = Mutex(nil)
     }
 
     /// The static `bao` binary the tests use.
@@ -133,6 +135,7 @@ public final class OpenBaoServer: Sendable {
             throw OpenBaoServerError("cannot run \(executable): \(error)")
         }
         process.withLock { $0 = started }
+        startWatchdog(for: started.processIdentifier)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             guard started.isRunning else {
@@ -143,6 +146,26 @@ public final class OpenBaoServer: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw OpenBaoServerError("bao server did not answer on \(address) within 60 s; its log:\n\(logTail())")
+    }
+
+    /// A shell that outlives a crash of the test process: once that process is gone (a crash skips every
+    /// `stop()`), it SIGKILLs the server and removes its folder. It checks the server's command line first, so a
+    /// process id the kernel has reused since is never touched. ``terminate(signal:)`` ends it on a normal stop.
+    private func startWatchdog(for serverPID: Int32) {
+        let script = """
+            while kill -0 "$1" 2>/dev/null; do sleep 2; done
+            if tr '\\0' ' ' < "/proc/$2/cmdline" 2>/dev/null | grep -qF -- "$3/config.hcl"; then kill -9 "$2"; fi
+            rm -rf -- "$3"
+            """
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", script, "openbao-watchdog", String(getpid()), String(serverPID), directory]
+        shell.standardInput = FileHandle.nullDevice
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = FileHandle.nullDevice
+        // Without a watchdog a crash would leak the server; the test itself can still run.
+        guard (try? shell.run()) != nil else { return }
+        watchdog.withLock { $0 = shell }
     }
 
     /// Stops the process (SIGTERM, SIGKILL after 15 s) and removes the folder, data and log included.
@@ -173,6 +196,12 @@ public final class OpenBaoServer: Sendable {
     public var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
 
     private func terminate(signal: Int32) async {
+        if let shell = watchdog.withLock({ current -> Process? in
+            defer { current = nil }
+            return current
+        }), shell.isRunning {
+            shell.terminate()
+        }
         guard let running = process.withLock({ $0 }) else { return }
         if running.isRunning { Glibc.kill(running.processIdentifier, signal) }
         let deadline = ContinuousClock.now + .seconds(15)

@@ -11,17 +11,9 @@ struct VaultOpenBaoCommandTests {
     /// A client with the root token of `setup`'s key file.
     static func withRoot<T: Sendable>(_ setup: VaultCommandTests.Setup, _ body: (VaultClient) async throws -> T) async throws -> T {
         let material = try VaultKeyFile(path: setup.keyFile).load(passphrase: VaultCommandTests.passphrase)
-        let client = try VaultClient(
+        return try await VaultClient.withClient(
             configuration: VaultClientConfiguration(address: setup.emulator.address, token: VaultSecretString(material.rootToken)),
-            logger: Logger(label: "vault-cli-tests"))
-        do {
-            let value = try await body(client)
-            try await client.shutdown()
-            return value
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+            logger: Logger(label: "vault-cli-tests"), body)
     }
 
     /// `vault init` (3 shares, threshold 2), then `platform/prod/db` = {password: value}.

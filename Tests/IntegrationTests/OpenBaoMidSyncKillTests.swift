@@ -93,17 +93,13 @@ struct OpenBaoMidSyncKillTests {
 
     /// The current version of each of the three Vault secrets.
     static func vaultVersions(_ fixture: SecretPipelineTests.Fixture) async throws -> [String: Int] {
-        let client = try fixture.rootClient()
+        let material = try VaultKeyFile(path: fixture.keyFile).load(passphrase: SecretPipelineTests.passphrase)
         var versions: [String: Int] = [:]
-        do {
+        try await withVaultClient(address: fixture.vault.address, token: material.rootToken) { client in
             for path in ["mid/a", "mid/b", "oauth/google"] {
                 versions[path] = try await client.readMetadata(at: try VaultKVPath(mount: "platform", path: "default/\(path)")).currentVersion
             }
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
-        try await client.shutdown()
         return versions
     }
 }

@@ -286,11 +286,12 @@ struct SecretPipelineTests {
             // 3. Vault changed by hand (after an up put everything in step).
             let converge = try await fixture.sprocketctl(["up", "--yes"])
             #expect(converge.status == 0, "\(converge.stdout)\(converge.stderr)")
-            let client = try fixture.rootClient()
-            _ = try await client.writeSecret(
-                VaultSecretData(["client_secret": VaultSecretString("canary-by-hand-9d2f11")]),
-                at: try VaultKVPath(mount: "platform", path: Self.vaultPath), cas: 2)
-            try await client.shutdown()
+            let material = try VaultKeyFile(path: fixture.keyFile).load(passphrase: Self.passphrase)
+            try await withVaultClient(address: fixture.vault.address, token: material.rootToken) { client in
+                _ = try await client.writeSecret(
+                    VaultSecretData(["client_secret": VaultSecretString("canary-by-hand-9d2f11")]),
+                    at: try VaultKVPath(mount: "platform", path: Self.vaultPath), cas: 2)
+            }
             let byHand = try await fixture.sprocketctl(["secrets", "diff"])
             #expect(byHand.status == 2, "\(byHand.stdout)\(byHand.stderr)")
             #expect(byHand.stdout.contains("stale: Vault v3 differs from Doppler"), "\(byHand.stdout)")

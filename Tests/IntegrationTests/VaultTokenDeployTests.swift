@@ -70,27 +70,24 @@ struct VaultTokenDeployTests {
 
             // The consumer mounts a token that reads platform/ and is denied infrastructure/, by name.
             let material = try VaultKeyFile(path: keyFile).load(passphrase: Self.passphrase)
-            let root = try VaultClient(
-                configuration: try VaultClientConfiguration(address: emulator.address, token: VaultSecretString(material.rootToken)),
-                logger: Logger(label: "it"))
-            _ = try await root.writeSecret(
-                VaultSecretData(["bot": VaultSecretString("canary-bot-value")]), at: try VaultKVPath(mount: "platform", path: "prod/discord"))
-            _ = try await root.writeSecret(
-                VaultSecretData(["key": VaultSecretString("canary-infra")]), at: try VaultKVPath(mount: "infrastructure", path: "s3"))
-            try await root.shutdown()
+            try await withVaultClient(address: emulator.address, token: material.rootToken) { root in
+                _ = try await root.writeSecret(
+                    VaultSecretData(["bot": VaultSecretString("canary-bot-value")]), at: try VaultKVPath(mount: "platform", path: "prod/discord"))
+                _ = try await root.writeSecret(
+                    VaultSecretData(["key": VaultSecretString("canary-infra")]), at: try VaultKVPath(mount: "infrastructure", path: "s3"))
+            }
             let token = try await mountedToken(stack, service: "app-svc")
             #expect(!token.isEmpty && token != material.rootToken)
-            let scoped = try VaultClient(
-                configuration: try VaultClientConfiguration(address: emulator.address, token: VaultSecretString(token)), logger: Logger(label: "it"))
-            let read = try await scoped.readSecret(at: try VaultKVPath(mount: "platform", path: "prod/discord"))
-            #expect(read.data["bot"]?.unredactedValue == "canary-bot-value")
-            await #expect {
-                _ = try await scoped.readSecret(at: try VaultKVPath(mount: "infrastructure", path: "s3"))
-            } throws: { error in
-                guard case VaultClientError.permissionDenied(_, let path, _) = error else { return false }
-                return path.contains("infrastructure/data/s3")
+            try await withVaultClient(address: emulator.address, token: token) { scoped in
+                let read = try await scoped.readSecret(at: try VaultKVPath(mount: "platform", path: "prod/discord"))
+                #expect(read.data["bot"]?.unredactedValue == "canary-bot-value")
+                await #expect {
+                    _ = try await scoped.readSecret(at: try VaultKVPath(mount: "infrastructure", path: "s3"))
+                } throws: { error in
+                    guard case VaultClientError.permissionDenied(_, let path, _) = error else { return false }
+                    return path.contains("infrastructure/data/s3")
+                }
             }
-            try await scoped.shutdown()
 
             // A second run: no Docker change, no new token.
             let again = try await sprocketctl(["up", "--yes", "--json"], stack)
@@ -127,9 +124,7 @@ struct VaultTokenDeployTests {
             let first = try await sprocketctl(["up", "--yes", "--json"], stack)
             #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
             let token = try await mountedToken(stack, service: "app-svc")
-            let scoped = try VaultClient(
-                configuration: try VaultClientConfiguration(address: bao.address, token: VaultSecretString(token)), logger: Logger(label: "it"))
-            do {
+            try await withVaultClient(address: bao.address, token: token) { scoped in
                 let before = try await scoped.lookupSelf()
                 // Wait until less than 110 s remain (real time: no clock to move).
                 try await Task.sleep(for: .seconds(max(0, before.ttl - 109)))
@@ -141,11 +136,7 @@ struct VaultTokenDeployTests {
                 let after = try await scoped.lookupSelf()
                 let (old, new) = (try #require(before.expiresAt), try #require(after.expiresAt))
                 #expect(new > old.addingTimeInterval(4) && after.period == 120, "renewed: expiry moved from \(old) to \(new)")
-            } catch {
-                try? await scoped.shutdown()
-                throw error
             }
-            try await scoped.shutdown()
         }
     }
 

@@ -126,15 +126,7 @@ private func stoppingAfterwards<T: Sendable>(
 func withVaultClient<T: Sendable>(
     address: String, token: VaultSecretString?, _ body: (VaultClient) async throws -> T
 ) async throws -> T {
-    let client = try VaultClient(configuration: VaultClientConfiguration(address: address, token: token), logger: testLogger)
-    do {
-        let value = try await body(client)
-        try await client.shutdown()
-        return value
-    } catch {
-        try? await client.shutdown()
-        throw error
-    }
+    try await VaultClient.withClient(configuration: VaultClientConfiguration(address: address, token: token), logger: testLogger, body)
 }
 
 /// One raw HTTP exchange, for checking the emulator's wire format byte by byte.

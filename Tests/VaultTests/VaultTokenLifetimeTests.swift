@@ -31,13 +31,14 @@ struct VaultTokenLifetimeTests {
         }
     }
 
-    @Test("a 2 s token works, then expires and is refused with 403 'permission denied' (real OpenBao)")
+    @Test("a 4 s token works, then expires and is refused with 403 'permission denied' (real OpenBao)")
     func expiry() async throws {
         try await withUnsealedVault(.openBao) { vault in
-            let created = try await vault.client.createToken(VaultTokenRequest(policies: [], ttl: .seconds(2)))
+            let created = try await vault.client.createToken(VaultTokenRequest(policies: [], ttl: .seconds(4)))
+            let createdAt = ContinuousClock.now
             try await vault.withClient(token: created.clientToken) { short in
-                #expect(try await short.lookupSelf().ttl <= 2)
-                try await Task.sleep(for: .seconds(3))
+                #expect(try await short.lookupSelf().ttl <= 4)
+                try await Task.sleep(until: createdAt + .seconds(6))
                 do {
                     _ = try await short.lookupSelf()
                     Issue.record("an expired token still works")
@@ -49,38 +50,44 @@ struct VaultTokenLifetimeTests {
         }
     }
 
-    @Test("renew-self extends a 3 s TTL, is capped by an 8 s explicit_max_ttl with a warning, then the token expires (real OpenBao)")
+    // The margins below are seconds, not milliseconds: on a loaded 2-core machine one request can take over a
+    // second, and a token that expires between two steps would fail the test for the wrong reason.
+    @Test("renew-self extends a 6 s TTL, is capped by a 16 s explicit_max_ttl with a warning, then the token expires (real OpenBao)")
     func renewalAndCap() async throws {
         try await withUnsealedVault(.openBao) { vault in
             let created = try await vault.client.createToken(
-                VaultTokenRequest(policies: [], ttl: .seconds(3), explicitMaxTTL: .seconds(8)))
+                VaultTokenRequest(policies: [], ttl: .seconds(6), explicitMaxTTL: .seconds(16)))
+            let createdAt = ContinuousClock.now
             try await vault.withClient(token: created.clientToken) { token in
-                try await Task.sleep(for: .seconds(1))
-                let renewed = try await token.renewSelf(increment: .seconds(4))
-                #expect(renewed.leaseDuration == .seconds(4), "under the cap: the increment")
-                try await Task.sleep(for: .seconds(2.5))
-                #expect(try await token.lookupSelf().ttl > 0, "alive past its first 3 s thanks to the renewal")
+                try await Task.sleep(for: .seconds(2))
+                let renewed = try await token.renewSelf(increment: .seconds(8))
+                #expect(renewed.leaseDuration == .seconds(8), "under the cap: the increment")
+                try await Task.sleep(until: createdAt + .seconds(7))
+                #expect(try await token.lookupSelf().ttl > 0, "alive past its first 6 s thanks to the renewal")
                 let capped = try await token.renewSelf(increment: .seconds(3600))
-                #expect(capped.leaseDuration <= .seconds(5), "creation + 8 s is the cap")
+                #expect(capped.leaseDuration <= .seconds(9), "creation + 16 s is the cap")
                 #expect(capped.warnings.contains { $0.contains("exceeded the effective max_ttl") }, "OpenBao warns about the cap: \(capped.warnings)")
-                try await Task.sleep(for: .seconds(5.5))
+                try await Task.sleep(until: createdAt + .seconds(18))
                 await #expect(throws: VaultClientError.self) { try await token.lookupSelf() }
             }
             await #expect(throws: VaultClientError.self) { try await vault.client.renewSelf() }
         }
     }
 
-    @Test("a periodic 2 s token outlives its period while it is renewed, and a non-renewable one cannot be renewed (real OpenBao)")
+    @Test("a periodic 15 s token outlives its period while it is renewed, and a non-renewable one cannot be renewed (real OpenBao)")
     func periodic() async throws {
         try await withUnsealedVault(.openBao) { vault in
-            let created = try await vault.client.createToken(VaultTokenRequest(policies: [], period: .seconds(2)))
-            #expect(created.leaseDuration == .seconds(2))
+            // 15 s, renewed every 5 s: a renewal may be up to 10 s late (a load average of 17 was seen here).
+            let created = try await vault.client.createToken(VaultTokenRequest(policies: [], period: .seconds(15)))
+            #expect(created.leaseDuration == .seconds(15))
+            let createdAt = ContinuousClock.now
             try await vault.withClient(token: created.clientToken) { token in
                 for _ in 0..<4 {
-                    try await Task.sleep(for: .seconds(1))
-                    #expect(try await token.renewSelf().leaseDuration == .seconds(2))
+                    try await Task.sleep(for: .seconds(5))
+                    #expect(try await token.renewSelf().leaseDuration == .seconds(15))
                 }
-                #expect(try await token.lookupSelf().period == 2, "alive after 4 s of a 2 s period")
+                #expect(ContinuousClock.now - createdAt > .seconds(15))
+                #expect(try await token.lookupSelf().period == 15, "alive after more than its 15 s period")
             }
             let fixed = try await vault.client.createToken(VaultTokenRequest(policies: [], ttl: .seconds(60), renewable: false))
             await #expect(throws: VaultClientError.self) { try await vault.client.renew(token: fixed.clientToken) }

@@ -17,7 +17,10 @@ struct VaultCommand: AsyncParsableCommand {
             `vault init --show` on a terminal.
             Exit codes: 0 success; 1 failure; 2 `vault status` found Vault sealed or not initialised.
             """,
-        subcommands: [VaultInitCommand.self, VaultUnsealCommand.self, VaultStatusCommand.self, VaultWatchCommand.self]
+        subcommands: [
+            VaultInitCommand.self, VaultUnsealCommand.self, VaultStatusCommand.self, VaultWatchCommand.self,
+            VaultSnapshotCommand.self,
+        ]
     )
 }
 

@@ -41,6 +41,11 @@ struct VaultUnsealCommand: AsyncParsableCommand {
             } else if !shareFiles.isEmpty {
                 try await unsealFromShareFiles(unsealer, runtime: runtime)
             } else {
+                // Sealed and no key file: the recovery options, never a guess (and never a second init).
+                guard runtime.keyFile.exists else {
+                    throw VaultBootstrapError.keysMissing(
+                        address: address, keyFile: runtime.keyFilePath, threshold: before.threshold, shares: before.shares)
+                }
                 let material = try runtime.keyFile.load(
                     passphrase: try runtime.passphrases.passphrase(for: .keyFile(path: runtime.keyFilePath, isNew: false)))
                 KnownSecretRegistration.register(material)

@@ -6,9 +6,10 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-/// The secret manifest end to end on the real swarm: Doppler (emulator) -> Vault KV v2 (emulator, standing in for
-/// the Vault service of layer `edge`) -> a content-hashed Docker secret mounted by `api` in layer `app`; `bot` in
-/// the same layer consumes nothing and must never roll. Everything runs through the built binary.
+/// The secret manifest end to end on the real swarm: Doppler (emulator) -> Vault KV v2 (a real OpenBao process, or
+/// the emulator; either stands in for the Vault service of layer `edge`) -> a content-hashed Docker secret mounted
+/// by `api` in layer `app`; `bot` in the same layer consumes nothing and must never roll. Everything runs through
+/// the built binary. Each test body runs against both Vaults (two thin tests).
 @Suite("secret manifest: Doppler to Vault to the running containers", .tags(.integration))
 struct SecretPipelineTests {
     static let passphrase = "secret pipeline passphrase 3"
@@ -19,7 +20,7 @@ struct SecretPipelineTests {
     /// One stack with its emulators.
     struct Fixture {
         let stack: SwarmTestStack
-        let vault: VaultEmulator
+        let vault: any VaultTestServer
         let doppler: DopplerEmulator
         var keyFile: String { "\(stack.stateFolder.path)/vault/keys" }
 
@@ -79,24 +80,34 @@ struct SecretPipelineTests {
     /// - Parameters:
     ///   - vaultExtra: Lines appended to the `vault:` block (indented by 2).
     ///   - secretsExtra: Entries appended to `secrets:` (indented by 2).
+    ///   - backend: The Vault `up` initialises, unseals and writes to: a fresh server per test.
+    ///   - vaultAddress: What the stack names as Vault's address, when not the server's own (a proxy in front).
     static func with(
-        prefix: String, google: String, vaultExtra: String = "", secretsExtra: String = "", _ body: (Fixture) async throws -> Void
+        prefix: String, backend: VaultTestBackend, google: String, vaultExtra: String = "", secretsExtra: String = "",
+        vaultAddress: ((any VaultTestServer) async throws -> String)? = nil, _ body: (Fixture) async throws -> Void
     ) async throws {
         try await SwarmTestStack.with(prefix: prefix) { stack in
-            let vault = try await VaultEmulator.start()
-            let doppler = try await DopplerEmulator.start(secrets: ["GOOGLE_CLIENT_SECRET": google, "UNUSED": "x"])
+            let vault = try await backend.start()
+            let doppler: DopplerEmulator
+            do {
+                doppler = try await DopplerEmulator.start(secrets: ["GOOGLE_CLIENT_SECRET": google, "UNUSED": "x"])
+            } catch {
+                await vault.shutdown()
+                throw error
+            }
             doppler.addToken(serviceToken, access: .serviceToken)
             defer {
                 Task {
-                    try? await vault.stop()
+                    await vault.shutdown()
                     try? await doppler.stop()
                 }
             }
+            let address = try await vaultAddress?(vault) ?? vault.address
             let fixture = Fixture(stack: stack, vault: vault, doppler: doppler)
             try stack.write("stack.yaml", """
                 stack: {{stack}}
                 vault:
-                  address: \(vault.address)
+                  address: \(address)
                   key_file: \(fixture.keyFile)
                   layer: edge
                   mounts: [platform]
@@ -147,11 +158,16 @@ struct SecretPipelineTests {
         return enumerator.compactMap { $0 as? String }.compactMap { try? String(contentsOfFile: "\(path)/\($0)", encoding: .utf8) }
     }
 
-    @Test("a value changed in Doppler: up writes a new Vault version, a new Docker secret, rolls only api, prunes old versions; nothing changed: no write")
-    func rotation() async throws {
+    @Test("a value changed in Doppler: up writes a new Vault version, a new Docker secret, rolls only api, prunes old versions; nothing changed: no write (emulator)")
+    func rotationEmulator() async throws { try await rotation(.emulator) }
+
+    @Test("a value changed in Doppler: up writes a new Vault version, a new Docker secret, rolls only api, prunes old versions; nothing changed: no write (real OpenBao)")
+    func rotationOpenBao() async throws { try await rotation(.openBao) }
+
+    private func rotation(_ backend: VaultTestBackend) async throws {
         let first = "canary-google-first-7f3a9c"
         let second = "canary-google-second-b81d2e"
-        try await Self.with(prefix: "spipe", google: first) { fixture in
+        try await Self.with(prefix: "spipe", backend: backend, google: first) { fixture in
             let initial = try await fixture.sprocketctl(["up", "--yes", "--json"])
             #expect(initial.status == 0, "\(initial.stdout)\(initial.stderr)")
             #expect(try await fixture.vaultState() == (1, first))
@@ -207,15 +223,20 @@ struct SecretPipelineTests {
         }
     }
 
-    @Test("two entries in one Vault secret (a field each) are written in one version; changing one keeps the other")
-    func sharedVaultSecret() async throws {
+    @Test("two entries in one Vault secret (a field each) are written in one version; changing one keeps the other (emulator)")
+    func sharedVaultSecretEmulator() async throws { try await sharedVaultSecret(.emulator) }
+
+    @Test("two entries in one Vault secret (a field each) are written in one version; changing one keeps the other (real OpenBao)")
+    func sharedVaultSecretOpenBao() async throws { try await sharedVaultSecret(.openBao) }
+
+    private func sharedVaultSecret(_ backend: VaultTestBackend) async throws {
         let idEntry = """
               google-id:
                 doppler: {name: GOOGLE_CLIENT_ID}
                 vault: platform/${env}/oauth/google#client_id
                 consumers: [{service: api, target: /app/secret/google-id.txt}]
             """
-        try await Self.with(prefix: "svshare", google: "canary-shared-secret-1", secretsExtra: idEntry) { fixture in
+        try await Self.with(prefix: "svshare", backend: backend, google: "canary-shared-secret-1", secretsExtra: idEntry) { fixture in
             fixture.doppler.setSecret("GOOGLE_CLIENT_ID", to: "canary-shared-id-1")
             let initial = try await fixture.sprocketctl(["up", "--yes", "--json"])
             #expect(initial.status == 0, "\(initial.stdout)\(initial.stderr)")
@@ -232,10 +253,15 @@ struct SecretPipelineTests {
         }
     }
 
-    @Test("secrets diff flags each stale hop: Doppler changed, Vault changed by hand, a service on an old secret")
-    func diff() async throws {
+    @Test("secrets diff flags each stale hop: Doppler changed, Vault changed by hand, a service on an old secret (emulator)")
+    func diffEmulator() async throws { try await diff(.emulator) }
+
+    @Test("secrets diff flags each stale hop: Doppler changed, Vault changed by hand, a service on an old secret (real OpenBao)")
+    func diffOpenBao() async throws { try await diff(.openBao) }
+
+    private func diff(_ backend: VaultTestBackend) async throws {
         let first = "canary-diff-first-51c0d7"
-        try await Self.with(prefix: "sdiff", google: first) { fixture in
+        try await Self.with(prefix: "sdiff", backend: backend, google: first) { fixture in
             let initial = try await fixture.sprocketctl(["up", "--yes"])
             #expect(initial.status == 0, "\(initial.stdout)\(initial.stderr)")
             let clean = try await fixture.sprocketctl(["secrets", "diff"])
@@ -260,11 +286,12 @@ struct SecretPipelineTests {
             // 3. Vault changed by hand (after an up put everything in step).
             let converge = try await fixture.sprocketctl(["up", "--yes"])
             #expect(converge.status == 0, "\(converge.stdout)\(converge.stderr)")
-            let client = try fixture.rootClient()
-            _ = try await client.writeSecret(
-                VaultSecretData(["client_secret": VaultSecretString("canary-by-hand-9d2f11")]),
-                at: try VaultKVPath(mount: "platform", path: Self.vaultPath), cas: 2)
-            try await client.shutdown()
+            let material = try VaultKeyFile(path: fixture.keyFile).load(passphrase: Self.passphrase)
+            try await withVaultClient(address: fixture.vault.address, token: material.rootToken) { client in
+                _ = try await client.writeSecret(
+                    VaultSecretData(["client_secret": VaultSecretString("canary-by-hand-9d2f11")]),
+                    at: try VaultKVPath(mount: "platform", path: Self.vaultPath), cas: 2)
+            }
             let byHand = try await fixture.sprocketctl(["secrets", "diff"])
             #expect(byHand.status == 2, "\(byHand.stdout)\(byHand.stderr)")
             #expect(byHand.stdout.contains("stale: Vault v3 differs from Doppler"), "\(byHand.stdout)")
@@ -277,9 +304,14 @@ struct SecretPipelineTests {
         }
     }
 
-    @Test("Doppler 401, 429 and unreachable: up fails naming the endpoint, and nothing is applied")
-    func dopplerFailures() async throws {
-        try await Self.with(prefix: "sfail", google: "canary-fail-first-2b7c") { fixture in
+    @Test("Doppler 401, 429 and unreachable: up fails naming the endpoint, and nothing is applied (emulator)")
+    func dopplerFailuresEmulator() async throws { try await dopplerFailures(.emulator) }
+
+    @Test("Doppler 401, 429 and unreachable: up fails naming the endpoint, and nothing is applied (real OpenBao)")
+    func dopplerFailuresOpenBao() async throws { try await dopplerFailures(.openBao) }
+
+    private func dopplerFailures(_ backend: VaultTestBackend) async throws {
+        try await Self.with(prefix: "sfail", backend: backend, google: "canary-fail-first-2b7c") { fixture in
             let initial = try await fixture.sprocketctl(["up", "--yes"])
             #expect(initial.status == 0, "\(initial.stdout)\(initial.stderr)")
             fixture.doppler.setSecret("GOOGLE_CLIENT_SECRET", to: "canary-fail-second-77e1")
@@ -314,12 +346,17 @@ struct SecretPipelineTests {
         }
     }
 
-    @Test("with vault.tokens too: the manifest syncs first (a file secret for Vault's own layer included), then the tokens are minted")
-    func withTokens() async throws {
+    @Test("with vault.tokens too: the manifest syncs first (a file secret for Vault's own layer included), then the tokens are minted (emulator)")
+    func withTokensEmulator() async throws { try await withTokens(.emulator) }
+
+    @Test("with vault.tokens too: the manifest syncs first (a file secret for Vault's own layer included), then the tokens are minted (real OpenBao)")
+    func withTokensOpenBao() async throws { try await withTokens(.openBao) }
+
+    private func withTokens(_ backend: VaultTestBackend) async throws {
         let google = "canary-tokens-google-3e5f"
         let fileValue = "canary-tokens-file-8a1c"
         try await Self.with(
-            prefix: "stok", google: google,
+            prefix: "stok", backend: backend, google: google,
             vaultExtra: """
               policies:
                 platform-read:

@@ -5,8 +5,8 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-/// `up` of a stack whose first layer runs Vault (the emulator stands in for the Vault service: no Vault image runs
-/// here) and whose second layer consumes a scoped token: the whole lifecycle through the built binary on the real
+/// `up` of a stack whose first layer runs Vault (a real OpenBao process, or the emulator, stands in for the Vault
+/// service) and whose second layer consumes a scoped token: the whole lifecycle through the built binary on the real
 /// swarm, from a fresh Vault to a renewed token.
 @Suite("up initialises Vault and keeps scoped tokens", .tags(.integration))
 struct VaultTokenDeployTests {
@@ -47,44 +47,47 @@ struct VaultTokenDeployTests {
         return (try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]) ?? [:]
     }
 
-    @Test("a fresh Vault: up initialises it, keeps the keys sealed, mints a scoped token for the consumer; a second up changes nothing")
-    func freshVault() async throws {
+    @Test("a fresh Vault: up initialises it, keeps the keys sealed, mints a scoped token for the consumer; a second up changes nothing (emulator)")
+    func freshVaultEmulator() async throws { try await freshVault(.emulator) }
+
+    @Test("a fresh Vault: up initialises it, keeps the keys sealed, mints a scoped token for the consumer; a second up changes nothing (real OpenBao)")
+    func freshVaultOpenBao() async throws { try await freshVault(.openBao) }
+
+    private func freshVault(_ backend: VaultTestBackend) async throws {
         try await SwarmTestStack.with(prefix: "vtok") { stack in
             let keyFile = "\(stack.stateFolder.path)/vault/keys"
-            let emulator = try await VaultEmulator.start()
-            defer { Task { try? await emulator.stop() } }
+            let emulator = try await backend.start()
+            defer { Task { await emulator.shutdown() } }
             try Self.write(stack, address: emulator.address, keyFile: keyFile)
 
             let run = try await sprocketctl(["up", "--yes", "--json"], stack)
             #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-            #expect(emulator.isInitialized && !emulator.isSealed)
+            let state = try await emulator.currentSealState()
+            #expect(state.initialized && !state.sealed)
             let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
             #expect(run.stdout.contains(#""event":"vault-token""#) && run.stdout.contains(#""action":"created""#), "\(run.stdout)")
 
             // The consumer mounts a token that reads platform/ and is denied infrastructure/, by name.
             let material = try VaultKeyFile(path: keyFile).load(passphrase: Self.passphrase)
-            let root = try VaultClient(
-                configuration: try VaultClientConfiguration(address: emulator.address, token: VaultSecretString(material.rootToken)),
-                logger: Logger(label: "it"))
-            _ = try await root.writeSecret(
-                VaultSecretData(["bot": VaultSecretString("canary-bot-value")]), at: try VaultKVPath(mount: "platform", path: "prod/discord"))
-            _ = try await root.writeSecret(
-                VaultSecretData(["key": VaultSecretString("canary-infra")]), at: try VaultKVPath(mount: "infrastructure", path: "s3"))
-            try await root.shutdown()
+            try await withVaultClient(address: emulator.address, token: material.rootToken) { root in
+                _ = try await root.writeSecret(
+                    VaultSecretData(["bot": VaultSecretString("canary-bot-value")]), at: try VaultKVPath(mount: "platform", path: "prod/discord"))
+                _ = try await root.writeSecret(
+                    VaultSecretData(["key": VaultSecretString("canary-infra")]), at: try VaultKVPath(mount: "infrastructure", path: "s3"))
+            }
             let token = try await mountedToken(stack, service: "app-svc")
             #expect(!token.isEmpty && token != material.rootToken)
-            let scoped = try VaultClient(
-                configuration: try VaultClientConfiguration(address: emulator.address, token: VaultSecretString(token)), logger: Logger(label: "it"))
-            let read = try await scoped.readSecret(at: try VaultKVPath(mount: "platform", path: "prod/discord"))
-            #expect(read.data["bot"]?.unredactedValue == "canary-bot-value")
-            await #expect {
-                _ = try await scoped.readSecret(at: try VaultKVPath(mount: "infrastructure", path: "s3"))
-            } throws: { error in
-                guard case VaultClientError.permissionDenied(_, let path, _) = error else { return false }
-                return path.contains("infrastructure/data/s3")
+            try await withVaultClient(address: emulator.address, token: token) { scoped in
+                let read = try await scoped.readSecret(at: try VaultKVPath(mount: "platform", path: "prod/discord"))
+                #expect(read.data["bot"]?.unredactedValue == "canary-bot-value")
+                await #expect {
+                    _ = try await scoped.readSecret(at: try VaultKVPath(mount: "infrastructure", path: "s3"))
+                } throws: { error in
+                    guard case VaultClientError.permissionDenied(_, let path, _) = error else { return false }
+                    return path.contains("infrastructure/data/s3")
+                }
             }
-            try await scoped.shutdown()
 
             // A second run: no Docker change, no new token.
             let again = try await sprocketctl(["up", "--yes", "--json"], stack)
@@ -106,6 +109,34 @@ struct VaultTokenDeployTests {
                 #expect(!haystacks.contains { $0.contains(canary) }, "a secret value leaked")
             }
             #expect(status.stdout.contains(#""vaultTokens""#) && status.stdout.contains(#""expiresAt""#), "\(status.stdout)")
+        }
+    }
+
+    @Test("a 120 s periodic token inside its 110 s renewal window is renewed by up without rolling its consumer; the same value keeps working (real OpenBao)")
+    func renewalOnOpenBao() async throws {
+        try await SwarmTestStack.with(prefix: "vrenb") { stack in
+            let keyFile = "\(stack.stateFolder.path)/vault/keys"
+            let bao = try await OpenBaoServer.start()
+            defer { Task { await bao.stop() } }
+            // A 120 s period renewed within 110 s: the token is due 10 s after it was minted, and the second `up`
+            // still has over 100 s to reach it on a loaded machine before it would expire.
+            try Self.write(stack, address: bao.address, keyFile: keyFile, lifetime: "period: 120s\n      renew_within: 110s")
+            let first = try await sprocketctl(["up", "--yes", "--json"], stack)
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            let token = try await mountedToken(stack, service: "app-svc")
+            try await withVaultClient(address: bao.address, token: token) { scoped in
+                let before = try await scoped.lookupSelf()
+                // Wait until less than 110 s remain (real time: no clock to move).
+                try await Task.sleep(for: .seconds(max(0, before.ttl - 109)))
+                let second = try await sprocketctl(["up", "--yes", "--json"], stack)
+                #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+                #expect(second.stdout.contains(#""action":"renewed""#), "\(second.stdout)")
+                #expect((Self.summary(second)["dockerCalls"] as? [String: Any])?["mutating"] as? Int == 0, "renewal keeps the value: no roll")
+                #expect(try await mountedToken(stack, service: "app-svc") == token)
+                let after = try await scoped.lookupSelf()
+                let (old, new) = (try #require(before.expiresAt), try #require(after.expiresAt))
+                #expect(new > old.addingTimeInterval(4) && after.period == 120, "renewed: expiry moved from \(old) to \(new)")
+            }
         }
     }
 

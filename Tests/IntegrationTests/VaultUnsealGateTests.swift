@@ -5,14 +5,14 @@ import Testing
 import Vault
 
 /// `up` unseals the stack's Vault after the layer that runs it, through the built binary on the real swarm; the
-/// Vault itself is the emulator (no Vault image can run here), reached at its address like a published port.
+/// Vault itself is a real OpenBao process or the emulator, reached at its address like a published port.
 @Suite("up unseals Vault after its layer", .tags(.integration))
 struct VaultUnsealGateTests {
     static let passphrase = "integration passphrase 42"
 
-    /// An initialised, sealed emulator and a key file holding its keys.
-    static func sealedVault(keyFile: String) async throws -> VaultEmulator {
-        let emulator = try await VaultEmulator.start()
+    /// An initialised, sealed server of `backend` and a key file holding its keys.
+    static func sealedVault(_ backend: VaultTestBackend, keyFile: String) async throws -> any VaultTestServer {
+        let emulator = try await backend.start()
         let client = try VaultClient(configuration: try VaultClientConfiguration(address: emulator.address), logger: Logger(label: "it"))
         do {
             let result = try await client.initialize(shares: 3, threshold: 2)
@@ -24,10 +24,10 @@ struct VaultUnsealGateTests {
             try await client.shutdown()
         } catch {
             try? await client.shutdown()
-            try? await emulator.stop()
+            await emulator.shutdown()
             throw error
         }
-        #expect(emulator.isSealed)
+        #expect(try await emulator.isSealedNow())
         return emulator
     }
 
@@ -66,16 +66,21 @@ struct VaultUnsealGateTests {
             ])
     }
 
-    @Test("a sealed Vault is unsealed once its layer converged, before the next layer; the gate result says so")
-    func unsealsBetweenLayers() async throws {
+    @Test("a sealed Vault is unsealed once its layer converged, before the next layer; the gate result says so (emulator)")
+    func unsealsBetweenLayersEmulator() async throws { try await unsealsBetweenLayers(.emulator) }
+
+    @Test("a sealed Vault is unsealed once its layer converged, before the next layer; the gate result says so (real OpenBao)")
+    func unsealsBetweenLayersOpenBao() async throws { try await unsealsBetweenLayers(.openBao) }
+
+    private func unsealsBetweenLayers(_ backend: VaultTestBackend) async throws {
         try await SwarmTestStack.with(prefix: "vault") { stack in
             let keyFile = "\(stack.stateFolder.path)/vault.keys"
-            let emulator = try await Self.sealedVault(keyFile: keyFile)
+            let emulator = try await Self.sealedVault(backend, keyFile: keyFile)
             do {
                 try Self.write(stack, address: emulator.address, keyFile: keyFile)
                 let run = try await up(stack, passphrase: Self.passphrase)
                 #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-                #expect(!emulator.isSealed)
+                #expect(try await emulator.isSealedNow() == false)
                 let unsealed = run.stdout.split(separator: "\n").first { $0.contains(#""resource":"vault: unsealed""#) }
                 #expect(unsealed?.contains("check-passed") == true && unsealed?.contains("was sealed") == true, "\(run.stdout)")
                 for secret in [Self.passphrase] { #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret)) }
@@ -98,31 +103,36 @@ struct VaultUnsealGateTests {
                 #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
                 #expect(again.stdout.contains("all present") && again.stdout.contains("all unchanged"), "\(again.stdout)")
             } catch {
-                try? await emulator.stop()
+                await emulator.shutdown()
                 throw error
             }
-            try await emulator.stop()
+            await emulator.shutdown()
         }
     }
 
-    @Test("a Vault that cannot be unsealed (wrong passphrase) fails the gate by name; the next layer never starts")
-    func cannotUnseal() async throws {
+    @Test("a Vault that cannot be unsealed (wrong passphrase) fails the gate by name; the next layer never starts (emulator)")
+    func cannotUnsealEmulator() async throws { try await cannotUnseal(.emulator) }
+
+    @Test("a Vault that cannot be unsealed (wrong passphrase) fails the gate by name; the next layer never starts (real OpenBao)")
+    func cannotUnsealOpenBao() async throws { try await cannotUnseal(.openBao) }
+
+    private func cannotUnseal(_ backend: VaultTestBackend) async throws {
         try await SwarmTestStack.with(prefix: "vaultno") { stack in
             let keyFile = "\(stack.stateFolder.path)/vault.keys"
-            let emulator = try await Self.sealedVault(keyFile: keyFile)
+            let emulator = try await Self.sealedVault(backend, keyFile: keyFile)
             do {
                 try Self.write(stack, address: emulator.address, keyFile: keyFile)
                 let run = try await up(stack, passphrase: "not the right passphrase")
                 #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
                 #expect(run.stderr.contains("vault: unsealed") && run.stderr.contains("passphrase"), "\(run.stderr)")
-                #expect(emulator.isSealed)
+                #expect(try await emulator.isSealedNow())
                 let names = try await stack.services().compactMap(\.spec?.name)
                 #expect(!names.contains { $0.hasSuffix("_app-svc") }, "the app layer started: \(names)")
             } catch {
-                try? await emulator.stop()
+                await emulator.shutdown()
                 throw error
             }
-            try await emulator.stop()
+            await emulator.shutdown()
         }
     }
 }

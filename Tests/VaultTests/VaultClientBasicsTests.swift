@@ -3,7 +3,7 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault client configuration, redaction and typed errors")
+@Suite("Vault client configuration, redaction and typed errors", .sharedOpenBao)
 struct VaultClientBasicsTests {
     @Test("fromEnvironment reads VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT and VAULT_NAMESPACE; empty values are unset")
     func environment() throws {
@@ -41,9 +41,14 @@ struct VaultClientBasicsTests {
         #expect("\(data)" == "<secret data: password>")
     }
 
-    @Test("init results, tokens and errors never show keys or tokens")
-    func noSecretsInOutputs() async throws {
-        try await withUnsealedVault { vault in
+    @Test("init results, tokens and errors never show keys or tokens (emulator)")
+    func noSecretsInOutputsEmulator() async throws { try await noSecretsInOutputs(.emulator) }
+
+    @Test("init results, tokens and errors never show keys or tokens (real OpenBao)")
+    func noSecretsInOutputsOpenBao() async throws { try await noSecretsInOutputs(.openBao) }
+
+    private func noSecretsInOutputs(_ backend: VaultTestBackend) async throws {
+        try await withUnsealedVault(backend) { vault in
             let secrets = vault.initResult.keys.map(\.unredactedValue) + [vault.rootToken.unredactedValue]
             let texts = ["\(vault.initResult)", "\(vault.client.configuration)", String(reflecting: vault.initResult)]
             let errorText = try await vault.withClient(token: VaultSecretString("hvs.not-a-real-token")) { denied in

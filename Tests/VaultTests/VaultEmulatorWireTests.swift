@@ -3,24 +3,30 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault emulator wire format: envelopes, headers and 204s (wire-contracts §1.0, §5)")
+@Suite("Vault wire format on the emulator and real OpenBao: envelopes, headers and 204s (wire-contracts §1.0, §5)", .sharedOpenBao)
 struct VaultEmulatorWireTests {
     static let envelopeKeys: Set = [
-        "request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings", "auth", "mount_type",
+        "request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings", "auth",
     ]
 
-    @Test("a KV read has the full envelope with nulls, a trailing newline and the standard headers")
-    func kvReadEnvelope() async throws {
-        try await withUnsealedVault { vault in
-            try await vault.client.enableKVVersion2(at: "platform")
-            try await vault.client.writeSecret(VaultSecretData(["target": VaultSecretString("x")]), at: try VaultKVPath(mount: "platform", path: "a"))
-            let raw = try await rawRequest("GET", vault.emulator.address, "/v1/platform/data/a", token: vault.rootToken)
+    @Test("a KV read has the full envelope with nulls, a trailing newline and the standard headers (emulator)")
+    func kvReadEnvelopeEmulator() async throws { try await kvReadEnvelope(.emulator) }
+
+    @Test("a KV read has the full envelope with nulls, a trailing newline and the standard headers (real OpenBao)")
+    func kvReadEnvelopeOpenBao() async throws { try await kvReadEnvelope(.openBao) }
+
+    private func kvReadEnvelope(_ backend: VaultTestBackend) async throws {
+        try await withUnsealedVault(backend) { vault in
+            let platform = uniqueMount("platform")
+            try await vault.client.enableKVVersion2(at: platform)
+            try await vault.client.writeSecret(VaultSecretData(["target": VaultSecretString("x")]), at: try VaultKVPath(mount: platform, path: "a"))
+            let raw = try await rawRequest("GET", vault.address, "/v1/\(platform)/data/a", token: vault.rootToken)
             #expect(raw.status == 200 && raw.body.hasSuffix("}\n"))
             #expect(raw.headers["content-type"] == "application/json" && raw.headers["cache-control"] == "no-store")
             let json = try #require(raw.json)
             #expect(Set(json.keys) == Self.envelopeKeys)
             #expect(json["wrap_info"] is NSNull && json["warnings"] is NSNull && json["auth"] is NSNull)
-            #expect(json["lease_id"] as? String == "" && json["mount_type"] as? String == "kv")
+            #expect(json["lease_id"] as? String == "" && json["mount_type"] == nil, "OpenBao sends no mount_type")
             let metadata = try #require((json["data"] as? [String: Any])?["metadata"] as? [String: Any])
             #expect(Set(metadata.keys) == ["version", "created_time", "deletion_time", "destroyed", "custom_metadata"])
             #expect(metadata["custom_metadata"] is NSNull && metadata["deletion_time"] as? String == "")
@@ -36,27 +42,42 @@ struct VaultEmulatorWireTests {
     func noContent(method: String, path: String, body: String?) async throws {
         try await withUnsealedVault { vault in
             if !path.hasPrefix("/v1/sys/mounts") { try await vault.client.enableKVVersion2(at: "kv2") }
-            let raw = try await rawRequest(method, vault.emulator.address, path, body: body, token: vault.rootToken)
+            let raw = try await rawRequest(method, vault.address, path, body: body, token: vault.rootToken)
             #expect(raw.status == 204 && raw.body.isEmpty)
         }
     }
 
-    @Test("sys answers repeat data at the top level (policy read, mount tune)")
-    func sysInjection() async throws {
-        try await withUnsealedVault { vault in
-            try await vault.client.writePolicy(named: "p", hcl: #"path "a/*" { capabilities = ["read"] }"#)
-            let raw = try await rawRequest("GET", vault.emulator.address, "/v1/sys/policies/acl/p", token: vault.rootToken)
-            let json = try #require(raw.json)
-            #expect(json["name"] as? String == "p" && (json["data"] as? [String: Any])?["name"] as? String == "p")
-            #expect(json["policy"] as? String == #"path "a/*" { capabilities = ["read"] }"#)
+    @Test("sys/mounts and the legacy sys/policy repeat data at the top level; sys/policies/acl does not (emulator)")
+    func sysInjectionEmulator() async throws { try await sysInjection(.emulator) }
+
+    @Test("sys/mounts and the legacy sys/policy repeat data at the top level; sys/policies/acl does not (real OpenBao)")
+    func sysInjectionOpenBao() async throws { try await sysInjection(.openBao) }
+
+    private func sysInjection(_ backend: VaultTestBackend) async throws {
+        try await withUnsealedVault(backend) { vault in
+            let policy = uniqueMount("p")
+            try await vault.client.writePolicy(named: policy, hcl: #"path "a/*" { capabilities = ["read"] }"#)
+            let acl = try #require(try await rawRequest("GET", vault.address, "/v1/sys/policies/acl/\(policy)", token: vault.rootToken).json)
+            #expect(acl["name"] == nil && (acl["data"] as? [String: Any])?["name"] as? String == policy)
+            #expect((acl["data"] as? [String: Any])?["policy"] as? String == #"path "a/*" { capabilities = ["read"] }"#)
+            let legacy = try #require(try await rawRequest("GET", vault.address, "/v1/sys/policy/\(policy)", token: vault.rootToken).json)
+            #expect(legacy["name"] as? String == policy && legacy["rules"] as? String == #"path "a/*" { capabilities = ["read"] }"#)
+            let mounts = try #require(try await rawRequest("GET", vault.address, "/v1/sys/mounts", token: vault.rootToken).json)
+            #expect(mounts["sys/"] != nil && (mounts["data"] as? [String: Any])?["sys/"] != nil)
+            try await vault.client.deletePolicy(named: policy)
         }
     }
 
-    @Test("token create answers an auth block with every field and warnings only when there are some")
-    func tokenCreateBody() async throws {
-        try await withUnsealedVault { vault in
+    @Test("token create answers an auth block with every field and warnings only when there are some (emulator)")
+    func tokenCreateBodyEmulator() async throws { try await tokenCreateBody(.emulator) }
+
+    @Test("token create answers an auth block with every field and warnings only when there are some (real OpenBao)")
+    func tokenCreateBodyOpenBao() async throws { try await tokenCreateBody(.openBao) }
+
+    private func tokenCreateBody(_ backend: VaultTestBackend) async throws {
+        try await withUnsealedVault(backend) { vault in
             let raw = try await rawRequest(
-                "POST", vault.emulator.address, "/v1/auth/token/create", body: #"{"policies":["default"],"ttl":"1h"}"#,
+                "POST", vault.address, "/v1/auth/token/create", body: #"{"policies":["default"],"ttl":"1h"}"#,
                 token: vault.rootToken)
             let json = try #require(raw.json)
             #expect(json["warnings"] is NSNull && json["data"] is NSNull)
@@ -79,9 +100,14 @@ struct VaultEmulatorWireTests {
         }
     }
 
-    @Test("unsupported methods on sys endpoints are 405")
-    func methodNotAllowed() async throws {
-        try await withFreshVault { emulator, _ in
+    @Test("unsupported methods on sys endpoints are 405 (emulator)")
+    func methodNotAllowedEmulator() async throws { try await methodNotAllowed(.emulator) }
+
+    @Test("unsupported methods on sys endpoints are 405 (real OpenBao)")
+    func methodNotAllowedOpenBao() async throws { try await methodNotAllowed(.openBao) }
+
+    private func methodNotAllowed(_ backend: VaultTestBackend) async throws {
+        try await withFreshVault(backend) { emulator, _ in
             let deleteInit = try await rawRequest("DELETE", emulator.address, "/v1/sys/init")
             let getUnseal = try await rawRequest("GET", emulator.address, "/v1/sys/unseal")
             #expect(deleteInit.status == 405 && getUnseal.status == 405)

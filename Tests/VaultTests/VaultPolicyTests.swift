@@ -2,11 +2,12 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault ACL policies, enforced by the emulator (wire-contracts §1.8)")
+@Suite("Vault ACL policies, enforced by the emulator and by real OpenBao (wire-contracts §1.8)")
 struct VaultPolicyTests {
-    /// A Vault with `platform` and `infrastructure` mounts, a secret in each, and a `platform-read` policy.
-    private func withTwoMounts(_ body: (UnsealedVault) async throws -> Void) async throws {
-        try await withUnsealedVault { vault in
+    /// A Vault with `platform` and `infrastructure` mounts, a secret in each, and a `platform-read` policy. On
+    /// OpenBao each test has a server of its own: these tests list every policy and use fixed mount names.
+    private func withTwoMounts(_ backend: VaultTestBackend, _ body: (UnsealedVault) async throws -> Void) async throws {
+        try await withUnsealedVault(backend, fresh: true) { vault in
             for mount in ["platform", "infrastructure"] {
                 try await vault.client.enableKVVersion2(at: mount)
                 try await vault.client.writeSecret(
@@ -21,9 +22,14 @@ struct VaultPolicyTests {
         }
     }
 
-    @Test("a platform-scoped token reads platform/… and is denied infrastructure/… with an error naming the path")
-    func platformTokenIsScoped() async throws {
-        try await withTwoMounts { vault in
+    @Test("a platform-scoped token reads platform/… and is denied infrastructure/… with an error naming the path (emulator)")
+    func platformTokenIsScopedEmulator() async throws { try await platformTokenIsScoped(.emulator) }
+
+    @Test("a platform-scoped token reads platform/… and is denied infrastructure/… with an error naming the path (real OpenBao)")
+    func platformTokenIsScopedOpenBao() async throws { try await platformTokenIsScoped(.openBao) }
+
+    private func platformTokenIsScoped(_ backend: VaultTestBackend) async throws {
+        try await withTwoMounts(backend) { vault in
             let token = try await vault.client.createToken(
                 VaultTokenRequest(policies: ["platform-read"], ttl: .seconds(3600), displayName: "platform"))
             #expect(token.policies == ["default", "platform-read"])
@@ -48,22 +54,32 @@ struct VaultPolicyTests {
         }
     }
 
-    @Test("the wire answer to a denied request is 403 with the real servers' multierror body")
-    func deniedWireBody() async throws {
-        try await withTwoMounts { vault in
+    @Test("the wire answer to a denied request is 403 with the real servers' multierror body (emulator)")
+    func deniedWireBodyEmulator() async throws { try await deniedWireBody(.emulator) }
+
+    @Test("the wire answer to a denied request is 403 with the real servers' multierror body (real OpenBao)")
+    func deniedWireBodyOpenBao() async throws { try await deniedWireBody(.openBao) }
+
+    private func deniedWireBody(_ backend: VaultTestBackend) async throws {
+        try await withTwoMounts(backend) { vault in
             let token = try await vault.client.createToken(VaultTokenRequest(policies: ["platform-read"], ttl: .seconds(60)))
-            let raw = try await rawRequest("GET", vault.emulator.address, "/v1/infrastructure/data/prod/db", token: token.clientToken)
+            let raw = try await rawRequest("GET", vault.address, "/v1/infrastructure/data/prod/db", token: token.clientToken)
             #expect(raw.status == 403)
             #expect(raw.body == "{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}\n")
             #expect(raw.headers["content-type"] == "application/json" && raw.headers["cache-control"] == "no-store")
-            let noToken = try await rawRequest("GET", vault.emulator.address, "/v1/platform/data/prod/db")
+            let noToken = try await rawRequest("GET", vault.address, "/v1/platform/data/prod/db")
             #expect(noToken.status == 403)
         }
     }
 
-    @Test("deny wins over a broader grant, + matches one segment, and the most specific rule applies")
-    func denyAndWildcards() async throws {
-        try await withTwoMounts { vault in
+    @Test("deny wins over a broader grant, + matches one segment, and the most specific rule applies (emulator)")
+    func denyAndWildcardsEmulator() async throws { try await denyAndWildcards(.emulator) }
+
+    @Test("deny wins over a broader grant, + matches one segment, and the most specific rule applies (real OpenBao)")
+    func denyAndWildcardsOpenBao() async throws { try await denyAndWildcards(.openBao) }
+
+    private func denyAndWildcards(_ backend: VaultTestBackend) async throws {
+        try await withTwoMounts(backend) { vault in
             let hcl = """
                 # everything in platform, except the secrets of prod
                 path "platform/data/*" { capabilities = ["read", "create", "update"] }
@@ -86,9 +102,14 @@ struct VaultPolicyTests {
         }
     }
 
-    @Test("policies are listed, read and deleted; root cannot be changed and bad HCL is 400")
-    func policyCRUD() async throws {
-        try await withTwoMounts { vault in
+    @Test("policies are listed, read and deleted; root cannot be changed and bad HCL is 400 (emulator)")
+    func policyCRUDEmulator() async throws { try await policyCRUD(.emulator) }
+
+    @Test("policies are listed, read and deleted; root cannot be changed and bad HCL is 400 (real OpenBao)")
+    func policyCRUDOpenBao() async throws { try await policyCRUD(.openBao) }
+
+    private func policyCRUD(_ backend: VaultTestBackend) async throws {
+        try await withTwoMounts(backend) { vault in
             #expect(try await vault.client.listPolicies() == ["default", "platform-read", "root"])
             let stored = try await vault.client.readPolicy(named: "platform-read")
             let text = try #require(stored)
@@ -97,6 +118,10 @@ struct VaultPolicyTests {
             #expect(try await vault.client.readPolicy(named: "platform-read") == nil)
             await #expect(throws: VaultClientError.badRequest(
                 method: "PUT", path: "sys/policies/acl/root", messages: ["cannot update \"root\" policy"])
+            ) { try await vault.client.writePolicy(named: "root", hcl: #"path "x" { capabilities = ["read"] }"#) }
+            // OpenBao checks for an empty text first, whatever the name.
+            await #expect(throws: VaultClientError.badRequest(
+                method: "PUT", path: "sys/policies/acl/root", messages: ["'policy' parameter not supplied or empty"])
             ) { try await vault.client.writePolicy(named: "root", hcl: "") }
             await #expect(throws: VaultClientError.self) {
                 try await vault.client.writePolicy(named: "bad", hcl: #"path "x" { capabilities = ["fly"] }"#)

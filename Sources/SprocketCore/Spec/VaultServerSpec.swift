@@ -21,6 +21,44 @@ public struct VaultServerSpec: Sendable, Hashable {
         case awskms(region: String, kmsKeyID: String, accessKeySecret: String?, secretKeySecret: String?)
     }
 
+    /// Which server the image runs: HashiCorp Vault or OpenBao, its open-source fork with the same HTTP API but
+    /// not the same storage backends.
+    public enum Flavor: String, Sendable, Hashable {
+        case hashicorpVault = "HashiCorp Vault"
+        case openBao = "OpenBao"
+
+        /// The storage backends generated here that this server has. OpenBao 2.x ships `raft` and `postgresql`
+        /// only: a `file` or `s3` stanza makes its task crash-loop with `unknown storage type …`.
+        public func supports(_ storage: Storage) -> Bool {
+            switch (self, storage) {
+            case (.hashicorpVault, _), (.openBao, .raft): true
+            case (.openBao, .s3), (.openBao, .file): false
+            }
+        }
+    }
+
+    /// The server is known from `binary` (`bao` is OpenBao); `binary` itself defaults to `bao` when the image is
+    /// OpenBao's (a repository named `openbao`, e.g. `openbao/openbao:2.7` or `sprocket-local/openbao:2.7.2`),
+    /// else to `vault`.
+    public var flavor: Flavor { binary == "bao" ? .openBao : .hashicorpVault }
+
+    /// The `binary` default for an image: `bao` for an OpenBao image, else `vault`.
+    public static func defaultBinary(forImage image: String) -> String {
+        let withoutDigest = image.split(separator: "@").first.map(String.init) ?? image
+        let lastPart = withoutDigest.split(separator: "/").last.map(String.init) ?? withoutDigest
+        let repository = lastPart.split(separator: ":").first.map(String.init) ?? lastPart
+        return repository.lowercased() == "openbao" ? "bao" : "vault"
+    }
+
+    /// The storage's name in the configuration (`storage "raft"`).
+    public var storageKind: String {
+        switch storage {
+        case .s3: "s3"
+        case .raft: "raft"
+        case .file: "file"
+        }
+    }
+
     /// The service name (default `vault`): the DNS name other services use.
     public var name: String
     public var image: String

@@ -90,8 +90,17 @@ public final class VaultEmulator: Sendable {
     /// Whether the emulator is sealed right now.
     public var isSealed: Bool { core.withLock { $0.isSealed } }
 
+    /// How many unseal shares of the current attempt are in.
+    public var unsealProgress: Int { core.withLock { $0.unsealParts.count } }
+
     /// Whether `sys/init` has run.
     public var isInitialized: Bool { core.withLock { $0.sealConfig != nil } }
+
+    /// Makes every kv-v2 mount enabled from now on answer its first `requests` requests with OpenBao's 400
+    /// "Upgrading from non-versioned to versioned data…", the window a real server shows for ~0.1 s after a mount.
+    public func setKVUpgradeWindow(requests: Int) {
+        core.withLock { $0.kvUpgradeRequests = requests }
+    }
 
     /// Makes `sys/health` report a standby or secondary role while unsealed.
     public func setHealthRole(_ role: HealthRole) {

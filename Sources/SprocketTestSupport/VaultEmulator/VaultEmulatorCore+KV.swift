@@ -1,8 +1,16 @@
 import Foundation
 
 extension VaultEmulatorCore {
+    /// What OpenBao answers to every request to a kv-v2 mount in the moment after it was enabled.
+    static let kvUpgradingMessage =
+        "Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly."
+
     /// KV v2: `config`, `data/`, `metadata/`, `delete/`, `undelete/`, `destroy/` under a mount.
     mutating func handleKV(_ call: Call, mount mountKey: String) -> StubHTTPServer.Response {
+        if let left = upgradingMounts[mountKey], left > 0 {
+            upgradingMounts[mountKey] = left - 1
+            return Self.errors(400, [Self.kvUpgradingMessage])
+        }
         let rest = String((call.path + "/").dropFirst(mountKey.count).dropLast())
         let operation = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
         var key = String(rest.dropFirst(operation.count))
@@ -16,7 +24,7 @@ extension VaultEmulatorCore {
             let mount = barrier?.mounts[mountKey]
             return Self.envelope(
                 data: ["max_versions": .int(mount?.maxVersions ?? 0), "cas_required": .bool(mount?.casRequired ?? false),
-                       "delete_version_after": "0s"], mountType: "kv")
+                       "delete_version_after": "0s", "metadata_cas_required": false])
         case ("config", "POST"), ("config", "PUT"):
             if let max = call.body["max_versions"]?.int { barrier?.mounts[mountKey]?.maxVersions = max }
             if let cas = call.body["cas_required"]?.bool { barrier?.mounts[mountKey]?.casRequired = cas }
@@ -49,7 +57,7 @@ extension VaultEmulatorCore {
         case ("metadata", "LIST"): return listKeys(under: key, mount: mountKey)
         case ("metadata", "GET"):
             guard let secret = barrier?.mounts[mountKey]?.secrets[key] else { return Self.errors(404, []) }
-            return Self.envelope(data: Self.metadataJSON(secret), mountType: "kv")
+            return Self.envelope(data: Self.metadataJSON(secret))
         case ("metadata", "POST"), ("metadata", "PUT"):
             var secret = barrier?.mounts[mountKey]?.secrets[key]
                 ?? EmulatedSecret(createdTime: call.now, updatedTime: call.now)
@@ -77,9 +85,9 @@ extension VaultEmulatorCore {
         let metadata = Self.versionMetadataJSON(version, number: number, secret: secret)
         let deleted = version.destroyed || (version.deletionTime.map { $0 <= call.now } ?? false)
         if deleted {
-            return Self.envelope(data: ["data": nil, "metadata": metadata], mountType: "kv", status: 404)
+            return Self.envelope(data: ["data": nil, "metadata": metadata], status: 404)
         }
-        return Self.envelope(data: ["data": version.data ?? nil, "metadata": metadata], mountType: "kv")
+        return Self.envelope(data: ["data": version.data ?? nil, "metadata": metadata])
     }
 
     private mutating func writeSecret(_ key: String, mount mountKey: String, call: Call) -> StubHTTPServer.Response {
@@ -108,8 +116,7 @@ extension VaultEmulatorCore {
         barrierChanged = true
         let current = secret.versions[secret.currentVersion]
         return Self.envelope(
-            data: current.map { Self.versionMetadataJSON($0, number: secret.currentVersion, secret: secret) } ?? nil,
-            mountType: "kv")
+            data: current.map { Self.versionMetadataJSON($0, number: secret.currentVersion, secret: secret) } ?? nil)
     }
 
     /// The key's own limit when it is set and tighter than the mount's; 0 everywhere means 10.
@@ -144,7 +151,7 @@ extension VaultEmulatorCore {
             }
         }
         guard !keys.isEmpty else { return Self.errors(404, []) }
-        return Self.envelope(data: ["keys": .array(keys.sorted().map(EmulatorJSON.string))], mountType: "kv")
+        return Self.envelope(data: ["keys": .array(keys.sorted().map(EmulatorJSON.string))])
     }
 
     static func versionList(_ value: EmulatorJSON) -> [Int]? {
@@ -174,6 +181,7 @@ extension VaultEmulatorCore {
         return [
             "cas_required": .bool(secret.casRequired), "created_time": .string(timestamp(secret.createdTime)),
             "current_version": .int(secret.currentVersion), "delete_version_after": "0s",
+            "current_metadata_version": 0, "metadata_cas_required": false,
             "max_versions": .int(secret.maxVersions), "oldest_version": .int(secret.oldestVersion),
             "updated_time": .string(timestamp(secret.updatedTime)),
             "custom_metadata": secret.customMetadata.map { .object($0.mapValues(EmulatorJSON.string)) } ?? nil,

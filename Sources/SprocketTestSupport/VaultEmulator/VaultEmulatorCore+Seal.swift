@@ -24,7 +24,7 @@ extension VaultEmulatorCore {
             return Self.errors(500, ["failed to generate unseal keys: \(error)"])
         }
         let rootToken = EmulatedToken(
-            id: "hvs." + Self.randomID(24), accessor: Self.randomID(24), policies: ["root"], meta: nil,
+            id: Self.tokenPrefix + Self.randomID(24), accessor: Self.randomID(24), policies: ["root"], meta: nil,
             displayName: "root", path: "auth/token/root", creationTime: call.now, creationTTL: 0, expireTime: nil,
             explicitMaxTTL: 0, period: nil, renewable: false, orphan: true, parentID: nil, numUses: 0)
         var fresh = VaultEmulatorBarrier()
@@ -62,8 +62,8 @@ extension VaultEmulatorCore {
             "type": "shamir", "initialized": .bool(sealConfig != nil), "sealed": .bool(isSealed),
             "t": .int(sealConfig?.threshold ?? 0), "n": .int(sealConfig?.shares ?? 0),
             "progress": .int(unsealParts.count), "nonce": .string(unsealNonce), "version": .string(Self.version),
-            "build_date": .string(Self.buildDate), "migration": false, "recovery_seal": false,
-            "storage_type": "inmem",
+            "commit_date": .string(Self.commitDate), "migration": false, "recovery_seal": false,
+            "storage_type": "raft",
         ]
         if !isSealed {
             body["cluster_name"] = .string(clusterName)
@@ -109,7 +109,7 @@ extension VaultEmulatorCore {
             return Self.errors(500, ["failed to compute combined key: \(error)"])
         }
         guard candidate.count == 32, let opened = Self.decrypt(sealedBarrier, with: candidate) else {
-            return Self.errors(400, ["Unseal failed, invalid key"])
+            return Self.errors(400, [Self.invalidKeyMessage])
         }
         barrier = opened
         rootKey = candidate
@@ -144,7 +144,7 @@ extension VaultEmulatorCore {
         ]
         for name in codes.keys {
             guard let text = call.query[name] else { continue }
-            guard let value = Int(text) else { return Self.errors(400, ["unable to parse \(name) value"]) }
+            guard let value = Int(text) else { return Self.errors(400, []) }
             codes[name] = value
         }
         let standbyOK = call.query["standbyok"].map { $0.isEmpty || $0 == "true" } ?? false
@@ -166,17 +166,13 @@ extension VaultEmulatorCore {
         var body: [String: EmulatorJSON] = [
             "initialized": .bool(sealConfig != nil), "sealed": .bool(isSealed),
             "standby": .bool(isSealed || healthRole == .standby || healthRole == .performanceStandby),
-            "performance_standby": .bool(!isSealed && healthRole == .performanceStandby),
-            "replication_performance_mode": isSealed ? "unknown" : "disabled",
+            "replication_performance_mode": isSealed ? "unknown" : "primary",
             "replication_dr_mode": isSealed ? "unknown" : (healthRole == .drSecondary ? "secondary" : "disabled"),
             "server_time_utc": .int(Int(call.now.timeIntervalSince1970)), "version": .string(Self.version),
         ]
         if !isSealed {
             body["cluster_name"] = .string(clusterName)
             body["cluster_id"] = .string(clusterID)
-            body["enterprise"] = false
-            body["echo_duration_ms"] = 0
-            body["clock_skew_ms"] = 0
         }
         if head {
             return StubHTTPServer.Response(

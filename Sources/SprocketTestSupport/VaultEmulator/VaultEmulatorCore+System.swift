@@ -62,6 +62,7 @@ extension VaultEmulatorCore {
         barrier?.mounts[mountKey] = EmulatedMount(
             type: "kv", description: call.body["description"]?.string ?? "", accessor: "kv_" + Self.randomID(8),
             uuid: UUID().uuidString.lowercased(), options: options)
+        if kvUpgradeRequests > 0 { upgradingMounts[mountKey] = kvUpgradeRequests }
         barrierChanged = true
         return Self.noContent()
     }
@@ -104,17 +105,25 @@ extension VaultEmulatorCore {
         if name.isEmpty {
             guard call.method == "LIST" || call.method == "GET" else { return Self.errors(405, []) }
             let keys = EmulatorJSON.array(names.map(EmulatorJSON.string))
-            return Self.sysEnvelope(legacy ? ["keys": keys, "policies": keys] : ["keys": keys])
+            return legacy ? Self.sysEnvelope(["keys": keys, "policies": keys]) : Self.envelope(data: ["keys": keys])
         }
         switch call.method {
         case "GET":
             guard let text = name == "root" ? "" : barrier?.policies[name] else { return Self.errors(404, []) }
-            return Self.sysEnvelope(["name": .string(name), legacy ? "rules" : "policy": .string(text)])
+            return legacy
+                ? Self.sysEnvelope(["name": .string(name), "rules": .string(text)])
+                : Self.envelope(data: [
+                    "name": .string(name), "policy": .string(text), "version": 1, "cas_required": false,
+                    // Not kept by the emulator: the time of the read stands in for the time of the last write.
+                    "modified": .string(Self.timestamp(call.now)),
+                    "allow_slashes_in_identity_templates": false, "allow_wildcards_in_identity_templates": false,
+                ])
         case "PUT", "POST":
-            guard name != "root" else { return Self.errors(400, ["cannot update \"root\" policy"]) }
-            guard var text = call.body["policy"]?.string ?? call.body["rules"]?.string else {
+            // OpenBao checks for an empty policy before it refuses to change root.
+            guard var text = call.body["policy"]?.string ?? call.body["rules"]?.string, !text.isEmpty else {
                 return Self.errors(400, ["'policy' parameter not supplied or empty"])
             }
+            guard name != "root" else { return Self.errors(400, ["cannot update \"root\" policy"]) }
             if let decoded = Data(base64Encoded: text).flatMap({ String(data: $0, encoding: .utf8) }) { text = decoded }
             if case .failure(let problem) = EmulatedPolicy.parse(text) { return Self.errors(400, [problem.message]) }
             barrier?.policies[name] = text

@@ -10,17 +10,17 @@ extension VaultEmulatorCore {
         case ("create", "POST"), ("create", "PUT"), ("create-orphan", "POST"), ("create-orphan", "PUT"):
             return createToken(call, parent: caller, orphanEndpoint: operation == "create-orphan")
         case ("lookup-self", "GET"), ("lookup-self", "POST"):
-            return Self.envelope(data: tokenInfoJSON(caller, now: call.now, showID: true), mountType: "token")
+            return Self.envelope(data: tokenInfoJSON(caller, now: call.now, showID: true))
         case ("lookup", "POST"), ("lookup", "PUT"):
             guard let id = call.body["token"]?.string, let token = liveToken(id, now: call.now) else {
                 return Self.errors(403, ["bad token"])
             }
-            return Self.envelope(data: tokenInfoJSON(token, now: call.now, showID: true), mountType: "token")
+            return Self.envelope(data: tokenInfoJSON(token, now: call.now, showID: true))
         case ("lookup-accessor", "POST"), ("lookup-accessor", "PUT"):
             guard let token = tokenByAccessor(call.body["accessor"]?.string, now: call.now) else {
-                return Self.errors(400, ["invalid accessor"])
+                return Self.errors(400, ["1 error occurred:\n\t* invalid accessor\n\n"])
             }
-            return Self.envelope(data: tokenInfoJSON(token, now: call.now, showID: false), mountType: "token")
+            return Self.envelope(data: tokenInfoJSON(token, now: call.now, showID: false))
         case ("renew-self", "POST"), ("renew-self", "PUT"):
             return renew(caller, call: call)
         case ("renew", "POST"), ("renew", "PUT"):
@@ -35,8 +35,9 @@ extension VaultEmulatorCore {
             if let id = call.body["token"]?.string { revokeTree(id) }
             return Self.noContent()
         case ("revoke-accessor", "POST"), ("revoke-accessor", "PUT"):
+            // OpenBao answers an unknown accessor with 200 and a warning, not an error.
             guard let token = tokenByAccessor(call.body["accessor"]?.string, now: call.now) else {
-                return Self.errors(400, ["invalid accessor"])
+                return Self.envelope(warnings: ["No token found with this accessor"])
             }
             revokeTree(token.id)
             return Self.noContent()
@@ -60,7 +61,7 @@ extension VaultEmulatorCore {
         }
         var policies = Set(requested)
         if !(body["no_default_policy"]?.bool ?? false), !policies.contains("root") { policies.insert("default") }
-        let warnings = policies.subtracting(["default", "root"]).sorted().filter { barrier?.policies[$0] == nil }
+        var warnings = policies.subtracting(["default", "root"]).sorted().filter { barrier?.policies[$0] == nil }
             .map { "Policy \"\($0)\" does not exist" }
         guard let ttl = Self.seconds(body["ttl"]), let period = Self.seconds(body["period"]),
             let explicitMax = Self.seconds(body["explicit_max_ttl"])
@@ -75,9 +76,12 @@ extension VaultEmulatorCore {
         } else {
             effective = explicitMax > 0 ? min(explicitMax, Self.systemMaxTTL) : Self.systemMaxTTL
         }
+        if period == 0, ttl > 0, explicitMax > 0, ttl > explicitMax {
+            warnings.append(Self.cappedTTLWarning(wanted: ttl, cap: explicitMax))
+        }
         let displayName = body["display_name"]?.string.map { "token-" + $0 } ?? "token"
         let token = EmulatedToken(
-            id: "hvs." + Self.randomID(24), accessor: Self.randomID(24), policies: policies.sorted(),
+            id: Self.tokenPrefix + Self.randomID(24), accessor: Self.randomID(24), policies: policies.sorted(),
             meta: body["meta"]?.object?.compactMapValues(\.string), displayName: displayName,
             path: orphanEndpoint ? "auth/token/create-orphan" : "auth/token/create", creationTime: call.now,
             creationTTL: effective, expireTime: effective > 0 ? call.now.addingTimeInterval(Double(effective)) : nil,
@@ -86,7 +90,7 @@ extension VaultEmulatorCore {
             parentID: orphanEndpoint || noParent ? nil : parent.id, numUses: body["num_uses"]?.int ?? 0)
         barrier?.tokens[token.id] = token
         barrierChanged = true
-        return Self.envelope(auth: authJSON(token, ttl: effective), warnings: warnings, mountType: "token")
+        return Self.envelope(auth: authJSON(token, ttl: effective), warnings: warnings)
     }
 
     private mutating func renew(_ original: EmulatedToken, call: Call) -> StubHTTPServer.Response {
@@ -104,8 +108,7 @@ extension VaultEmulatorCore {
             if expiry > cap {
                 expiry = cap
                 let capped = max(0, Int(cap.timeIntervalSince(call.now)))
-                warnings.append("TTL of \"\(wanted)s\" exceeded the effective max_ttl of \"\(capped)s\"; "
-                    + "TTL value is capped accordingly")
+                warnings.append(Self.cappedTTLWarning(wanted: wanted, cap: capped))
             }
         }
         token.expireTime = expiry
@@ -113,7 +116,7 @@ extension VaultEmulatorCore {
         barrier?.tokens[token.id] = token
         barrierChanged = true
         let ttl = max(0, Int(expiry.timeIntervalSince(call.now).rounded()))
-        return Self.envelope(auth: authJSON(token, ttl: ttl), warnings: warnings, mountType: "token")
+        return Self.envelope(auth: authJSON(token, ttl: ttl), warnings: warnings)
     }
 
     /// Removes a token and, recursively, every non-orphan token it created.
@@ -198,5 +201,18 @@ extension VaultEmulatorCore {
         }
         guard flush() else { return nil }
         return Int(total)
+    }
+
+    /// OpenBao's warning when a requested TTL is above the token's max TTL, durations as Go prints them.
+    static func cappedTTLWarning(wanted: Int, cap: Int) -> String {
+        "TTL of \"\(goDuration(wanted))\" exceeded the effective max_ttl of \"\(goDuration(cap))\"; TTL value is capped accordingly"
+    }
+
+    /// Go's `time.Duration.String()` for whole seconds: `5s`, `1m30s`, `1h0m0s`.
+    static func goDuration(_ seconds: Int) -> String {
+        let hours = seconds / 3600, minutes = seconds % 3600 / 60, rest = seconds % 60
+        if hours > 0 { return "\(hours)h\(minutes)m\(rest)s" }
+        if minutes > 0 { return "\(minutes)m\(rest)s" }
+        return "\(rest)s"
     }
 }

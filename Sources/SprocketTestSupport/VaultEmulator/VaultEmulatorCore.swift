@@ -7,8 +7,14 @@ import Foundation
 /// the logical envelope with nulls, sys answers with `data` hoisted to the top level, and `Content-Type:
 /// application/json` plus `Cache-Control: no-store` on every answer.
 struct VaultEmulatorCore: Sendable {
-    static let version = "1.15.6"
-    static let buildDate = "2024-02-28T17:07:34Z"
+    /// The OpenBao release the emulator follows (docs/openbao.md lists what was checked against it).
+    static let version = "2.7.2"
+    static let commitDate = "2026-10-26T20:32:27Z"
+    /// OpenBao's service tokens start `s.` (HashiCorp Vault 1.10+ uses `hvs.`).
+    static let tokenPrefix = "s."
+    /// OpenBao's 400 when the combined shares do not open the barrier.
+    static let invalidKeyMessage =
+        "unable to retrieve stored keys: invalid key: failed to decrypt keys from storage: cipher: message authentication failed"
     /// Vault's system default and maximum token TTL: 768 hours.
     static let systemMaxTTL = 768 * 3600
 
@@ -33,6 +39,10 @@ struct VaultEmulatorCore: Sendable {
     var clusterID = UUID().uuidString.lowercased()
     /// Set by handlers that changed the barrier, so the caller re-encrypts and persists it.
     var barrierChanged = false
+    /// How many requests a freshly enabled kv-v2 mount answers with the upgrade 400 (OpenBao does this for ~0.1 s).
+    var kvUpgradeRequests = 0
+    /// The mounts still "upgrading", with the number of requests left.
+    var upgradingMounts: [String: Int] = [:]
 
     var isSealed: Bool { barrier == nil }
 
@@ -113,7 +123,7 @@ struct VaultEmulatorCore: Sendable {
         if tokenID.isEmpty, let bearer = request.header("Authorization"), bearer.hasPrefix("Bearer ") {
             tokenID = String(bearer.dropFirst(7))
         }
-        guard !tokenID.isEmpty else { return .refused(Self.permissionDenied()) }
+        guard !tokenID.isEmpty else { return .refused(Self.invalidToken()) }
         guard var token = barrier?.tokens[tokenID] else { return .refused(Self.invalidToken()) }
         if let expiry = token.expireTime, expiry <= now {
             revokeTree(tokenID)
@@ -169,31 +179,30 @@ struct VaultEmulatorCore: Sendable {
         errors(403, ["1 error occurred:\n\t* permission denied\n\n"])
     }
 
-    /// A revoked, expired or unknown token: 403 with both `permission denied` and `invalid token`.
+    /// A missing, revoked, expired or unknown token: OpenBao answers a plain `permission denied`, without the
+    /// multierror wrapping it uses when a valid token's policies refuse the path.
     static func invalidToken() -> StubHTTPServer.Response {
-        errors(403, ["2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n"])
+        errors(403, ["permission denied"])
     }
 
-    /// The logical envelope; every key present, absent ones null.
+    /// The logical envelope; every key present, absent ones null. OpenBao sends no `mount_type`.
     static func envelope(
-        data: EmulatorJSON = nil, auth: EmulatorJSON = nil, warnings: [String] = [], mountType: String? = nil,
-        status: Int = 200
+        data: EmulatorJSON = nil, auth: EmulatorJSON = nil, warnings: [String] = [], status: Int = 200
     ) -> StubHTTPServer.Response {
         var object: [String: EmulatorJSON] = [
             "request_id": .string(UUID().uuidString.lowercased()), "lease_id": "", "renewable": false,
             "lease_duration": 0, "data": data, "wrap_info": nil,
             "warnings": warnings.isEmpty ? nil : .array(warnings.map(EmulatorJSON.string)), "auth": auth,
         ]
-        if let mountType { object["mount_type"] = .string(mountType) }
         return json(status, .object(object))
     }
 
-    /// A sys answer: the envelope with `data`'s keys also at the top level (Vault's HTTPSysInjector).
+    /// A sys answer: the envelope with `data`'s keys also at the top level (Vault's HTTPSysInjector). OpenBao does
+    /// this for `sys/mounts…` and the legacy `sys/policy…`, not for `sys/policies/acl…`.
     static func sysEnvelope(_ data: [String: EmulatorJSON]) -> StubHTTPServer.Response {
         var object: [String: EmulatorJSON] = [
             "request_id": .string(UUID().uuidString.lowercased()), "lease_id": "", "renewable": false,
             "lease_duration": 0, "data": .object(data), "wrap_info": nil, "warnings": nil, "auth": nil,
-            "mount_type": "system",
         ]
         for (key, value) in data where object[key] == nil { object[key] = value }
         return json(200, .object(object))

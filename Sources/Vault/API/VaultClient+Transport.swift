@@ -33,7 +33,7 @@ extension VaultClient {
             httpRequest.headers.add(name: "X-Vault-Namespace", value: namespace)
         }
         if let body = request.body {
-            httpRequest.headers.add(name: "Content-Type", value: "application/json")
+            httpRequest.headers.add(name: "Content-Type", value: request.contentType)
             httpRequest.body = .bytes(ByteBuffer(bytes: body))
         } else if ["POST", "PUT"].contains(request.method) {
             httpRequest.body = .bytes(ByteBuffer())
@@ -44,14 +44,14 @@ extension VaultClient {
         let logger = self.logger
         let method = request.method
         let path = request.path
+        let limit = request.maxResponseBytes ?? Self.maxBodyBytes
         do {
             let response = try await http.execute(prepared, deadline: .now() + TimeAmount(timeout), logger: logger)
             var collected = ByteBuffer()
             if method != "HEAD" {
                 for try await var chunk in response.body {
-                    guard collected.readableBytes + chunk.readableBytes <= Self.maxBodyBytes else {
-                        throw VaultClientError.transport(
-                            method: method, path: path, reason: "response larger than \(Self.maxBodyBytes) bytes")
+                    guard collected.readableBytes + chunk.readableBytes <= limit else {
+                        throw VaultClientError.transport(method: method, path: path, reason: "response larger than \(limit) bytes")
                     }
                     collected.writeBuffer(&chunk)
                 }
@@ -130,6 +130,15 @@ extension VaultClient {
             }
             if clientError == .connectTimeout {
                 return .unreachable(address: configuration.address, reason: "connection timed out")
+            }
+            if clientError == .remoteConnectionClosed {
+                // Vault went away mid-request (killed, restarted, a proxy dropped it): say where, and that a
+                // write's outcome is unknown, so a rerun (idempotent, check-and-set) is what converges.
+                return .transport(
+                    method: method, path: path,
+                    reason: "the connection to \(configuration.address) closed before Vault answered (Vault stopped or "
+                        + "restarted?); if this was a write it may or may not have been applied. Check Vault "
+                        + "(`sprocketctl vault status`), then run again")
             }
         }
         if let ioError = error as? IOError {

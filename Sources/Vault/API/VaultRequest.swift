@@ -14,6 +14,10 @@ struct VaultRequest: Sendable {
     var authenticated = true
     /// A token to use instead of the client's own (for calls that act as another token).
     var tokenOverride: VaultSecretString?
+    /// The body's media type.
+    var contentType = "application/json"
+    /// The largest answer accepted; nil: ``VaultClient/maxBodyBytes`` (a raft snapshot can be larger).
+    var maxResponseBytes: Int?
 
     /// A request with a JSON-encoded body.
     static func json<Body: Encodable>(_ method: String, _ path: String, body: Body, authenticated: Bool = true) throws

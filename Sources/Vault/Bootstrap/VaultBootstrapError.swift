@@ -41,9 +41,10 @@ public enum VaultBootstrapError: Error, Sendable, Equatable, CustomStringConvert
                 + "(shares kept by separate custodians?); run `sprocketctl vault unseal --share-file PATH …` with "
                 + "\(need) share files, or `--prompt` to type the shares in"
         case .invalidKeys(let address, let keyFile):
-            "Vault at \(address) rejected the combined unseal keys (\"Unseal failed, invalid key\")"
+            "Vault at \(address) rejected the combined unseal keys (invalid key)"
                 + (keyFile.map { ": the keys in \($0) belong to another Vault or to an earlier init of this one" } ?? "")
-                + "; Vault forgot the shares of this attempt. Check --addr and --key-file"
+                + "; no further key was submitted, Vault is still sealed and forgot the shares of this attempt. "
+                + "Check --addr (is this the Vault these keys were made for?) and --key-file"
         case .stillSealed(let address, let progress, let threshold):
             "Vault at \(address) is still sealed after every key was submitted (progress \(progress) of \(threshold)); "
                 + "another unseal may be running at the same time: run `sprocketctl vault status` and try again"

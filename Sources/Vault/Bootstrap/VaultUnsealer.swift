@@ -39,17 +39,23 @@ public struct VaultUnsealer: Sendable {
             throw VaultBootstrapError.notEnoughKeys(
                 address: address, keyFile: keyFile ?? "the key material", have: material.unsealKeys.count, need: need)
         }
-        // One retry: a share someone else submitted at the same moment can spoil the first combination.
+        // One retry, only when the failed combination was not ours alone: a share someone else submitted at the
+        // same moment can spoil it. When our own `need` shares were rejected the keys are wrong (another Vault's,
+        // or an earlier init's): nothing more is submitted, Vault stays sealed with its progress reset.
         for attempt in 1...2 {
             if status.progress > 0 { status = try await reset() ?? status }
+            var submitted = 0
             do {
                 for key in material.unsealKeys {
+                    submitted += 1
                     status = try await client.unseal(key: VaultSecretString(key))
                     if !status.sealed { return status }
                 }
                 throw VaultBootstrapError.stillSealed(address: address, progress: status.progress, threshold: status.threshold)
             } catch let error as VaultClientError where Self.isInvalidKey(error) {
-                if attempt == 2 { throw VaultBootstrapError.invalidKeys(address: address, keyFile: keyFile) }
+                if attempt == 2 || submitted >= need {
+                    throw VaultBootstrapError.invalidKeys(address: address, keyFile: keyFile)
+                }
                 status = try await client.sealStatus()
                 if !status.sealed { return status }
             }
@@ -86,7 +92,8 @@ public struct VaultUnsealer: Sendable {
         }
     }
 
-    /// Vault's 400 `Unseal failed, invalid key` after a wrong combination.
+    /// The 400 after a wrong combination: HashiCorp Vault says `Unseal failed, invalid key`, OpenBao
+    /// `unable to retrieve stored keys: invalid key: failed to decrypt keys from storage: …`.
     static func isInvalidKey(_ error: VaultClientError) -> Bool {
         guard case .badRequest(_, _, let messages) = error else { return false }
         return messages.contains { $0.localizedCaseInsensitiveContains("invalid key") }

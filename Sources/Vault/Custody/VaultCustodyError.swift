@@ -26,7 +26,8 @@ public enum VaultCustodyError: Error, Sendable, Equatable, CustomStringConvertib
         case .unreadable(let path, let reason):
             "\(path) is not a sprocketctl Vault key file: \(reason)"
         case .missing(let path):
-            "no Vault key file at \(path)"
+            "no Vault key file at \(path): pass --key-file (or set SPROCKET_VAULT_KEY_FILE) with the path where the file "
+                + "written by `sprocketctl vault init` is kept"
         case .noPassphrase:
             "a passphrase is needed for Vault's key file: run on a terminal to be asked, or set SPROCKET_VAULT_PASSPHRASE"
         case .weakPassphrase(let minimumLength):

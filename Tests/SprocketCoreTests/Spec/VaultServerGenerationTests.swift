@@ -112,4 +112,32 @@ struct VaultServerGenerationTests {
         let error = #expect(throws: SpecError.self) { try Self.load(server: server, edgeExtra: edgeExtra) }
         #expect(String(describing: error).contains(message), "\(String(describing: error))")
     }
+
+    @Test("OpenBao has no s3 and no file storage: an error at the storage's file:line that says why and points to raft", arguments: [
+        ("    image: openbao/openbao:2.7\n    network: vault\n    storage:\n      file: {}\n", "file", "its image `openbao/openbao:2.7`"),
+        ("    image: v\n    binary: bao\n    network: vault\n    storage:\n      s3: {bucket: b, region: r, access_key_secret: vault-s3-id, secret_key_secret: vault-s3-secret}\n",
+         "s3", "`binary: bao`"),
+    ])
+    func openBaoStorage(server: String, kind: String, reason: String) throws {
+        let error = #expect(throws: SpecError.self) { try Self.load(server: server) }
+        let text = String(describing: error)
+        // The `storage:` key or the mapping under it (lines of the server block start at 9).
+        let storageLine = 9 + (server.split(separator: "\n").firstIndex { $0.contains("storage:") } ?? 0)
+        #expect(text.contains("stack.yaml:\(storageLine)") || text.contains("stack.yaml:\(storageLine + 1)"), "names the line of `storage:`: \(text)")
+        #expect(text.contains("the server is OpenBao (from \(reason))") && text.contains("no `\(kind)` storage"), "\(text)")
+        #expect(text.contains("unknown storage type \(kind)") && text.contains("storage: {raft: {volume: vault-data}}"), "\(text)")
+        #expect(text.contains("vault snapshot save"), "points to raft snapshots: \(text)")
+    }
+
+    @Test("the server is known from binary, else from the image: an OpenBao image runs bao with raft; HashiCorp's keeps file and s3")
+    func flavorFromImage() throws {
+        let bao = try Self.load(server: "    image: sprocket-local/openbao:2.7.2\n    network: vault\n    storage: {raft: {volume: vault-data}}\n")
+        let service = try #require(bao.layers.first?.services.first)
+        #expect(service.command?.first?.hasSuffix("exec bao server -config=/vault/config/vault.hcl") == true)
+        #expect(bao.vault?.server?.flavor == .openBao)
+        let vault = try Self.load(server: "    image: hashicorp/vault:1.18\n    network: vault\n    storage: {file: {}}\n")
+        #expect(vault.vault?.server?.flavor == .hashicorpVault && vault.vault?.server?.binary == "vault")
+        #expect(VaultServerSpec.defaultBinary(forImage: "registry.local:5000/openbao@sha256:abc") == "bao")
+        #expect(VaultServerSpec.defaultBinary(forImage: "example/openbao-tools:1") == "vault")
+    }
 }

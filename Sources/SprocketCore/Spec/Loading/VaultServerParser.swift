@@ -21,7 +21,10 @@ struct VaultServerParser {
         if let name = fields["name"].flatMap({ context.string($0, for: "vault.server.name") }) { server.name = name }
         if let binary = fields["binary"] {
             server.binary = context.choice(binary, for: "vault.server.binary", as: VaultBinary.self, allowed: VaultBinary.allCases)?.rawValue ?? "vault"
+        } else {
+            server.binary = VaultServerSpec.defaultBinary(forImage: image)
         }
+        checkStorage(of: server, at: fields["storage"] ?? node)
         server.publish = fields["publish"].flatMap { context.integer($0, for: "vault.server.publish") }
         if let publish = server.publish, !(1...65535).contains(publish) {
             context.diagnostics.error(fields["publish"]?.location ?? node.location, "`vault.server.publish` \(publish) is not a port",
@@ -37,6 +40,23 @@ struct VaultServerParser {
                 mode, for: "vault.server.endpoint_mode", as: DeploySpec.EndpointMode.self, allowed: [.vip, .dnsrr]) ?? .vip
         }
         return server
+    }
+
+    /// The storage must be one the server has: OpenBao has no `s3` and no `file` (its task would crash-loop with
+    /// `unknown storage type`). Its data stays off the bucket by raft snapshots instead (docs/openbao.md).
+    private func checkStorage(of server: VaultServerSpec, at node: YAMLNode) {
+        guard !server.flavor.supports(server.storage) else { return }
+        let fromImage = VaultServerSpec.defaultBinary(forImage: server.image) == "bao"
+        let how = fromImage ? "its image `\(server.image)`" : "`binary: bao`"
+        context.diagnostics.error(
+            node.location,
+            "`vault.server.storage.\(server.storageKind)`: the server is OpenBao (from \(how)), which has no "
+                + "`\(server.storageKind)` storage (OpenBao 2.x has only `raft` and `postgresql`); its task would "
+                + "crash-loop with `unknown storage type \(server.storageKind)`",
+            hint: "use `storage: {raft: {volume: vault-data}}`; to keep a copy off the server (in the bucket the s3 storage "
+                + "used), take raft snapshots: `sprocketctl vault snapshot save s3://BUCKET/KEY?endpoint=…` or a FILE "
+                + "(docs/openbao.md). Or run HashiCorp Vault (`binary: vault` with its image) if you need "
+                + "`\(server.storageKind)` storage")
     }
 
     enum VaultBinary: String, CaseIterable {

@@ -1,0 +1,20 @@
+import Logging
+
+extension VaultClient {
+    /// Runs `body` with a new client and shuts the client down whether `body` succeeds or throws (a client
+    /// released without ``shutdown()`` traps in debug builds).
+    @discardableResult
+    public static func withClient<T: Sendable>(
+        configuration: VaultClientConfiguration, logger: Logger, _ body: (VaultClient) async throws -> T
+    ) async throws -> T {
+        let client = try VaultClient(configuration: configuration, logger: logger)
+        do {
+            let value = try await body(client)
+            try await client.shutdown()
+            return value
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}

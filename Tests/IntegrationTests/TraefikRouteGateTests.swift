@@ -124,6 +124,20 @@ struct TraefikRouteGateTests {
             #expect(routes.status == 0, "\(routes.stdout)\(routes.stderr)")
             #expect(routes.stdout.contains("ok    ") || routes.stdout.contains(" ok "), "\(routes.stdout)")
 
+            // Only the first layer changes: its gate sees the app layer's routers of the last run, which are the spec's
+            // (judged after their own layer), not orphans.
+            try stack.write("edge.yaml", Self.edge + """
+                  sidecar:
+                    image: sprocket-local/busybox:latest
+                    command: ["sleep", "100000"]
+                    networks: [ingress]
+                    stop_grace_period: 1s
+                    deploy: {endpoint_mode: dnsrr}
+
+                """)
+            let edgeOnly = try await stack.sprocketctl(["up", "--yes", "--env", "test"])
+            #expect(edgeOnly.status == 0 && edgeOnly.stderr.contains("checking routes in Traefik's API"), "\(edgeOnly.stderr)")
+
             // A stray service redefining the router with another rule makes Traefik drop it: verify quotes the log line.
             var labels = TraefikLabelReaderFixture.stray(router: "\(stack.stackName)-test-web-1-localhost")
             labels[OwnershipLabel.stack] = stack.stackName

@@ -87,22 +87,39 @@ public struct StandInMap: Sendable, Equatable {
     /// The stack with every mapped service replaced by its stand-in.
     public func apply(to stack: StackSpec) -> StackSpec {
         var stack = stack
+        let asked = Self.forwardAuthPaths(in: stack)
         for layer in stack.layers.indices {
             for index in stack.layers[layer].services.indices {
                 let service = stack.layers[layer].services[index]
                 guard let image = standIn(for: service.image) else { continue }
-                stack.layers[layer].services[index] = standIn(service, image: image)
+                stack.layers[layer].services[index] = standIn(service, image: image, paths: asked[service.name] ?? [])
             }
         }
         return stack
     }
 
-    private func standIn(_ service: ServiceSpec, image: String) -> ServiceSpec {
+    /// The paths other services' forward-auth middlewares ask of each service (`http://forward-auth:3000/login?…`
+    /// asks `/login` of `forward-auth`): a stand-in answers 200 there too, so the routes behind it answer.
+    static func forwardAuthPaths(in stack: StackSpec) -> [String: Set<String>] {
+        var paths: [String: Set<String>] = [:]
+        for route in stack.layers.flatMap(\.services).flatMap(\.routes) {
+            for case .forwardAuth(let address, _, _) in route.middlewares {
+                guard let url = URLComponents(string: address), let host = url.host, !url.path.isEmpty, url.path != "/" else { continue }
+                paths[host, default: []].insert(url.path)
+            }
+        }
+        return paths
+    }
+
+    private func standIn(_ service: ServiceSpec, image: String, paths: Set<String>) -> ServiceSpec {
         var service = service
         let ports = Set(service.routes.compactMap(\.port) + service.ports.map(\.target)).sorted()
         let page = "stand-in for \(service.name) (\(service.image))"
         let servers = ports.map { "httpd -p \($0) -h /tmp/stand-in" }
-        let script = (["mkdir -p /tmp/stand-in", "echo '\(page)' > /tmp/stand-in/index.html"] + servers + ["exec sleep 2147483647"])
+        // Only plain path segments become files: nothing from the spec reaches the shell unquoted.
+        let files = paths.sorted().filter { $0.allSatisfy { $0.isLetter || $0.isNumber || "/-_.".contains($0) } && !$0.contains("..") }
+            .map { "mkdir -p \"/tmp/stand-in$(dirname \($0))\" && cp /tmp/stand-in/index.html /tmp/stand-in\($0)" }
+        let script = (["mkdir -p /tmp/stand-in", "echo '\(page)' > /tmp/stand-in/index.html"] + files + servers + ["exec sleep 2147483647"])
             .joined(separator: " && ")
         service.deploy.labels[Self.label] = service.image
         service.image = image

@@ -48,6 +48,39 @@ struct StandInMapTests {
         #expect(api.healthcheck == nil && api.networks.map(\.name) == ["edge"] && api.routes.count == 1)
     }
 
+    @Test("a stand-in answers on the paths other routes' forward-auth asks of it; odd characters never reach the shell")
+    func forwardAuthPaths() throws {
+        let spec = try TemporarySpec([
+            "s/stack.yaml": "stack: s\nrouting: {domain: example.org, network: edge, access: [public]}\nlayers: [app]\n",
+            "s/app.yaml": """
+                networks: {edge: {driver: overlay}}
+                services:
+                  auth:
+                    image: example/auth:1
+                    networks: [edge]
+                    routes: [{subdomain: fa, port: 3000}]
+                  admin:
+                    image: example/admin:1
+                    networks: [edge]
+                    routes:
+                      - subdomain: admin
+                        port: 8080
+                        middlewares:
+                          - forward_auth: {address: "http://auth:3000/login?rule=Admin"}
+                      - subdomain: odd
+                        port: 8081
+                        middlewares:
+                          - forward_auth: {address: "http://auth:3000/a;b"}
+                """,
+        ])
+        defer { spec.remove() }
+        let stack = StandInMap(defaultImage: "local/busybox", images: []).apply(to: try spec.load("s", environment: nil))
+        let auth = try #require(stack.layers.first?.services.first { $0.name == "auth" })
+        let script = try #require(auth.command?.first)
+        #expect(script.contains("cp /tmp/stand-in/index.html /tmp/stand-in/login"), "\(script)")
+        #expect(!script.contains(";b"), "a path with a shell character is left out: \(script)")
+    }
+
     @Test("a map of the wrong shape is refused, naming the file")
     func wrongShape() throws {
         let folder = try TemporaryDirectory(prefix: "standins-bad")

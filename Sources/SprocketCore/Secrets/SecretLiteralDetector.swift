@@ -21,6 +21,8 @@ public enum SecretLiteralDetector {
     /// Known token shapes, matched anywhere in the value.
     static let knownFormats: [(String, String)] = [
         (#"\bhv[sbr]\.[A-Za-z0-9_-]{20,}"#, "a Vault token (hvs./hvb./hvr.)"),
+        // OpenBao keeps Vault's older token shape: `s.` (service), `b.` (batch), `r.` (recovery) and 24 characters.
+        (#"(?<![A-Za-z0-9_.-])[sbr]\.[A-Za-z0-9]{24}\b"#, "an OpenBao token (s./b./r.)"),
         (#"\bdp\.(st|pt|sa|said|ct|scim|audit)\.[A-Za-z0-9._-]{20,}"#, "a Doppler token (dp.*.)"),
         (#"\b(AKIA|ASIA)[A-Z0-9]{16}\b"#, "an AWS access key ID (AKIA/ASIA)"),
         (#"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}"#, "a GitHub token"),

@@ -7,6 +7,7 @@ struct SecretLiteralTests {
     // Fake values in the shapes of real ones (none of them is a credential).
     @Test("known token formats and random-looking strings are recognised", arguments: [
         "hvs.CAESIJ1xFakeFakeFakeFakeFake0123456789",
+        "s.FakeFakeFakeFakeFake0123", "VAULT_TOKEN=s.FakeFakeFakeFakeFake0123",
         "dp.st.prd.FAKEfakeFAKEfakeFAKEfake0123456789",
         "AKIAIOSFODNN7EXAMPLE",
         "ghp_FakeFakeFakeFakeFakeFakeFakeFake1234",
@@ -23,7 +24,7 @@ struct SecretLiteralTests {
         "production", "http://api:3001/graphql", "/run/secrets/store-password", "sprocket-local/busybox:latest",
         "postgres://app@db:5432/app?sslmode=require", "Hello from sprocketctl", "info,sprocket=debug",
         "0123456789abcdef0123456789abcdef", "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
-        "${api_url}", "en_US.UTF-8", "Host(`worker.example.com`)", "Host(`api.Example.com`) && PathPrefix(`/v1`)",
+        "${api_url}", "en_US.UTF-8", "apis.FakeFakeFakeFakeFake0123", "s.sprocket.localhost", "b.example.org", "Host(`worker.example.com`)", "Host(`api.Example.com`) && PathPrefix(`/v1`)",
     ])
     func ordinary(value: String) {
         #expect(SecretLiteralDetector.classify(value) == nil)

@@ -22,12 +22,7 @@ struct ManifestSourceReader {
         environment = runtime.environment
         logger = runtime.logger
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let sealedPath = runtime.store(for: identity).sealedSecretsPath
-        let keyPath = runtime.keyFilePath
-        localStore = {
-            guard FileManager.default.fileExists(atPath: keyPath) else { return nil }
-            return LocalSecretStore(sealed: try SealedSecretStore(path: sealedPath, key: try SecretKey.loadOrCreate(at: keyPath), identity: identity))
-        }
+        localStore = { try LocalSecretsAccess.open(runtime: runtime, identity: identity, creatingKey: false) }
     }
 
     /// The source value of every entry except `generate:` ones, by entry name.

@@ -44,7 +44,7 @@ struct DoctorCommand: AsyncParsableCommand {
         }
     }
 
-    /// The spec-level checks of the original's failure modes (`sprocket-original.md` §5), over every declared
+    /// The spec-level checks of the original's failure modes (docs/pain-points.md), over every declared
     /// environment. Each check type reads only what the command gathers here, so each is unit-tested on its own.
     ///
     /// Covered: 1, 2, 5 (DoctorVaultChecks, git-secrets), 3, 4, 6, 12, 14, 16, 17, 19, 23 (DoctorPainPointChecks),

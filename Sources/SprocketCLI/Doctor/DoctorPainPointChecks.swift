@@ -2,7 +2,7 @@ import Foundation
 import SprocketCore
 
 /// The checks of `doctor` that look for the original system's failure modes in a spec (each result names the
-/// pain point of `sprocket-original.md` §5 it guards against). Pure: they read the spec, the image lock and the
+/// pain point of docs/pain-points.md it guards against). Pure: they read the spec, the image lock and the
 /// recorded Vault token expiries, and this machine's paths; they change nothing.
 struct DoctorPainPointChecks {
     var stack: StackSpec

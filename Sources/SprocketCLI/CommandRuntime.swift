@@ -74,6 +74,10 @@ struct CommandRuntime {
             let count = stack.layers.flatMap(\.services).filter { $0.deploy.labels[StandInMap.label] != nil }.count
             console.err("note: \(count) services run stand-in images (\(path)); this is not the real stack")
         }
+        if RunnerImage.isUsed(in: stack) {
+            // The running binary's content names the image, so every command compares the spec with the same reference.
+            stack = RunnerImage.resolve(stack, to: try ExecutableImage().reference())
+        }
         return stack
     }
 

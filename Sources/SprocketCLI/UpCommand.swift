@@ -98,12 +98,13 @@ struct UpCommand: AsyncParsableCommand {
                 }
                 let command = noRollback ? "up --no-rollback" : "up"
                 do {
+                    try await Self.importRunnerImage(for: stack, engine: engine)
                     // The manifest's secrets (up to Vault's layer when they go through Vault), then Vault's tokens: every
                     // later step resolves the stack's secrets, tokens included.
                     try await UpSecretSync(runtime: runtime, gate: vaultGate, json: options.json).run(
                         stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback, events: renderer.handler)
                     if let vaultGate {
-                        _ = try await UpVaultTokens(runtime: runtime, gate: vaultGate, json: options.json).run(
+                        _ = try await UpVaultCredentials(runtime: runtime, gate: vaultGate, json: options.json).run(
                             stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,
                             events: renderer.handler)
                     }
@@ -132,6 +133,17 @@ struct UpCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension UpCommand {
+    /// Imports this sprocketctl's runner image into the daemon when a service runs it (`vault.unsealer`,
+    /// `vault.renewer`); a no-op when the daemon has it.
+    static func importRunnerImage(for stack: StackSpec, engine: EngineHandle) async throws {
+        let runner = ExecutableImage()
+        let reference = try runner.reference()
+        guard stack.layers.contains(where: { $0.services.contains { $0.image == reference } }) else { return }
+        _ = try await runner.ensure(on: try await engine.driver().client)
     }
 }
 

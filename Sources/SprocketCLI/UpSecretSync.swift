@@ -8,7 +8,7 @@ import Vault
 /// Vault write and an unchanged plan.
 ///
 /// Vault-backed entries need Vault unsealed: this step brings up the layers up to Vault's (after syncing the entries
-/// without Vault, which those layers may consume), then checks the unseal gate. It runs before `UpVaultTokens`,
+/// without Vault, which those layers may consume), then checks the unseal gate. It runs before `UpVaultCredentials`,
 /// whose own first phase then finds nothing to change.
 struct UpSecretSync {
     var runtime: CommandRuntime

@@ -19,7 +19,7 @@ struct VaultCommand: AsyncParsableCommand {
             """,
         subcommands: [
             VaultInitCommand.self, VaultUnsealCommand.self, VaultStatusCommand.self, VaultWatchCommand.self,
-            VaultSnapshotCommand.self,
+            VaultRenewTokensCommand.self, VaultSnapshotCommand.self,
         ]
     )
 }

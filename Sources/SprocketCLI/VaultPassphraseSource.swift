@@ -87,6 +87,7 @@ enum VaultInputError: Error, CustomStringConvertible {
     case needsTerminal(what: String)
     case showNeedsTerminal
     case badInterval(String)
+    case unreadablePassphraseFile(path: String)
 
     var description: String {
         switch self {
@@ -97,6 +98,9 @@ enum VaultInputError: Error, CustomStringConvertible {
             "--show prints the unseal keys and the root token only to a terminal, and stdout is not one (a pipe, a file "
                 + "or a log would keep them); nothing was done. Run it on a terminal, or leave out --show"
         case .badInterval(let text): "\"\(text)\" is not an interval: use e.g. 2s, 500ms or 1m"
+        case .unreadablePassphraseFile(let path):
+            "the passphrase file \(path) cannot be read or is empty: check the path (for the unsealer service, the Docker secret "
+                + "vault-unsealer-passphrase, which `sprocketctl up` creates)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import SprocketCore
 import Vault
 #if canImport(Glibc)
 import Glibc
@@ -12,8 +13,8 @@ struct VaultWatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Keep Vault unsealed: check its health every interval and unseal it when it comes back sealed.",
         discussion: """
-            Opens the key file once at start (passphrase from SPROCKET_VAULT_PASSPHRASE when run as a daemon), \
-            then checks sys/health every --interval. Vault being unreachable is reported and waited out. Prints \
+            Opens the key file once at start (passphrase from --passphrase-file, else SPROCKET_VAULT_PASSPHRASE when \
+            run as a daemon), then checks sys/health every --interval. Vault being unreachable is reported and waited out. Prints \
             one line per change on stdout (NDJSON with --json). Stops on SIGINT or SIGTERM with exit code 0. It \
             never initialises Vault.
             """)
@@ -22,6 +23,9 @@ struct VaultWatchCommand: AsyncParsableCommand {
 
     @Option(help: "Time between health checks, e.g. 2s, 500ms, 1m.", transform: VaultWatchCommand.parseInterval)
     var interval: Duration = .seconds(2)
+
+    @Option(help: "Read the key file's passphrase from this file (a Docker secret, a systemd credential) instead of the environment.")
+    var passphraseFile: String?
 
     @Flag(help: "Print events as NDJSON on stdout.")
     var json = false
@@ -35,7 +39,7 @@ struct VaultWatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await VaultCommandRuntime.run(options, json: json, requestTimeout: .seconds(10)) { runtime, client in
-            let material = try Self.loadMaterial(runtime)
+            let material = try Self.loadMaterial(runtime, passphraseFile: passphraseFile)
             let watcher = VaultWatcher(client: client, material: material, keyFile: runtime.keyFilePath, interval: interval)
             let console = runtime.console
             let asJSON = json
@@ -57,17 +61,28 @@ struct VaultWatchCommand: AsyncParsableCommand {
     }
 
     /// The key material, which must hold at least one share (separate custody keeps none in the key file).
-    static func loadMaterial(_ runtime: VaultCommandRuntime) throws -> VaultKeyMaterial {
+    static func loadMaterial(_ runtime: VaultCommandRuntime, passphraseFile: String? = nil) throws -> VaultKeyMaterial {
         let keyFile = runtime.keyFile
         guard keyFile.exists else { throw VaultCustodyError.missing(path: keyFile.path) }
-        let material = try keyFile.load(
-            passphrase: try runtime.passphrases.passphrase(for: .keyFile(path: keyFile.path, isNew: false)))
+        let passphrase = try passphraseFile.map(readPassphrase)
+            ?? runtime.passphrases.passphrase(for: .keyFile(path: keyFile.path, isNew: false))
+        let material = try keyFile.load(passphrase: passphrase)
         KnownSecretRegistration.register(material)
         guard material.unsealKeys.count >= max(material.threshold, 1) else {
             throw VaultBootstrapError.notEnoughKeys(
                 address: material.vaultAddress, keyFile: keyFile.path, have: material.unsealKeys.count, need: material.threshold)
         }
         return material
+    }
+
+    /// The passphrase in `path`, without its trailing newline.
+    static func readPassphrase(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw VaultInputError.unreadablePassphraseFile(path: path) }
+        let text = String(decoding: data, as: UTF8.self)
+        let passphrase = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        guard !passphrase.isEmpty else { throw VaultInputError.unreadablePassphraseFile(path: path) }
+        SecretRedactor.shared.register(passphrase, name: "vault-passphrase")
+        return passphrase
     }
 
     /// Cancels `task` on the given signals (their default action, ending the process, is turned off).

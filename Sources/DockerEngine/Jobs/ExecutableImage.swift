@@ -1,5 +1,6 @@
 import Foundation
 import SprocketCore
+import Synchronization
 
 /// An image holding one executable and the shared libraries it loads, imported into the local daemon: how a job
 /// runs `sprocketctl` itself inside the cluster when no image of it was published.
@@ -9,13 +10,13 @@ import SprocketCore
 /// using it must be placed on that node.
 public struct ExecutableImage: Sendable {
     /// Where the executable is put in the image.
-    public static let executablePath = "/usr/local/bin/sprocketctl"
+    public static let executablePath = RunnerImage.executablePath
 
     public var executable: String
     public var repository: String
 
     /// - Parameter executable: the file to package; by default the running program.
-    public init(executable: String = ExecutableImage.currentExecutable(), repository: String = "sprocketctl-runner") {
+    public init(executable: String = ExecutableImage.currentExecutable(), repository: String = RunnerImage.placeholder) {
         self.executable = executable
         self.repository = repository
     }
@@ -25,12 +26,29 @@ public struct ExecutableImage: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
+    /// The image's reference (`sprocketctl-runner:<sha256 prefix of the executable>`), without asking a daemon: what
+    /// a spec names before `up` imports it.
+    /// - Throws: ``SprocketError`` naming the file when the executable cannot be read.
+    public func reference() throws -> String {
+        if let known = Self.digests.withLock({ $0[executable] }) { return "\(repository):\(known)" }
+        return reference(of: try read(executable))
+    }
+
+    /// Digest prefixes by executable path: a command asks for the reference several times, and the executable is large.
+    private static let digests = Mutex<[String: String]>([:])
+
+    private func reference(of content: [UInt8]) -> String {
+        let digest = String(ContentHash.sha256Hex(content).prefix(16))
+        Self.digests.withLock { $0[executable] = digest }
+        return "\(repository):\(digest)"
+    }
+
     /// Imports the image unless the daemon has it, and returns its reference.
     /// - Throws: ``SprocketError`` naming the file when the executable or a library cannot be read, or `ldd` fails.
     public func ensure(on client: DockerClient) async throws -> String {
-        let content = try read(executable)
-        let reference = "\(repository):\(ContentHash.sha256Hex(content).prefix(16))"
+        let reference = try reference()
         if try await client.imageExists(reference) { return reference }
+        let content = try read(executable)
         var archive = TarArchiveWriter()
         do {
             try archive.addDirectory("tmp", mode: 0o1777)

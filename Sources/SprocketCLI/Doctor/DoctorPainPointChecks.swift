@@ -21,7 +21,7 @@ struct DoctorPainPointChecks {
     /// #14, #23: moving tags (`latest`, `main`, nightly) deploy whatever the registry has that day.
     func pinnedImages() -> DoctorCheckResult {
         let moving = ["latest", "main", "master", "nightly", "edge", "dev"]
-        let images = Set(stack.layers.flatMap(\.services).map(\.image))
+        let images = Set(stack.layers.flatMap(\.services).map(\.image)).subtracting([RunnerImage.placeholder])
         let unpinned = images.filter { image in
             guard !image.contains("@"), lock?.images[image] == nil, let reference = ImageReference(image) else { return false }
             return moving.contains(reference.tag ?? "latest") || reference.tag?.hasPrefix("main-") == true

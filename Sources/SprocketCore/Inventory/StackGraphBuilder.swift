@@ -136,6 +136,7 @@ public struct StackGraphBuilder: Sendable {
         case .generate(let length, let alphabet): return (.secretSource, "generated:\(secret.name)", "generated \(length) \(alphabet.specName)")
         case .external(let name): return (.secretSource, "external:\(name)", "external \(name)")
         case .vaultToken(let token): return (.vaultToken, token, "vault token \(token)")
+        case .vaultUnsealer(let part): return (.secretSource, "vault-unsealer:\(part.rawValue)", "derived from the Vault key file")
         case .local(let name): return (.secretSource, "local:\(name)", "local store \(name)")
         case .manifest(let name): return (.secretSource, "manifest:\(name)", "manifest \(name)")
         }

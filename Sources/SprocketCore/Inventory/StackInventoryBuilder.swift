@@ -137,6 +137,7 @@ public struct StackInventoryBuilder: Sendable {
         case .generate(let length, let alphabet): "generated (\(length) \(alphabet.specName))"
         case .external(let name): "external \(name)"
         case .vaultToken(let token): "vault token \(token)"
+        case .vaultUnsealer(let part): "the unsealer's \(part == .keyFile ? "key file" : "passphrase"), derived by `up` from the Vault key file"
         case .local(let name): "local store \(name) (`secrets set`)"
         case .manifest(let name): "manifest `secrets.\(name)` (synced by `secrets sync`)"
         }

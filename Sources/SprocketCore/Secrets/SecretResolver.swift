@@ -80,6 +80,11 @@ public struct SecretResolver: Sendable {
             return SecretMaterial(name: secret.name, content: SensitiveBytes(Array(data)))
         case .vaultToken(let token):
             return try vaultToken(secret, token: token)
+        case .vaultUnsealer(let part):
+            return try stored(
+                secret, storeKey: part.storeKey, reason: "the unsealer's \(part == .keyFile ? "key file" : "passphrase") is derived by `up` once Vault is initialised",
+                missing: "and none was derived",
+                hint: "`up` derives it from the key file after Vault's layer: check `sprocketctl vault status` and SPROCKET_VAULT_PASSPHRASE")
         case .local(let name):
             return try local(secret, name: name)
         case .manifest(let name):

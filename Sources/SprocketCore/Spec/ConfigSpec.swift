@@ -54,6 +54,8 @@ public struct SecretSpec: Sendable, Hashable {
         /// A Vault token of `vault.tokens` (by token name), minted by `up` once Vault is unsealed and kept in the
         /// sealed store; the loader adds one such secret per token to the layer of its first consumer.
         case vaultToken(token: String)
+        /// Half of the unsealer's custody (``VaultUnsealerSecret``): derived by `up` once Vault is initialised.
+        case vaultUnsealer(VaultUnsealerSecret)
         /// `local: NAME` (or `local: true`, `source: local`): a value set by hand with `sprocketctl secrets set NAME`
         /// into the stack's sealed store (under ``LocalSecretStore/storeKey(_:)``); the embedded default for local use.
         case local(name: String)
@@ -64,7 +66,7 @@ public struct SecretSpec: Sendable, Hashable {
         /// Whether the value lives in the stack's sealed store (generated, or minted by Vault).
         public var usesSealedStore: Bool {
             switch self {
-            case .generate, .vaultToken, .local, .manifest: true
+            case .generate, .vaultToken, .vaultUnsealer, .local, .manifest: true
             case .file, .environment, .external: false
             }
         }

@@ -41,7 +41,8 @@ public struct ImageLock: Sendable, Equatable, Codable {
         for layer in stack.layers.indices {
             for index in stack.layers[layer].services.indices {
                 let image = stack.layers[layer].services[index].image
-                guard !image.contains("@") else { continue }
+                // Digests pin what a registry serves; the runner is built from the running sprocketctl, named by its content.
+                guard !image.contains("@"), image != RunnerImage.placeholder else { continue }
                 guard let digest = images[image] else {
                     unlocked.insert(image)
                     continue
@@ -54,6 +55,6 @@ public struct ImageLock: Sendable, Equatable, Codable {
 
     /// Every image reference of the given stacks (one per environment), sorted.
     public static func references(in stacks: [StackSpec]) -> [String] {
-        Set(stacks.flatMap { $0.layers.flatMap(\.services).map(\.image) }.filter { !$0.contains("@") }).sorted()
+        Set(stacks.flatMap { $0.layers.flatMap(\.services).map(\.image) }.filter { !$0.contains("@") && $0 != RunnerImage.placeholder }).sorted()
     }
 }

@@ -74,7 +74,8 @@ public struct StandInMap: Sendable, Equatable {
 
     /// The stand-in for `image`, nil when it keeps its own.
     public func standIn(for image: String) -> String? {
-        if keep.contains(where: { Self.matches(image, $0) }) { return nil }
+        // The runner is this very sprocketctl, packaged on the spot: it runs wherever `up` does.
+        if image == RunnerImage.placeholder || keep.contains(where: { Self.matches(image, $0) }) { return nil }
         for (pattern, replacement) in images where Self.matches(image, pattern) { return replacement }
         return defaultImage
     }

@@ -17,6 +17,10 @@ public struct VaultSpec: Sendable, Hashable {
     public var tokens: [VaultTokenSpec]
     /// The Vault service to generate into ``layer`` (nil: the stack declares or reaches Vault itself).
     public var server: VaultServerSpec?
+    /// The unattended unsealer service (opt-in; nil: an operator or `up` unseals).
+    public var unsealer: VaultCompanionSpec?
+    /// The service that renews `tokens` in the background (nil: only `up` renews them).
+    public var renewer: VaultCompanionSpec?
     public var location: SourceLocation
 
     public init(

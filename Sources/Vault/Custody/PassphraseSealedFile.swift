@@ -51,6 +51,21 @@ public struct PassphraseSealedFile: Sendable {
 
     /// Seals `payload` and writes the file (0600; its folder is created 0700 when missing).
     public func write(_ payload: Data, passphrase: String, cost: Cost = .standard) throws(VaultCustodyError) {
+        let sealed = try seal(payload, passphrase: passphrase, cost: cost)
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            try AtomicFile.write(sealed, to: path, permissions: 0o600)
+        } catch {
+            throw .io(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The file's content, sealed in memory: for a file that is handed on (as a Docker secret) rather than written here.
+    public func seal(_ payload: Data, passphrase: String, cost: Cost = .standard) throws(VaultCustodyError) -> [UInt8] {
         guard passphrase.count >= Self.minimumPassphraseLength else {
             throw .weakPassphrase(minimumLength: Self.minimumPassphraseLength)
         }
@@ -65,12 +80,7 @@ public struct PassphraseSealedFile: Sendable {
                 cipher: "AES-256-GCM", sealed: combined.base64EncodedString())
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
-                try FileManager.default.createDirectory(
-                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            }
-            try AtomicFile.write(Array(try encoder.encode(envelope)), to: path, permissions: 0o600)
+            return Array(try encoder.encode(envelope))
         } catch let error as VaultCustodyError {
             throw error
         } catch {

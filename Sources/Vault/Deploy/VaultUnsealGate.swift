@@ -95,10 +95,7 @@ public struct VaultUnsealGate: LayerGate {
     /// keeping them in `store`. Vault must be initialised and unsealed (``ensure(events:)`` first).
     public func keepTokens(store: SealedSecretStore, identity: StackIdentity) async throws -> [VaultTokenKeeper.Report] {
         guard !vault.tokens.isEmpty else { return [] }
-        guard let passphrase, !passphrase.isEmpty else {
-            throw VaultUnsealGateFailure(description: "minting tokens needs the root token from \(keyFile): set SPROCKET_VAULT_PASSPHRASE")
-        }
-        let material = try VaultKeyFile(path: keyFile).load(passphrase: passphrase)
+        let material = try operatorKeys(for: "minting tokens needs the root token")
         let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
         client.setToken(VaultSecretString(material.rootToken))
         do {
@@ -111,6 +108,22 @@ public struct VaultUnsealGate: LayerGate {
             try? await client.shutdown()
             throw error
         }
+    }
+
+    /// Derives what `vault.unsealer` mounts (the unseal shares it needs, under a passphrase of its own) from the key
+    /// file into `store`; nil when the stack has no unsealer. Talks to no server.
+    public func keepUnsealerKeys(store: SealedSecretStore, cost: PassphraseSealedFile.Cost = .standard) throws -> VaultUnsealerKeys.Outcome? {
+        guard vault.unsealer != nil else { return nil }
+        let material = try operatorKeys(for: "the unattended unsealer's keys are derived from the unseal keys")
+        return try VaultUnsealerKeys(store: store, cost: cost).keep(from: material, keyFile: keyFile)
+    }
+
+    /// The operator's key material, opened with the passphrase `up` was given.
+    private func operatorKeys(for purpose: String) throws -> VaultKeyMaterial {
+        guard let passphrase, !passphrase.isEmpty else {
+            throw VaultUnsealGateFailure(description: "\(purpose) in \(keyFile): set SPROCKET_VAULT_PASSPHRASE")
+        }
+        return try VaultKeyFile(path: keyFile).load(passphrase: passphrase)
     }
 
     private func failure(_ text: String) throws -> String {

@@ -62,6 +62,7 @@ struct StackFileLoader {
             }
             VaultServerGeneration(diagnostics: diagnostics).generate(&stack)
             VaultTokenWiring(diagnostics: diagnostics).wire(&stack)
+            VaultCompanionGeneration(diagnostics: diagnostics).generate(&stack)
             stack.secretManifest = SecretManifestParser(context: context, origin: origin).manifest(secrets: fields["secrets"], doppler: fields["doppler"])
             SecretManifestWiring(diagnostics: diagnostics).wire(&stack)
         } else {

@@ -3,10 +3,11 @@
 struct VaultSpecParser {
     let context: SpecParseContext
 
-    static let keys = ["address", "key_file", "layer", "mounts", "policies", "tokens", "server"]
+    static let keys = ["address", "key_file", "layer", "mounts", "policies", "tokens", "server", "unsealer", "renewer"]
     static let tokenKeys = ["policies", "period", "ttl", "renew_within", "consumers"]
 
-    /// `vault: {address, key_file, layer, mounts, policies, tokens}`; `address` and `layer` are required.
+    /// `vault: {address, key_file, layer, mounts, policies, tokens, server, unsealer, renewer}`; `address` and `layer`
+    /// are required.
     func vault(_ node: YAMLNode) -> VaultSpec? {
         guard let fields = context.fields(node, of: "`vault`", known: Self.keys) else { return nil }
         let address = fields["address"].flatMap { context.string($0, for: "vault.address") }
@@ -23,6 +24,11 @@ struct VaultSpecParser {
             mounts: mounts, policies: fields["policies"].map(policies) ?? [], tokens: fields["tokens"].map(tokens) ?? [],
             location: node.location)
         vault.server = fields["server"].flatMap { VaultServerParser(context: context).server($0) }
+        let companions = VaultCompanionParser(context: context)
+        vault.unsealer = companions.companion(.unsealer, fields["unsealer"], enabledByDefault: false, at: node.location)
+        // A stack that runs its own Vault and hands out tokens gets them renewed in the background unless it says no.
+        vault.renewer = companions.companion(
+            .renewer, fields["renewer"], enabledByDefault: vault.server != nil && !vault.tokens.isEmpty, at: node.location)
         return vault
     }
 

@@ -2,13 +2,14 @@ import Foundation
 import SprocketCore
 import Vault
 
-/// `up` for a stack with `vault.tokens`: the layers up to Vault's first, then Vault itself (initialised,
-/// unsealed, mounts and policies), then the tokens (minted, renewed or replaced), and only then the whole stack,
-/// so the layers that mount a token's Docker secret see its current value.
+/// `up` for a stack whose later layers mount credentials that exist only once Vault is initialised (`vault.tokens`,
+/// the keys of `vault.unsealer`): the layers up to Vault's first, then Vault itself (initialised, unsealed, mounts
+/// and policies), then the tokens (minted, renewed or replaced) and the unsealer's keys (derived from the key file),
+/// and only then the whole stack, so the layers that mount them as Docker secrets see their current values.
 ///
-/// On a settled stack every step is a no-op: the first phase plans no change, Vault is unsealed, every token is
-/// kept, and the second phase plans no change.
-struct UpVaultTokens {
+/// On a settled stack every step is a no-op: the first phase plans no change, Vault is unsealed, every token and
+/// the unsealer's keys are kept, and the second phase plans no change.
+struct UpVaultCredentials {
     var runtime: CommandRuntime
     var gate: VaultUnsealGate
     var json: Bool
@@ -24,7 +25,7 @@ struct UpVaultTokens {
         _ stack: StackSpec, deployment: Deployment, options: Planner.Options, command: String, rollsBack: Bool,
         events: @escaping ApplyEventHandler
     ) async throws -> Bool {
-        guard let vault = stack.vault, !vault.tokens.isEmpty,
+        guard let vault = stack.vault, !vault.tokens.isEmpty || vault.unsealer != nil,
             let vaultIndex = stack.layers.firstIndex(where: { $0.name == vault.layer })
         else { return false }
         var first = stack
@@ -36,7 +37,7 @@ struct UpVaultTokens {
                 first, options: Planner.Options(layers: selected, prune: options.prune), command: "\(command) (layers up to \(vault.layer))",
                 rollsBack: rollsBack)
             applied = result.applied
-            if applied { runtime.console.err("up: layers up to \(vault.layer) converged (run \(result.runID ?? "-")); now Vault's tokens") }
+            if applied { runtime.console.err("up: layers up to \(vault.layer) converged (run \(result.runID ?? "-")); now Vault's credentials") }
         }
         if !applied {
             let failed = try await gate.ensure(events: events).filter { !$0.passed }
@@ -46,16 +47,48 @@ struct UpVaultTokens {
                     hint: "the tokens need an unsealed Vault; nothing after layer \(vault.layer) changed (`sprocketctl vault status`)")
             }
         }
-        try await keepTokens(stack, identity: StackIdentity(stack: stack.name, environment: stack.environment), command: command)
-        return applied
-    }
-
-    private func keepTokens(_ stack: StackSpec, identity: StackIdentity, command: String) async throws {
+        let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         let directory = runtime.store(for: identity).directory
-        let lock = try StateLock.acquire(directory: directory, command: "\(command) (vault tokens)")
+        let lock = try StateLock.acquire(directory: directory, command: "\(command) (vault credentials)")
         defer { lock.release() }
         let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
         let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
+        try await keepTokens(stack, store: store, identity: identity)
+        try keepUnsealerKeys(stack, store: store)
+        return applied
+    }
+
+    /// The unsealer's key file and passphrase, derived once from the operator's key file (again only after Vault
+    /// was initialised anew). Without the operator's passphrase the ones derived before are kept unchecked.
+    private func keepUnsealerKeys(_ stack: StackSpec, store: SealedSecretStore) throws {
+        guard stack.vault?.unsealer != nil else { return }
+        let held = try VaultUnsealerSecret.allCases.allSatisfy { try store.value(named: $0.storeKey) != nil }
+        if held && (gate.passphrase ?? "").isEmpty { return }
+        let outcome: VaultUnsealerKeys.Outcome?
+        do {
+            outcome = try gate.keepUnsealerKeys(store: store)
+        } catch {
+            throw SprocketError(
+                .gateFailed, "the unsealer's keys could not be derived: \(error)", subject: gate.keyFile,
+                hint: "nothing after layer \(stack.vault?.layer ?? "?") changed; set SPROCKET_VAULT_PASSPHRASE to the key file's passphrase")
+        }
+        guard let outcome, outcome != .kept else { return }
+        if json {
+            runtime.console.json(UnsealerEvent(outcome: outcome.rawValue))
+        } else {
+            runtime.console.err("vault unsealer: \(outcome.rawValue) its keys (\(VaultUnsealerSecret.allCases.map(\.secretName).joined(separator: ", ")): "
+                                + "the unseal shares Vault needs, no root token)")
+        }
+    }
+
+    /// The event the unsealer's keys become in `up --json`.
+    struct UnsealerEvent: Encodable {
+        var event = "vault-unsealer-keys"
+        var outcome: String
+    }
+
+    private func keepTokens(_ stack: StackSpec, store: SealedSecretStore, identity: StackIdentity) async throws {
+        guard stack.vault?.tokens.isEmpty == false else { return }
         let reports: [VaultTokenKeeper.Report]
         do {
             reports = try await gate.keepTokens(store: store, identity: identity)

@@ -19,31 +19,7 @@ struct OpenBaoSwarmServiceTests {
             let port = try FreePort.loopbackTCP()
             let keyFile = "\(stack.stateFolder.path)/vault/keys"
             let address = "http://127.0.0.1:\(port)"
-            try stack.write("stack.yaml", """
-                stack: {{stack}}
-                vault:
-                  address: \(address)
-                  key_file: \(keyFile)
-                  layer: edge
-                  mounts: [platform]
-                  server:
-                    image: \(image)
-                    network: vault
-                    publish: \(port)
-                    storage: {raft: {volume: vault-data}}
-                    endpoint_mode: dnsrr
-                layers: [edge, app]
-                """)
-            try stack.write("edge.yaml", "networks:\n  vault: {driver: overlay}\n")
-            try stack.write("app.yaml", """
-                needs: [edge]
-                services:
-                  app-svc:
-                    image: sprocket-local/busybox:latest
-                    command: ["sleep", "100000"]
-                    stop_grace_period: 1s
-                    deploy: { endpoint_mode: dnsrr }
-                """)
+            try OpenBaoServiceStack.write(stack, image: image, port: port, keyFile: keyFile)
             let environment = ["SPROCKET_VAULT_PASSPHRASE": Self.passphrase]
             let validate = try await stack.sprocketctl(["validate", "-f", stack.folder.path], environment: environment)
             #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")

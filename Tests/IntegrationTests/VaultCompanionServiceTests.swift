@@ -19,13 +19,7 @@ struct VaultCompanionServiceTests {
             let port = try FreePort.loopbackTCP()
             let keyFile = "\(stack.stateFolder.path)/vault/keys"
             let address = "http://127.0.0.1:\(port)"
-            try stack.write("stack.yaml", """
-                stack: {{stack}}
-                vault:
-                  address: \(address)
-                  key_file: \(keyFile)
-                  layer: edge
-                  mounts: [platform]
+            try OpenBaoServiceStack.write(stack, image: image, port: port, keyFile: keyFile, vault: """
                   policies:
                     app-read:
                       - {path: "platform/*", access: [read]}
@@ -33,23 +27,6 @@ struct VaultCompanionServiceTests {
                     app: {policies: [app-read], period: 20s, consumers: [app-svc]}
                   unsealer: {interval: 500ms}
                   renewer: {interval: 1s}
-                  server:
-                    image: \(image)
-                    network: vault
-                    publish: \(port)
-                    storage: {raft: {volume: vault-data}}
-                    endpoint_mode: dnsrr
-                layers: [edge, app]
-                """)
-            try stack.write("edge.yaml", "networks:\n  vault: {driver: overlay}\n")
-            try stack.write("app.yaml", """
-                needs: [edge]
-                services:
-                  app-svc:
-                    image: sprocket-local/busybox:latest
-                    command: ["sleep", "100000"]
-                    stop_grace_period: 1s
-                    deploy: { endpoint_mode: dnsrr }
                 """)
             let environment = ["SPROCKET_VAULT_PASSPHRASE": Self.passphrase]
             let first = try await stack.sprocketctl(["up", "--yes", "--json", "-f", stack.folder.path], environment: environment)

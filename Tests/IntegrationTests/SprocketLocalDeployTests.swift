@@ -70,6 +70,13 @@ struct SprocketLocalDeployTests {
             try await client.shutdown()
             #expect(status.initialized && !status.sealed && status.storageType == "raft", "up initialised and unsealed OpenBao after layer edge: \(status)")
             #expect(up.stdout.contains("postgres login sprocket_app") && up.stdout.contains(#""event":"vault-token""#))
+            // The local environment turns the unattended unsealer on; the renewer is on by default.
+            #expect(up.stdout.contains(#""event":"vault-unsealer-keys""#), "\(up.stdout.suffix(2000))")
+            for service in ["vault-unsealer", "vault-token-renewer"] {
+                let replicas = try await CLIBinary.runDetached(
+                    ["docker", "service", "ls", "--filter", "name=sprocket-local_\(service)", "--format", "{{.Replicas}}"], executable: "/usr/bin/env")
+                #expect(replicas.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1/1", "\(service): \(replicas.stdout)\(replicas.stderr)")
+            }
 
             let verify = try await sprocketctl(["verify", "--json"])
             #expect(verify.status == 0, "\(verify.stdout.suffix(4000))\(verify.stderr)")

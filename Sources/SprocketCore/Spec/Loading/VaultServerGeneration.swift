@@ -58,9 +58,11 @@ struct VaultServerGeneration {
             service.ports = [PortSpec(target: 8200, published: publish, mode: .host, location: server.location)]
         }
         // Healthy while sealed or uninitialised: the layer converges, then the gate initialises and unseals it.
+        // Checked every 2 s: Swarm's DNS names a new task only once it is healthy, and until then neither the
+        // unsealer nor any consumer can reach a restarted Vault (the first check runs one interval after start).
         service.healthcheck = HealthcheckSpec(
             test: ["CMD-SHELL", "wget -q -O /dev/null 'http://127.0.0.1:8200/v1/sys/health?standbyok=true&sealedcode=200&uninitcode=200' || exit 1"],
-            interval: .seconds(5), timeout: .seconds(3), retries: 5, startPeriod: .seconds(10), location: server.location)
+            interval: .seconds(2), timeout: .seconds(2), retries: 12, startPeriod: .seconds(10), location: server.location)
         service.stopGracePeriod = .seconds(10)
         service.deploy.endpointMode = server.endpointMode
         if let subdomain = server.routeSubdomain {

@@ -45,6 +45,8 @@ struct CommandRuntime {
             return ExitCode(code)
         case let error as SprocketError where error.code == .locked:
             code = ExitStatus.locked
+        case let error as SprocketError where error.code == .leaseLost:
+            code = ExitStatus.leaseLost
         case let error as SprocketError where error.code == .engineUnreachable:
             code = ExitStatus.engineUnreachable
         case let error as DockerClientError:
@@ -108,7 +110,7 @@ struct CommandRuntime {
         let handle = EngineHandle(
             endpoint: endpoint, logger: logger, followsEngineEvents: environment["SPROCKET_CONVERGENCE_WATCH"] != "poll",
             registryCredentials: RegistryCredentialStore(environment: environment))
-        let context = DeploymentContext(
+        var context = DeploymentContext(
             processEnvironment: environment,
             stateRoot: localStateRoot,
             stateDirectoryOverride: stateDirectoryOverride,
@@ -120,6 +122,7 @@ struct CommandRuntime {
             events: events,
             driver: { try await handle.driver() }
         )
+        if let operation = environment["SPROCKET_TEST_PAUSE_BEFORE"] { context.pausePoint = TestPausePoint(operation: operation).pause }
         do {
             try await body(Deployment(context: context), handle)
         } catch {

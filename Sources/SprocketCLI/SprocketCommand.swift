@@ -44,4 +44,6 @@ public enum ExitStatus {
     public static let invalidSpec: Int32 = 3
     public static let locked: Int32 = 4
     public static let engineUnreachable: Int32 = 5
+    /// The run lost its lock on the stack environment to another run and stopped (README: "When a run loses its lock").
+    public static let leaseLost: Int32 = 6
 }

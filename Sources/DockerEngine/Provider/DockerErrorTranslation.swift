@@ -25,6 +25,13 @@ enum DockerErrorTranslation {
                     .engineUnreachable, "\(operation) failed: the Docker daemon at \(endpoint) answered: \(error)",
                     subject: subject, hint: hint)
             }
+            // Someone else's work: a name taken since the plan was made, or a service changed since it was read
+            // (Swarm refuses a stale version). The applier never rolls such an object back.
+            if error.isConflict || String(describing: error).contains("update out of sequence") {
+                return SprocketError(
+                    .conflict, "\(operation) failed: \(error)", subject: subject,
+                    hint: hint ?? "the service changed since this run read it (another run or a `docker service update`): run `plan` and `up` again")
+            }
             return SprocketError(.engine, "\(operation) failed: \(error)", subject: subject, hint: hint)
         }
     }

@@ -39,6 +39,10 @@ public final class S3StateLease: StateLease {
         var etag: String
         var lost = false
         var heartbeat: Task<Void, Never>?
+        /// Until when this process may act on the lease without renewing it first: the moment the last successful
+        /// write of the lock object was sent, plus the lease, minus one heartbeat interval of margin. On the
+        /// continuous clock, which keeps counting while the process is stopped or the machine sleeps.
+        var actsUntil: ContinuousClock.Instant
     }
 
     public let previousHolder: String?
@@ -51,7 +55,7 @@ public final class S3StateLease: StateLease {
 
     private init(
         client: S3Client, bucket: String, key: String, record: Record, etag: String, previousHolder: String?, timing: Timing,
-        clock: @escaping @Sendable () -> Date
+        clock: @escaping @Sendable () -> Date, sentAt: ContinuousClock.Instant
     ) {
         self.client = client
         self.bucket = bucket
@@ -59,23 +63,54 @@ public final class S3StateLease: StateLease {
         self.previousHolder = previousHolder
         self.timing = timing
         self.clock = clock
-        self.held = Mutex(Held(record: record, etag: etag))
+        self.held = Mutex(Held(record: record, etag: etag, actsUntil: Self.deadline(sentAt: sentAt, timing: timing)))
+    }
+
+    static func deadline(sentAt: ContinuousClock.Instant, timing: Timing) -> ContinuousClock.Instant {
+        sentAt + timing.leaseDuration - timing.heartbeatInterval
     }
 
     /// Whether a heartbeat found the lock taken over by another run.
     public var isLost: Bool { held.withLock(\.lost) }
 
+    /// The fence. Within the deadline of the last renewal, the lease holds; past it (the process was stopped, the
+    /// machine slept, the heartbeat could not reach S3), the lock object is renewed now, conditionally on the
+    /// ETag this run last wrote: that succeeds only if no other run took the lock over in between (a takeover or
+    /// a release changes or removes the object), and then the run may go on. Otherwise it is lost for good.
+    public func check(before operation: String) async throws {
+        let (lost, actsUntil) = held.withLock { ($0.lost, $0.actsUntil) }
+        if !lost && ContinuousClock.now < actsUntil { return }
+        // A renewal that fails for a transient reason leaves the deadline where it was: then the run stops too.
+        if !lost, await renew(), held.withLock({ !$0.lost && ContinuousClock.now < $0.actsUntil }) { return }
+        throw await lostError(before: operation)
+    }
+
+    /// Names who holds the lock now, read from the lock object.
+    private func lostError(before operation: String) async -> SprocketError {
+        let location = "s3://\(bucket)/\(key)"
+        let holder = (try? await client.getObject(bucket, key)).flatMap { try? LocalStateStore.decoder().decode(Record.self, from: Data($0.body)) }
+        let now = holder.map { "\($0.owner) since \(Self.timestamp($0.acquiredAt))" } ?? "no run (the lock was released)"
+        return SprocketError(
+            .leaseLost,
+            "this run lost its lock on the stack environment (its lease ran out while it was stopped or could not renew it, "
+                + "and another run took it over); it stopped before \(operation). The lock is held by \(now)",
+            subject: location,
+            hint: "nothing more was changed and nothing was rolled back: the other run's work stands. Run `sprocketctl history` "
+                + "to see what it did, then `sprocketctl plan` and, if needed, `up` again")
+    }
+
     /// Takes the lock or fails at once, naming the holder; takes it over when the holder's lease has expired.
     static func acquire(
         client: S3Client, bucket: String, key: String, command: String, timing: Timing, clock: @escaping @Sendable () -> Date
     ) async throws -> S3StateLease {
+        let sentAt = ContinuousClock.now
         let now = clock()
         var record = Record(
             leaseID: UUID().uuidString, host: ProcessInfo.processInfo.hostName, pid: getpid(), command: command, acquiredAt: now,
             heartbeatAt: now, expiresAt: now.addingTimeInterval(timing.leaseDuration.seconds))
         do {
             let etag = try await client.putObject(bucket, key, body: try encode(record), contentType: "application/json", condition: .ifAbsent)
-            return start(S3StateLease(client: client, bucket: bucket, key: key, record: record, etag: etag, previousHolder: nil, timing: timing, clock: clock))
+            return start(S3StateLease(client: client, bucket: bucket, key: key, record: record, etag: etag, previousHolder: nil, timing: timing, clock: clock, sentAt: sentAt))
         } catch let error as S3Error where error.kind == .preconditionFailed {
             // Held, or left behind: read who has it.
         } catch let error as S3Error {
@@ -102,7 +137,7 @@ public final class S3StateLease: StateLease {
                 bucket, key, body: try encode(record), contentType: "application/json", condition: .ifMatch(current.etag))
             let previous = holder.map { "\($0.owner), lease expired \(Self.timestamp($0.expiresAt))" } ?? "an unreadable lock record"
             return start(S3StateLease(
-                client: client, bucket: bucket, key: key, record: record, etag: etag, previousHolder: previous, timing: timing, clock: clock))
+                client: client, bucket: bucket, key: key, record: record, etag: etag, previousHolder: previous, timing: timing, clock: clock, sentAt: sentAt))
         } catch let error as S3Error where error.kind == .preconditionFailed {
             throw SprocketError(
                 .locked, "another run took over the expired lock first", subject: location, hint: "run `history` to see it; try again when it ends")
@@ -157,6 +192,8 @@ public final class S3StateLease: StateLease {
 
     /// Extends the lease; false when it was lost (another run took it over) and renewing must stop.
     private func renew() async -> Bool {
+        if held.withLock(\.lost) { return false }
+        let sentAt = ContinuousClock.now
         let now = clock()
         let (record, etag) = held.withLock { held -> (Record, String) in
             held.record.heartbeatAt = now
@@ -166,7 +203,10 @@ public final class S3StateLease: StateLease {
         do {
             let newTag = try await client.putObject(
                 bucket, key, body: try Self.encode(record), contentType: "application/json", condition: .ifMatch(etag))
-            held.withLock { $0.etag = newTag }
+            held.withLock {
+                $0.etag = newTag
+                $0.actsUntil = Self.deadline(sentAt: sentAt, timing: timing)
+            }
             return true
         } catch let error as S3Error where error.kind == .preconditionFailed {
             held.withLock { $0.lost = true }

@@ -14,6 +14,9 @@ public struct Applier: Sendable {
     public var gate: (any LayerGate)?
     /// On failure, restore every service this run changed to what it was before (`--no-rollback` turns it off).
     public var rollsBackOnFailure: Bool
+    /// Checked before a rollback starts: a run that lost its lease never rolls back (another run owns the
+    /// stack environment now, and may have changed what this run would restore).
+    public var lease: (any StateLease)?
 
     public init(
         driver: any ClusterDriver, concurrency: Int = 8, pollInterval: Duration = .milliseconds(500),
@@ -51,7 +54,14 @@ public struct Applier: Sendable {
                     timeout: LayerSpec.defaultTimeout, journal: journal)
             }
         } catch {
+            if let lost = error as? SprocketError, lost.code == .leaseLost { throw lost }
             guard rollsBackOnFailure, !(error is CancellationError), !journal.changes.isEmpty else { throw error }
+            do {
+                try await lease?.check(before: "rolling back \(journal.changes.count) changes")
+            } catch var lost as SprocketError where lost.code == .leaseLost {
+                lost.cause = String(describing: error)
+                throw lost
+            }
             // With the engine gone (stopped, restarting) a rollback cannot run either; say so instead of failing twice.
             if let engineError = error as? SprocketError, engineError.code == .engineUnreachable {
                 throw SprocketError(
@@ -142,12 +152,19 @@ public struct Applier: Sendable {
         let observedByName = Dictionary(observed.services.map { ($0.name, $0) }) { first, _ in first }
         try await run(changes) { change in
             guard let service = desiredByName[change.resource.name] else { return }
-            // Recorded before the call: a call that fails after the engine accepted it must still be undone.
+            // Recorded before the call: a call that fails after the engine accepted it must still be undone. Not
+            // a conflict: the name was taken, or the service changed since it was read, by someone else, whose
+            // work a rollback must leave alone.
             journal.record(change)
-            if change.action == .update, let current = observedByName[service.name] {
-                try await driver.updateService(service, current: current)
-            } else {
-                try await driver.createService(service)
+            do {
+                if change.action == .update, let current = observedByName[service.name] {
+                    try await driver.updateService(service, current: current)
+                } else {
+                    try await driver.createService(service)
+                }
+            } catch let error as SprocketError where error.code == .conflict {
+                journal.forget(change)
+                throw error
             }
         }
     }

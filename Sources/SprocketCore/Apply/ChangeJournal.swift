@@ -8,5 +8,10 @@ final class ChangeJournal: Sendable {
         entries.withLock { $0.append(change) }
     }
 
+    /// Drops a change this run turned out not to have made.
+    func forget(_ change: PlannedChange) {
+        entries.withLock { $0.removeAll { $0 == change } }
+    }
+
     var changes: [PlannedChange] { entries.withLock { $0 } }
 }

@@ -7,12 +7,14 @@ extension Deployment {
     /// Without `runID`, the target is the successful run before the last successful one.
     public func rollback(_ identity: StackIdentity, to runID: String?, command: String) async throws -> Result {
         let store = try stateStore(for: identity)
-        return try await store.withLock(command: command, now: context.now(), warn: { context.events(.warning($0)) }) {
-            try await rollback(identity, to: runID, command: command, store: store)
+        return try await store.withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }) { lease in
+            try await rollback(identity, to: runID, command: command, store: store, lease: lease)
         }
     }
 
-    private func rollback(_ identity: StackIdentity, to runID: String?, command: String, store: any StateStore) async throws -> Result {
+    private func rollback(
+        _ identity: StackIdentity, to runID: String?, command: String, store: any StateStore, lease: any StateLease
+    ) async throws -> Result {
         let target = try rollbackTarget(in: try await store.runs(), runID: runID, identity: identity)
         let observed = try await context.driver().observe(identity)
         let desired = DesiredState(
@@ -27,14 +29,16 @@ extension Deployment {
         try checkReferences(of: desired, exist: observed, run: target.id)
         let plan = Self.servicePlan(desired: desired, observed: observed)
         guard plan.hasChanges else { return Result(plan: plan, runID: nil, applied: false) }
-        let runID = try await record(plan, snapshot: target.snapshot, store: store, command: command) {
-            try await Applier(driver: context.driver(), concurrency: context.concurrency, rollsBackOnFailure: true, events: context.events)
-                .apply(plan, desired: desired, observed: observed)
+        let runID = try await record(plan, snapshot: target.snapshot, store: store, lease: lease, command: command) {
+            var applier = Applier(driver: try await fenced(lease), concurrency: context.concurrency, rollsBackOnFailure: true, events: context.events)
+            applier.lease = lease
+            try await applier.apply(plan, desired: desired, observed: observed)
         }
         var state = try await store.load()
         state.lastRunID = runID
         state.lastSuccessfulRunID = runID
         state.updatedAt = context.now()
+        try await lease.check(before: "saving the state")
         try await store.save(state)
         return Result(plan: plan, runID: runID, applied: true)
     }

@@ -56,12 +56,14 @@ public struct Deployment: Sendable {
     public func up(_ stack: StackSpec, options: Planner.Options, command: String, rollsBack: Bool = true) async throws -> Result {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         let store = try stateStore(for: identity)
-        return try await store.withLock(command: command, now: context.now(), warn: { context.events(.warning($0)) }) {
-            try await up(stack, options: options, command: command, rollsBack: rollsBack, store: store)
+        return try await store.withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }) { lease in
+            try await up(stack, options: options, command: command, rollsBack: rollsBack, store: store, lease: lease)
         }
     }
 
-    private func up(_ stack: StackSpec, options: Planner.Options, command: String, rollsBack: Bool, store: any StateStore) async throws -> Result {
+    private func up(
+        _ stack: StackSpec, options: Planner.Options, command: String, rollsBack: Bool, store: any StateStore, lease: any StateLease
+    ) async throws -> Result {
         for run in try await store.markInterruptedRuns(now: context.now()) {
             context.events(.warning("run \(run.id) (\(run.command)) was interrupted; this run re-plans from the cluster"))
         }
@@ -76,17 +78,19 @@ public struct Deployment: Sendable {
             try await checkSettled(StackIdentity(stack: stack.name, environment: stack.environment), layers: options.layers)
             return Result(plan: prepared.plan, runID: nil, applied: false)
         }
-        let runID = try await record(prepared.plan, desired: prepared.desired, store: store, command: command) {
-            try await Applier(
-                driver: context.driver(), concurrency: context.concurrency, gate: context.gate, rollsBackOnFailure: rollsBack,
-                events: context.events
-            ).apply(prepared.plan, desired: prepared.desired, observed: prepared.observed)
+        let runID = try await record(prepared.plan, desired: prepared.desired, store: store, lease: lease, command: command) {
+            var applier = Applier(
+                driver: try await fenced(lease), concurrency: context.concurrency, gate: context.gate, rollsBackOnFailure: rollsBack,
+                events: context.events)
+            applier.lease = lease
+            try await applier.apply(prepared.plan, desired: prepared.desired, observed: prepared.observed)
         }
         var state = try await store.load()
         state.secretFingerprints = fingerprints(prepared.secrets)
         state.updatedAt = context.now()
         state.lastRunID = runID
         state.lastSuccessfulRunID = runID
+        try await lease.check(before: "saving the state")
         try await store.save(state)
         return Result(plan: prepared.plan, runID: runID, applied: true)
     }
@@ -130,12 +134,14 @@ public struct Deployment: Sendable {
     /// Removes every object of the stack environment; volumes only with `removeVolumes`.
     public func down(_ identity: StackIdentity, removeVolumes: Bool, command: String) async throws -> Result {
         let store = try stateStore(for: identity)
-        return try await store.withLock(command: command, now: context.now(), warn: { context.events(.warning($0)) }) {
-            try await down(identity, removeVolumes: removeVolumes, command: command, store: store)
+        return try await store.withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }) { lease in
+            try await down(identity, removeVolumes: removeVolumes, command: command, store: store, lease: lease)
         }
     }
 
-    private func down(_ identity: StackIdentity, removeVolumes: Bool, command: String, store: any StateStore) async throws -> Result {
+    private func down(
+        _ identity: StackIdentity, removeVolumes: Bool, command: String, store: any StateStore, lease: any StateLease
+    ) async throws -> Result {
         let observed = try await context.driver().observe(identity)
         var plan = Planner().plan(desired: DesiredState(identity: identity, layers: []), observed: observed)
         if !removeVolumes {
@@ -147,37 +153,52 @@ public struct Deployment: Sendable {
         }
         guard plan.hasChanges else { return Result(plan: plan, runID: nil, applied: false) }
         let desired = DesiredState(identity: identity, layers: [])
-        let runID = try await record(plan, desired: desired, store: store, command: command) {
-            try await Applier(driver: context.driver(), concurrency: context.concurrency, events: context.events)
+        let runID = try await record(plan, desired: desired, store: store, lease: lease, command: command) {
+            try await Applier(driver: try await fenced(lease), concurrency: context.concurrency, events: context.events)
                 .apply(plan, desired: desired, observed: observed)
         }
         var state = try await store.load()
         state.lastRunID = runID
         state.updatedAt = context.now()
+        try await lease.check(before: "saving the state")
         try await store.save(state)
         return Result(plan: plan, runID: runID, applied: true)
     }
 
-    /// Records the run as `running`, performs it, then records how it ended (even when it failed).
-    private func record(
-        _ plan: Plan, desired: DesiredState, store: any StateStore, command: String,
-        _ body: () async throws -> Void
-    ) async throws -> String {
-        try await record(plan, snapshot: SpecSnapshot(desired), store: store, command: command, body)
+    /// The context's driver behind the lease's fence (and the test pause points, when the context has them).
+    func fenced(_ lease: any StateLease) async throws -> any ClusterDriver {
+        FencedClusterDriver(base: try await context.driver(), lease: lease, pausePoint: context.pausePoint)
     }
 
+    /// Records the run as `running`, performs it, then records how it ended (even when it failed).
+    private func record(
+        _ plan: Plan, desired: DesiredState, store: any StateStore, lease: any StateLease, command: String,
+        _ body: () async throws -> Void
+    ) async throws -> String {
+        try await record(plan, snapshot: SpecSnapshot(desired), store: store, lease: lease, command: command, body)
+    }
+
+    /// A run that lost its lease writes nothing shared: its record goes to the local state folder only, as
+    /// `lease-lost`, and the shared state keeps the other run's word.
     func record(
-        _ plan: Plan, snapshot: SpecSnapshot, store: any StateStore, command: String,
+        _ plan: Plan, snapshot: SpecSnapshot, store: any StateStore, lease: any StateLease, command: String,
         _ body: () async throws -> Void
     ) async throws -> String {
         let started = context.now()
         var run = RunRecord(
             id: RunRecord.makeID(at: started), command: command, startedAt: started, changes: plan.allChanges,
             snapshot: snapshot)
+        try await lease.check(before: "recording the run")
         try await store.record(run)
         do {
             try await body()
             run.outcome = .succeeded
+        } catch let lost as SprocketError where lost.code == .leaseLost {
+            run.outcome = .leaseLost
+            run.error = String(describing: lost)
+            run.finishedAt = context.now()
+            try? await self.store(for: store.identity).record(run)
+            throw lost
         } catch {
             run.outcome = (error as? SprocketError)?.code == .rolledBack ? .rolledBack : .failed
             run.error = String(describing: error)
@@ -190,6 +211,7 @@ public struct Deployment: Sendable {
             throw error
         }
         run.finishedAt = context.now()
+        try await lease.check(before: "recording the run's outcome")
         try await store.record(run)
         return run.id
     }

@@ -19,6 +19,9 @@ public struct DeploymentContext: Sendable {
     public var now: @Sendable () -> Date
     /// Builds the driver lazily, so offline commands never touch the engine.
     public var driver: @Sendable () async throws -> any ClusterDriver
+    /// Called between a lease check and the mutating call it guards, with the call's name: where the tests of a
+    /// paused run stop the process (`SPROCKET_TEST_PAUSE_BEFORE`, read by the CLI). A no-op otherwise.
+    public var pausePoint: @Sendable (String) async -> Void = { _ in }
 
     public init(
         processEnvironment: [String: String],

@@ -83,6 +83,7 @@ public struct DriftBaseline: Sendable, Hashable {
         case .failed: "failed"
         case .interrupted: "was interrupted"
         case .rolledBack: "was rolled back"
+        case .leaseLost: "lost its lock to another run"
         }
     }
 }

@@ -10,6 +10,8 @@ public struct RunRecord: Sendable, Codable, Hashable {
         case interrupted
         /// Failed, and the services it had changed were restored to their state before the run.
         case rolledBack = "rolled-back"
+        /// Stopped because another run took its lock over (recorded in the local folder only).
+        case leaseLost = "lease-lost"
     }
 
     public var schemaVersion: Int

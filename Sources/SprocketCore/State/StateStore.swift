@@ -29,6 +29,9 @@ public protocol StateStore: Sendable {
 public protocol StateLease: Sendable {
     /// The holder this lease was taken over from (it ended without releasing), for a warning; nil normally.
     var previousHolder: String? { get }
+    /// The fence: returns when the run still holds the lock, so that `operation` (a mutating call to any system)
+    /// may go ahead; throws ``SprocketError/Code/leaseLost``, naming who holds it now, when it does not.
+    func check(before operation: String) async throws
     func release() async
 }
 
@@ -38,12 +41,19 @@ extension StateStore {
     public func withLock<T>(
         command: String, now: Date, warn: (String) -> Void = { _ in }, _ body: () async throws -> T
     ) async throws -> T {
+        try await withLease(command: command, now: now, warn: warn) { _ in try await body() }
+    }
+
+    /// ``withLock(command:now:warn:_:)`` handing the lease to `body`, which checks it before each mutating call.
+    public func withLease<T>(
+        command: String, now: Date, warn: (String) -> Void = { _ in }, _ body: (any StateLease) async throws -> T
+    ) async throws -> T {
         let lease = try await acquireLock(command: command, now: now)
         if let previous = lease.previousHolder {
             warn("took over the lock of a run that ended without releasing it (\(previous))")
         }
         do {
-            let result = try await body()
+            let result = try await body(lease)
             await lease.release()
             return result
         } catch {
@@ -63,4 +73,8 @@ extension LocalStateStore: StateStore {
 
 extension StateLock: StateLease {
     public var previousHolder: String? { takenOverFrom?.description }
+
+    /// A local lock is an open file with an exclusive `flock`: the kernel keeps it for the process, paused or not,
+    /// until it ends, so it cannot be lost while this run holds it.
+    public func check(before operation: String) async throws {}
 }

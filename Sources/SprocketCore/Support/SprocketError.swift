@@ -24,6 +24,8 @@ public struct SprocketError: Error, Sendable, CustomStringConvertible, Localized
         public static let registry = Code(rawValue: "registry")
         public static let conflict = Code(rawValue: "conflict")
         public static let cancelled = Code(rawValue: "cancelled")
+        /// The run's lease on the stack environment ran out or was taken over: it stopped before its next change.
+        public static let leaseLost = Code(rawValue: "lease-lost")
     }
 
     public var code: Code
@@ -31,16 +33,20 @@ public struct SprocketError: Error, Sendable, CustomStringConvertible, Localized
     /// The resource, file:line or endpoint the error is about.
     public var subject: String?
     public var hint: String?
+    /// The underlying error, as it described itself, when this one wraps another.
+    public var cause: String?
 
-    public init(_ code: Code, _ message: String, subject: String? = nil, hint: String? = nil) {
+    public init(_ code: Code, _ message: String, subject: String? = nil, hint: String? = nil, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.subject = subject
         self.hint = hint
+        self.cause = cause.map { String(describing: $0) }
     }
 
     public var description: String {
         var text = subject.map { "\($0): \(message)" } ?? message
+        if let cause, !message.contains(cause) { text += "\n  cause: \(cause)" }
         if let hint { text += "\n  hint: \(hint)" }
         return text
     }

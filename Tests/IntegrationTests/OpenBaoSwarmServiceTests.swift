@@ -19,31 +19,7 @@ struct OpenBaoSwarmServiceTests {
             let port = try FreePort.loopbackTCP()
             let keyFile = "\(stack.stateFolder.path)/vault/keys"
             let address = "http://127.0.0.1:\(port)"
-            try stack.write("stack.yaml", """
-                stack: {{stack}}
-                vault:
-                  address: \(address)
-                  key_file: \(keyFile)
-                  layer: edge
-                  mounts: [platform]
-                  server:
-                    image: \(image)
-                    network: vault
-                    publish: \(port)
-                    storage: {raft: {volume: vault-data}}
-                    endpoint_mode: dnsrr
-                layers: [edge, app]
-                """)
-            try stack.write("edge.yaml", "networks:\n  vault: {driver: overlay}\n")
-            try stack.write("app.yaml", """
-                needs: [edge]
-                services:
-                  app-svc:
-                    image: sprocket-local/busybox:latest
-                    command: ["sleep", "100000"]
-                    stop_grace_period: 1s
-                    deploy: { endpoint_mode: dnsrr }
-                """)
+            try Self.write(stack, image: image, port: port, keyFile: keyFile)
             let environment = ["SPROCKET_VAULT_PASSPHRASE": Self.passphrase]
             let validate = try await stack.sprocketctl(["validate", "-f", stack.folder.path], environment: environment)
             #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
@@ -89,6 +65,39 @@ struct OpenBaoSwarmServiceTests {
             }
             try await client.shutdown()
         }
+    }
+
+    /// A stack whose layer `edge` runs OpenBao from `vault.server` (raft on the volume `vault-data`, published on
+    /// 127.0.0.1:`port`, Vault's address) and whose layer `app` runs `app-svc`. `vault` adds lines to the `vault:`
+    /// block (indented by 2), `top` adds top-level keys of stack.yaml.
+    static func write(_ stack: SwarmTestStack, image: String, port: Int, keyFile: String, vault: String = "", top: String = "") throws {
+        try stack.write("stack.yaml", """
+            stack: {{stack}}
+            vault:
+              address: http://127.0.0.1:\(port)
+              key_file: \(keyFile)
+              layer: edge
+              mounts: [platform]
+            \(vault)
+              server:
+                image: \(image)
+                network: vault
+                publish: \(port)
+                storage: {raft: {volume: vault-data}}
+                endpoint_mode: dnsrr
+            \(top)
+            layers: [edge, app]
+            """)
+        try stack.write("edge.yaml", "networks:\n  vault: {driver: overlay}\n")
+        try stack.write("app.yaml", """
+            needs: [edge]
+            services:
+              app-svc:
+                image: sprocket-local/busybox:latest
+                command: ["sleep", "100000"]
+                stop_grace_period: 1s
+                deploy: { endpoint_mode: dnsrr }
+            """)
     }
 
     /// Waits until the restarted task answers sealed (it is unreachable for a few seconds in between).

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SprocketCore
 import Synchronization
+import Vault
 
 /// What one command invocation works with: options, the process environment, the console, the engine.
 struct CommandRuntime {
@@ -11,6 +12,8 @@ struct CommandRuntime {
     let environment: [String: String]
     let console = Console()
     let logger: Logger
+    /// Every Vault call of this command, whichever client sent it (`up`'s summary reports them).
+    let vaultCalls = VaultCallCounter()
 
     init(options: GlobalOptions) {
         self.options = options

@@ -45,7 +45,7 @@ struct DownCommand: AsyncParsableCommand {
                     if options.json {
                         runtime.console.json(RunSummary(
                             outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0,
-                            dockerCalls: engine.callStats.map { .init(total: $0.total, mutating: $0.mutating) },
+                            dockerCalls: engine.callStats.map(RunSummary.Calls.init),
                             seconds: (ContinuousClock.now - started).secondsValue))
                     }
                 }

@@ -18,15 +18,15 @@ struct ManifestVaultHop {
     let client: VaultClient
     let address: String
 
-    /// Opens a client with the root token of `keyFile` (sealed with `passphrase`).
-    static func open(vault: VaultSpec, keyFile: String, passphrase: String?, logger: Logger) throws -> ManifestVaultHop {
+    /// Opens a client with the root token of `keyFile` (sealed with `passphrase`), counting its calls in `calls`.
+    static func open(vault: VaultSpec, keyFile: String, passphrase: String?, logger: Logger, calls: VaultCallCounter) throws -> ManifestVaultHop {
         guard let passphrase, !passphrase.isEmpty else {
             throw SprocketError(
                 .secretUnavailable, "the Vault-backed manifest secrets need the root token from \(keyFile)", subject: vault.address,
                 hint: "set SPROCKET_VAULT_PASSPHRASE; nothing was written")
         }
         let material = try VaultKeyFile(path: keyFile).load(passphrase: passphrase)
-        let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
+        let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger, calls: calls)
         client.setToken(VaultSecretString(material.rootToken))
         return ManifestVaultHop(client: client, address: vault.address)
     }

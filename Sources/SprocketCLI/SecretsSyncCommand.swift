@@ -68,6 +68,6 @@ struct ManifestSync {
         guard let spec = stack.vault, stack.secretManifest.entries.contains(where: { $0.vault != nil }) else { return nil }
         return try ManifestVaultHop.open(
             vault: spec, keyFile: runtime.vaultKeyFile(declared: spec.keyFile),
-            passphrase: runtime.environment["SPROCKET_VAULT_PASSPHRASE"], logger: runtime.logger)
+            passphrase: runtime.environment["SPROCKET_VAULT_PASSPHRASE"], logger: runtime.logger, calls: runtime.vaultCalls)
     }
 }

@@ -50,7 +50,7 @@ struct UpCommand: AsyncParsableCommand {
             let vaultGate = stack.vault.map { vault in
                 VaultUnsealGate(
                     vault: vault, keyFile: runtime.vaultKeyFile(declared: vault.keyFile),
-                    passphrase: runtime.environment["SPROCKET_VAULT_PASSPHRASE"], logger: runtime.logger)
+                    passphrase: runtime.environment["SPROCKET_VAULT_PASSPHRASE"], logger: runtime.logger, calls: runtime.vaultCalls)
             }
             let externalGate = ExternalCheckGate(firstLayer: stack.layers.first?.name)
             // The route gate reads Traefik's API from a job on its network: its own engine connection, opened on first use.
@@ -81,6 +81,8 @@ struct UpCommand: AsyncParsableCommand {
                     let preview = try await deployment.prepare(stack, options: plannerOptions, offline: false).plan
                     guard preview.hasChanges else {
                         runtime.console.err(PlanRenderer(color: false).summary(preview))
+                        runtime.console.err(UpFinalLine.describe(
+                            converged: nil, docker: engine.callStats?.mutating ?? 0, vault: runtime.vaultCalls.stats().mutating))
                         return
                     }
                     for line in PlanRenderer(color: runtime.console.usesColor).render(preview) { runtime.console.err(line) }
@@ -92,7 +94,7 @@ struct UpCommand: AsyncParsableCommand {
                     if options.json {
                         runtime.console.json(RunSummary(
                             outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0,
-                            dockerCalls: engine.callStats.map { .init(total: $0.total, mutating: $0.mutating) },
+                            dockerCalls: engine.callStats.map(RunSummary.Calls.init), vaultCalls: RunSummary.Calls(runtime.vaultCalls.stats()),
                             seconds: (ContinuousClock.now - started).secondsValue))
                     }
                 }
@@ -127,9 +129,10 @@ struct UpCommand: AsyncParsableCommand {
                 if let result, !options.json {
                     if !result.applied { runtime.console.err(PlanRenderer(color: false).summary(result.plan)) }
                     for note in result.plan.notes { runtime.console.err("note: \(note)") }
-                    if result.applied {
-                        runtime.console.err("up: \(stack.name)/\(stack.environment) converged (\(result.plan.allChanges.count) changes, run \(result.runID ?? "-"))")
-                    }
+                    runtime.console.err(UpFinalLine.describe(
+                        converged: result.applied
+                            ? "\(stack.name)/\(stack.environment) converged (\(result.plan.allChanges.count) changes, run \(result.runID ?? "-"))" : nil,
+                        docker: engine.callStats?.mutating ?? 0, vault: runtime.vaultCalls.stats().mutating))
                 }
             }
         }
@@ -145,19 +148,4 @@ extension UpCommand {
         guard stack.layers.contains(where: { $0.services.contains { $0.image == reference } }) else { return }
         _ = try await runner.ensure(on: try await engine.driver().client)
     }
-}
-
-/// The last NDJSON line of `up --json` and `down --json`.
-struct RunSummary: Encodable {
-    struct Calls: Encodable {
-        var total: Int
-        var mutating: Int
-    }
-
-    var event = "summary"
-    var outcome: String
-    var runID: String?
-    var changes: Int
-    var dockerCalls: Calls?
-    var seconds: Double
 }

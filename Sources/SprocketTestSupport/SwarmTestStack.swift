@@ -110,8 +110,13 @@ public final class SwarmTestStack: Sendable {
             for network in networks { try? await client.removeNetwork(network.id) }
             try? await Task.sleep(for: .milliseconds(500))
         }
-        for volume in (try? await client.listVolumes(filters: filters))?.volumes ?? [] {
-            try? await client.removeVolume(volume.name, force: true)
+        // A task counts as shut down before Docker has removed its container, which still holds the volume for a
+        // moment (the raft volume of an OpenBao service was left behind): retry as for networks.
+        for _ in 0..<20 {
+            let volumes = (try? await client.listVolumes(filters: filters))?.volumes ?? []
+            if volumes.isEmpty { break }
+            for volume in volumes { try? await client.removeVolume(volume.name, force: true) }
+            try? await Task.sleep(for: .milliseconds(500))
         }
         try? await client.shutdown()
         folder.remove()

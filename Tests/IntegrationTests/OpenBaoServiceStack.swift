@@ -3,8 +3,9 @@ import SprocketTestSupport
 /// A two-layer test stack whose `edge` runs real OpenBao through `vault.server` (raft on a named volume, its API
 /// published on a loopback port) and whose `app` runs one sleeping busybox service, `app-svc`.
 enum OpenBaoServiceStack {
-    /// Writes the stack; `vault` adds keys under `vault:` (indented two spaces), e.g. policies, tokens, unsealer.
-    static func write(_ stack: SwarmTestStack, image: String, port: Int, keyFile: String, vault: String = "") throws {
+    /// Writes the stack; `vault` adds keys under `vault:` (indented two spaces), e.g. policies, tokens, unsealer;
+    /// `top` adds top-level keys of stack.yaml (e.g. `secrets:`).
+    static func write(_ stack: SwarmTestStack, image: String, port: Int, keyFile: String, vault: String = "", top: String = "") throws {
         try stack.write("stack.yaml", """
             stack: {{stack}}
             vault:
@@ -19,6 +20,7 @@ enum OpenBaoServiceStack {
                 publish: \(port)
                 storage: {raft: {volume: vault-data}}
                 endpoint_mode: dnsrr
+            \(top)
             layers: [edge, app]
             """)
         try stack.write("edge.yaml", "networks:\n  vault: {driver: overlay}\n")

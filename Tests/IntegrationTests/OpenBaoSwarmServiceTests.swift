@@ -67,6 +67,9 @@ struct OpenBaoSwarmServiceTests {
         }
     }
 
+    /// A stack whose layer `edge` runs OpenBao from `vault.server` (raft on the volume `vault-data`, published on
+    /// 127.0.0.1:`port`, Vault's address) and whose layer `app` runs `app-svc`. `vault` adds lines to the `vault:`
+    /// block (indented by 2), `top` adds top-level keys of stack.yaml.
     /// Waits until the restarted task answers sealed (it is unreachable for a few seconds in between).
     static func waitUntilSealed(_ client: VaultClient, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout

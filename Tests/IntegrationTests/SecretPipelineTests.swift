@@ -153,6 +153,10 @@ struct SecretPipelineTests {
         (summary(run)["dockerCalls"] as? [String: Any])?["mutating"] as? Int
     }
 
+    static func mutatingVaultCalls(_ run: CLIRun) -> Int? {
+        (summary(run)["vaultCalls"] as? [String: Any])?["mutating"] as? Int
+    }
+
     static func files(under path: String) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: path) else { return [] }
         return enumerator.compactMap { $0 as? String }.compactMap { try? String(contentsOfFile: "\(path)/\($0)", encoding: .utf8) }
@@ -182,7 +186,7 @@ struct SecretPipelineTests {
             let versionsBefore = try await fixture.serviceVersions()
             let quiet = try await fixture.sprocketctl(["up", "--yes", "--json"])
             #expect(quiet.status == 0, "\(quiet.stdout)\(quiet.stderr)")
-            #expect(Self.mutatingCalls(quiet) == 0, "\(quiet.stdout)")
+            #expect(Self.mutatingCalls(quiet) == 0 && Self.mutatingVaultCalls(quiet) == 0, "\(quiet.stdout)")
             #expect(quiet.stdout.contains(#""action":"unchanged""#), "\(quiet.stdout)")
             #expect(try await fixture.vaultState().version == 1)
 
@@ -191,6 +195,7 @@ struct SecretPipelineTests {
             let rotated = try await fixture.sprocketctl(["up", "--yes", "--json"])
             #expect(rotated.status == 0, "\(rotated.stdout)\(rotated.stderr)")
             #expect(rotated.stdout.contains(#""action":"vault-written""#), "\(rotated.stdout)")
+            #expect(Self.mutatingVaultCalls(rotated) == 1, "exactly the one KV write: \(rotated.stdout)")
             #expect(try await fixture.vaultState() == (2, second))
             #expect(try await fixture.mounted(service: "api") == second)
             let versionsAfter = try await fixture.serviceVersions()

@@ -132,6 +132,7 @@ struct VaultTokenDeployTests {
                 #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
                 #expect(second.stdout.contains(#""action":"renewed""#), "\(second.stdout)")
                 #expect((Self.summary(second)["dockerCalls"] as? [String: Any])?["mutating"] as? Int == 0, "renewal keeps the value: no roll")
+                #expect((Self.summary(second)["vaultCalls"] as? [String: Any])?["mutating"] as? Int == 1, "the renewal is the one Vault write")
                 #expect(try await mountedToken(stack, service: "app-svc") == token)
                 let after = try await scoped.lookupSelf()
                 let (old, new) = (try #require(before.expiresAt), try #require(after.expiresAt))
@@ -157,6 +158,7 @@ struct VaultTokenDeployTests {
             #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
             #expect(second.stdout.contains(#""action":"renewed""#), "\(second.stdout)")
             #expect((Self.summary(second)["dockerCalls"] as? [String: Any])?["mutating"] as? Int == 0, "renewal keeps the value: no roll")
+            #expect((Self.summary(second)["vaultCalls"] as? [String: Any])?["mutating"] as? Int == 1, "the renewal is the one Vault write")
             #expect(try await mountedToken(stack, service: "app-svc") == token)
 
             let status = try await sprocketctl(["status"], stack)

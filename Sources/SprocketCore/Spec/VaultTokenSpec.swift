@@ -41,7 +41,10 @@ public struct VaultTokenSpec: Sendable, Hashable {
     public static func recordKey(_ name: String) -> String { "vault-token-record/\(name)" }
 
     /// The lifetime the token is created with.
-    public var lifetime: Duration { period ?? ttl ?? .seconds(768 * 3600) }
+    public var lifetime: Duration { period ?? ttl ?? Self.defaultLifetime }
+
+    /// The lifetime of a token with neither `period` nor `ttl`: Vault's default max TTL, 768 h.
+    public static let defaultLifetime = Duration.seconds(768 * 3600)
 
     /// When `up` renews it.
     public var renewalThreshold: Duration { renewWithin ?? lifetime / 3 }

@@ -5,9 +5,10 @@ extension VaultClient {
     /// released without ``shutdown()`` traps in debug builds).
     @discardableResult
     public static func withClient<T: Sendable>(
-        configuration: VaultClientConfiguration, logger: Logger, _ body: (VaultClient) async throws -> T
+        configuration: VaultClientConfiguration, logger: Logger, calls: VaultCallCounter = VaultCallCounter(),
+        _ body: (VaultClient) async throws -> T
     ) async throws -> T {
-        let client = try VaultClient(configuration: configuration, logger: logger)
+        let client = try VaultClient(configuration: configuration, logger: logger, calls: calls)
         do {
             let value = try await body(client)
             try await client.shutdown()

@@ -45,6 +45,8 @@ extension VaultClient {
         let method = request.method
         let path = request.path
         let limit = request.maxResponseBytes ?? Self.maxBodyBytes
+        // Counted before it is sent: a write whose answer never arrives may still have been applied.
+        calls.record(request)
         do {
             let response = try await http.execute(prepared, deadline: .now() + TimeAmount(timeout), logger: logger)
             var collected = ByteBuffer()

@@ -23,6 +23,9 @@ public final class VaultClient: Sendable {
     /// Where Vault is; the token here is the initial one (see ``setToken(_:)``).
     public let configuration: VaultClientConfiguration
 
+    /// Where every call this client sends is counted; shared with the other clients of a run when passed in.
+    public let calls: VaultCallCounter
+
     let logger: Logger
     let http: HTTPClient
     private let currentToken: Mutex<VaultSecretString?>
@@ -32,10 +35,12 @@ public final class VaultClient: Sendable {
     /// - Parameters:
     ///   - configuration: Address, token, CA file, namespace.
     ///   - logger: Receives `trace` lines per request (method, path, status; never bodies or headers).
+    ///   - calls: Counts every request sent; pass one counter to all the clients of a run to count the run.
     /// - Throws: ``VaultClientError/invalidConfiguration(_:)`` when the CA file cannot be read.
-    public init(configuration: VaultClientConfiguration, logger: Logger) throws {
+    public init(configuration: VaultClientConfiguration, logger: Logger, calls: VaultCallCounter = VaultCallCounter()) throws {
         self.configuration = configuration
         self.logger = logger
+        self.calls = calls
         self.currentToken = Mutex(configuration.token)
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.connectionPool.retryConnectionEstablishment = false

@@ -32,6 +32,27 @@ struct VaultRequest: Sendable {
         }
     }
 
+    /// Whether the call can change Vault; counted as mutating in ``VaultCallStats``.
+    var isMutating: Bool { Self.isMutating(method: method, path: path) }
+
+    /// Classifies a call by what it does, not only by its method: reads are `GET` and `HEAD` (a `LIST` is a `GET`
+    /// with `list=true` here), plus the few endpoints Vault serves by `POST`/`PUT` that only look something up
+    /// (``readingWrites``). Everything else sent with `POST`, `PUT` or `DELETE` counts as mutating: `sys/init`,
+    /// `sys/unseal` (it moves the unseal progress), KV writes, policy writes, mount enables, token create and renew.
+    static func isMutating(method: String, path: String) -> Bool {
+        switch method.uppercased() {
+        case "GET", "HEAD", "LIST": return false
+        default: return !readingWrites.contains(path)
+        }
+    }
+
+    /// Endpoints sent by `POST` that change nothing: token lookups (the token or accessor travels in the body so
+    /// that it stays out of URLs and logs) and capability checks.
+    static let readingWrites: Set<String> = [
+        "auth/token/lookup", "auth/token/lookup-self", "auth/token/lookup-accessor",
+        "sys/capabilities", "sys/capabilities-self", "sys/capabilities-accessor",
+    ]
+
     /// `/v1/<path>?<query>`, with the path's segments and the query percent-encoded.
     var uri: String {
         let encodedPath = path.split(separator: "/", omittingEmptySubsequences: false)

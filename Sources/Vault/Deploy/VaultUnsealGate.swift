@@ -11,12 +11,15 @@ public struct VaultUnsealGate: LayerGate {
     /// The key file's passphrase (`SPROCKET_VAULT_PASSPHRASE`), nil when none was given.
     public var passphrase: String?
     public var logger: Logger
+    /// Counts the calls of every client the gate opens (unseal, mounts and policies, tokens), for the run's summary.
+    public var calls: VaultCallCounter
 
-    public init(vault: VaultSpec, keyFile: String, passphrase: String?, logger: Logger) {
+    public init(vault: VaultSpec, keyFile: String, passphrase: String?, logger: Logger, calls: VaultCallCounter = VaultCallCounter()) {
         self.vault = vault
         self.keyFile = keyFile
         self.passphrase = passphrase
         self.logger = logger
+        self.calls = calls
     }
 
     static let checkName = "vault: unsealed"
@@ -38,7 +41,7 @@ public struct VaultUnsealGate: LayerGate {
         }
         let client: VaultClient
         do {
-            client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
+            client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger, calls: calls)
         } catch {
             return result(false, "\(error)")
         }
@@ -96,7 +99,7 @@ public struct VaultUnsealGate: LayerGate {
     public func keepTokens(store: SealedSecretStore, identity: StackIdentity) async throws -> [VaultTokenKeeper.Report] {
         guard !vault.tokens.isEmpty else { return [] }
         let material = try operatorKeys(for: "minting tokens needs the root token")
-        let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger)
+        let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger, calls: calls)
         client.setToken(VaultSecretString(material.rootToken))
         do {
             let reports = try await VaultTokenKeeper(client: client, tokens: vault.tokens, store: store, identity: identity).reconcile()

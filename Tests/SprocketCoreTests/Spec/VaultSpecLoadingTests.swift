@@ -61,13 +61,16 @@ struct VaultSpecLoadingTests {
         #expect(stack.layers.first?.secrets.isEmpty == true)
     }
 
-    @Test("token errors: root, no consumers, both period and ttl, an unknown or too early consumer", arguments: [
+    @Test("token errors: root, no consumers, both period and ttl, an unknown or too early consumer, a renewal window as long as the lifetime", arguments: [
         ("    t: {policies: [root], consumers: [api]}", "asks for the `root` policy"),
         ("    t: {policies: [platform-read]}", "has no `consumers`"),
         ("    t: {policies: [platform-read], period: 1h, ttl: 1h, consumers: [api]}", "sets both `period` and `ttl`"),
         ("    t: {policies: [platform-read], consumers: [apj]}", "consumer `apj`, which is not a service"),
         ("    t: {policies: [platform-read], consumers: [vault]}", "starts before Vault is unsealed"),
         ("    T_x: {policies: [platform-read], consumers: [api]}", "must be lowercase letters"),
+        ("    t: {policies: [platform-read], period: 1h, renew_within: 1h, consumers: [api]}", "renew_within` (1h) is not shorter"),
+        ("    t: {policies: [platform-read], ttl: 10m, renew_within: 2h, consumers: [api]}", "than the token's lifetime (10m)"),
+        ("    t: {policies: [platform-read], renew_within: 800h, consumers: [api]}", "than the token's lifetime (768h)"),
     ])
     func tokenErrors(tokens: String, message: String) throws {
         let error = #expect(throws: SpecError.self) { try Self.loadTwoLayers(tokens) }

@@ -86,6 +86,16 @@ struct VaultSpecParser {
                 context.diagnostics.error(entry.value.location, "`\(key)` sets both `period` and `ttl`",
                                           hint: "a periodic token (period) renews forever; a TTL token expires at its max TTL: choose one")
             }
+            let renewWithin = fields["renew_within"].flatMap { context.duration($0, for: "\(key).renew_within") }
+            let lifetime = period ?? ttl ?? VaultTokenSpec.defaultLifetime
+            if let renewWithin, renewWithin >= lifetime {
+                // A token always inside its renewal window is renewed by every `up`, and a renewal that leaves less
+                // than the window replaces it (VaultTokenKeeper): each run would mint a new token and roll its consumers.
+                context.diagnostics.error(
+                    fields["renew_within"]?.location ?? entry.value.location,
+                    "`\(key).renew_within` (\(renewWithin.goStyle)) is not shorter than the token's lifetime (\(lifetime.goStyle))",
+                    hint: "renew when part of the lifetime is left, e.g. a third of it (the default when `renew_within` is absent)")
+            }
             let consumers = fields["consumers"].map { context.strings($0, for: "\(key).consumers", acceptsSingle: true) } ?? []
             if consumers.isEmpty {
                 context.diagnostics.error(entry.value.location, "`\(key)` has no `consumers`",
@@ -93,7 +103,7 @@ struct VaultSpecParser {
             }
             return VaultTokenSpec(
                 name: entry.key, policies: policies, period: period, ttl: ttl,
-                renewWithin: fields["renew_within"].flatMap { context.duration($0, for: "\(key).renew_within") },
+                renewWithin: renewWithin,
                 consumers: consumers, location: entry.keyLocation)
         }
     }

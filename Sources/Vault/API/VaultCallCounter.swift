@@ -1,0 +1,25 @@
+import Synchronization
+
+/// The Vault calls of one run, shared by every ``VaultClient`` the run opens (the unseal gate, the manifest's Vault
+/// hop, the token keeper each open their own), so that `up` can say how many calls changed Vault in total. Safe to
+/// use from any task: the counts sit behind a `Mutex`, as ``VaultClient``'s token does.
+public final class VaultCallCounter: Sendable {
+    private let counts = Mutex(VaultCallStats())
+
+    /// Creates a counter at zero.
+    public init() {}
+
+    /// The calls counted so far.
+    public func stats() -> VaultCallStats {
+        counts.withLock { $0 }
+    }
+
+    /// Sets the counts back to zero.
+    public func reset() {
+        counts.withLock { $0 = VaultCallStats() }
+    }
+
+    func record(_ request: VaultRequest) {
+        counts.withLock { $0.record(method: request.method, path: request.path) }
+    }
+}

@@ -5,8 +5,11 @@ import Synchronization
 /// The state of one stack environment in an S3 bucket, laid out like the local folder:
 /// `<prefix>/<stack>/<env>/state.json`, `…/runs/<id>.json`, and the lock `…/lock.json` (see ``S3StateLease``).
 ///
-/// Objects are written only when their content changed from what this store last read or wrote. The sealed secret
-/// store (ciphertext only) is shared here too when the CLI mirrors it (``sealedSecrets()``, ``saveSealedSecrets(_:replacing:)``).
+/// Objects are written only when their content changed from what this store last read or wrote, and only over the
+/// version it last saw: `If-Match` on the ETag it read or wrote, `If-None-Match: *` for an object it saw absent. So
+/// even a run that misjudged its lease cannot overwrite what another run wrote since (a store that ignores these
+/// headers loses that second protection and keeps the lease's fence, docs/s3.md). The sealed secret store
+/// (ciphertext only) is shared here too when the CLI mirrors it (``sealedSecrets()``, ``saveSealedSecrets(_:replacing:)``).
 public final class S3StateStore: StateStore {
     public let identity: StackIdentity
     public let client: S3Client
@@ -15,8 +18,14 @@ public final class S3StateStore: StateStore {
     public let base: String
     public let timing: S3StateLease.Timing
     private let clock: @Sendable () -> Date
-    /// The content of each key as last read or written, to skip writes that change nothing.
-    private let known = Mutex<[String: [UInt8]]>([:])
+    /// Each key as last read or written: its content and ETag, or absent. Writes that change nothing are skipped;
+    /// the others are conditional on it.
+    private let known = Mutex<[String: Known]>([:])
+
+    private enum Known {
+        case absent
+        case present(body: [UInt8], etag: String)
+    }
 
     public init(
         location: S3StateLocation, identity: StackIdentity, credentials: S3Credentials, timing: S3StateLease.Timing? = nil,
@@ -99,7 +108,7 @@ public final class S3StateStore: StateStore {
         let kept = Set(export.runs.map { runsPrefix + "\($0.id).json" })
         for key in previous.subtracting(kept) {
             try await S3Error.translating { try await client.deleteObject(bucket, key) }
-            known.withLock { $0[key] = nil }
+            known.withLock { $0[key] = .absent }
         }
         try await save(export.state)
         if let sealed = export.sealedSecrets {
@@ -115,15 +124,36 @@ public final class S3StateStore: StateStore {
     // MARK: - Objects
 
     private func read(_ key: String) async throws -> [UInt8]? {
-        guard let object = try await S3Error.translating({ try await client.getObject(bucket, key) }) else { return nil }
-        known.withLock { $0[key] = object.body }
+        guard let object = try await S3Error.translating({ try await client.getObject(bucket, key) }) else {
+            known.withLock { $0[key] = .absent }
+            return nil
+        }
+        known.withLock { $0[key] = .present(body: object.body, etag: object.etag) }
         return object.body
     }
 
     private func write(_ bytes: [UInt8], to key: String) async throws {
-        guard known.withLock({ $0[key] }) != bytes else { return }
-        try await S3Error.translating { try await client.putObject(bucket, key, body: bytes, contentType: "application/json") }
-        known.withLock { $0[key] = bytes }
+        let condition: S3WriteCondition
+        switch known.withLock({ $0[key] }) {
+        case .present(let body, _) where body == bytes: return
+        case .present(_, let etag): condition = .ifMatch(etag)
+        case .absent: condition = .ifAbsent
+        // Never looked at (a new run record, an import): nothing to compare with.
+        case nil: condition = .none
+        }
+        let etag: String
+        do {
+            etag = try await client.putObject(bucket, key, body: bytes, contentType: "application/json", condition: condition)
+        } catch let error as S3Error where error.kind == .preconditionFailed {
+            throw SprocketError(
+                .conflict, "another run wrote it after this run read it; this run's write was refused and nothing was overwritten",
+                subject: "s3://\(bucket)/\(key)",
+                hint: "this run no longer holds the stack environment: read `sprocketctl history`, then `plan`, and run again if needed",
+                cause: error)
+        } catch let error as S3Error {
+            throw error.sprocketError
+        }
+        known.withLock { $0[key] = .present(body: bytes, etag: etag) }
     }
 
     private func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], key: String) throws -> T {

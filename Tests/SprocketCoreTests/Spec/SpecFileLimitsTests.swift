@@ -41,6 +41,17 @@ struct SpecFileLimitsTests {
         #expect(diagnostic.hint?.contains("billion laughs") == true)
     }
 
+    @Test("an alias used as a mapping key is rejected before anything hashes what it stands for")
+    func aliasAsKey() throws {
+        let spec = try TemporarySpec(["stack.yaml": MalformedSpecCase.defaultStack, "app.yaml": Self.aliasBomb + "x-keyed:\n  *i : boom\n"])
+        defer { spec.remove() }
+        let started = ContinuousClock.now
+        let diagnostics = spec.diagnostics()
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(diagnostics.map(\.description) == ["app.yaml:11:3: error: a mapping key here is an alias (`*name`)\n    hint: write the key as a plain string"],
+                "\(diagnostics.map(\.description))")
+    }
+
     @Test("aliases nested deeper than the limit are rejected where the nesting crosses it")
     func deepAliasChain() throws {
         var lines = ["x-0: &l0 [end]"]

@@ -24,6 +24,55 @@ struct YAMLExpansionGuard {
 
     private var aliasValues = 0
 
+    /// Stands for `*` in the copy that ``aliasKey(in:)`` composes: a private-use scalar, one column wide like `*`,
+    /// apart from the ones `YAMLReader` renames duplicate keys with (U+E000 onwards).
+    private static let aliasMarker: Unicode.Scalar = "\u{F8FF}"
+
+    /// Where a mapping key is (or holds) an alias, found before Yams composes `text`.
+    ///
+    /// Yams hashes every mapping key while composing, to find duplicates, and a key that is an alias is hashed
+    /// with all it stands for, resolving the tag of each scalar on the way: an alias bomb used as a key would run
+    /// before ``check(_:)`` sees the tree. So a copy in which `*` is plain text (nothing to expand) is composed
+    /// first, and its keys are looked at. Keys are plain strings in a spec anyway.
+    /// - Throws: what Yams throws for the copy: syntax errors and duplicate keys, at the same positions as in `text`.
+    static func aliasKey(in text: String) throws -> Mark? {
+        guard text.unicodeScalars.contains("*") else { return nil }
+        let literal = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "*" ? aliasMarker : $0 }))
+        do {
+            guard let root = try Yams.compose(yaml: literal, .default, .default, .utf8) else { return nil }
+            return firstAliasKey(in: root)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context)
+            where duplicates.contains(where: { $0.unicodeScalars.first == aliasMarker }) {
+            // The same alias twice as a key: report the alias, not a duplicate named with the marker.
+            return context.mark
+        }
+    }
+
+    private static func firstAliasKey(in node: Node) -> Mark? {
+        switch node {
+        case .scalar, .alias:
+            return nil
+        case .sequence(let sequence):
+            return sequence.lazy.compactMap { firstAliasKey(in: $0) }.first
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                if holdsAlias(key) { return key.mark }
+                if let mark = firstAliasKey(in: value) { return mark }
+            }
+            return nil
+        }
+    }
+
+    /// Whether `node` of the copy is, or contains, an alias (now a plain scalar starting with the marker).
+    private static func holdsAlias(_ node: Node) -> Bool {
+        switch node {
+        case .scalar(let scalar): scalar.style == .plain && scalar.string.unicodeScalars.first == aliasMarker
+        case .alias: true
+        case .sequence(let sequence): sequence.contains { holdsAlias($0) }
+        case .mapping(let mapping): mapping.contains { holdsAlias($0.key) || holdsAlias($0.value) }
+        }
+    }
+
     /// The first limit `root` crosses, or nil.
     static func check(_ root: Node) -> Violation? {
         var guardState = YAMLExpansionGuard()

@@ -51,6 +51,11 @@ enum YAMLReader {
         var renamedKeys: [Position: String] = [:]
         for attempt in 0...maximumRenames {
             do {
+                if let mark = try YAMLExpansionGuard.aliasKey(in: source) {
+                    diagnostics.error(SourceLocation(file: file, line: mark.line, column: mark.column),
+                                      "a mapping key here is an alias (`*name`)", hint: "write the key as a plain string")
+                    return .invalid
+                }
                 guard let root = try Yams.compose(yaml: source, .default, .default, .utf8) else { return .empty }
                 if let violation = YAMLExpansionGuard.check(root) {
                     report(violation, file: file, diagnostics: diagnostics)

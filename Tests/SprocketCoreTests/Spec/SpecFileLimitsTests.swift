@@ -68,10 +68,10 @@ struct SpecFileLimitsTests {
         let spec = try TemporarySpec(["stack.yaml": MalformedSpecCase.defaultStack])
         defer { spec.remove() }
         let filler = "# " + String(repeating: "x", count: 1022) + "\n"
-        try spec.write(Array(("services: {}\n" + String(repeating: filler, count: 4 * 1024)).utf8), to: "app.yaml")
+        try spec.write(Array(("services: {}\n" + String(repeating: filler, count: 8 * 1024)).utf8), to: "app.yaml")
         let diagnostics = spec.diagnostics()
         let diagnostic = try #require(diagnostics.first, "\(diagnostics)")
-        #expect(diagnostic.message == "layer file `app.yaml` has 4194317 bytes, more than the 4194304 (4 MiB) a spec file may have")
+        #expect(diagnostic.message == "layer file `app.yaml` has 8388621 bytes, more than the 8388608 (8 MiB) a spec file may have")
         #expect(diagnostic.location == SourceLocation(file: "app.yaml", line: 1, column: 1))
     }
 

@@ -15,7 +15,7 @@ struct YAMLExpansionGuard {
     /// Nesting levels a file may reach, aliases expanded.
     static let maximumDepth = 256
 
-    enum Violation: Equatable {
+    enum Violation {
         /// Aliases stand for more than ``maximumAliasValues``; the mark is where the alias that crossed it is used.
         case aliasValues(at: Mark?)
         /// Nesting deeper than ``maximumDepth``, at the first node too deep.

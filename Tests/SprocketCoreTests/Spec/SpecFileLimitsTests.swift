@@ -67,7 +67,7 @@ struct SpecFileLimitsTests {
     func tooLarge() throws {
         let spec = try TemporarySpec(["stack.yaml": MalformedSpecCase.defaultStack])
         defer { spec.remove() }
-        let filler = "# " + String(repeating: "x", count: 1022) + "\n"
+        let filler = "# " + String(repeating: "x", count: 1021) + "\n"
         try spec.write(Array(("services: {}\n" + String(repeating: filler, count: 8 * 1024)).utf8), to: "app.yaml")
         let diagnostics = spec.diagnostics()
         let diagnostic = try #require(diagnostics.first, "\(diagnostics)")

@@ -61,6 +61,7 @@ struct ConfigSecretParser {
             guard let declaration else { return secret }
             let source = declaration.source
             secret.labels = declaration.labels
+            KeyPathLocations.collect(source.value, at: source.key, into: &secret.keyLocations)
             switch source.key {
             case "file":
                 let path = context.string(source.value, for: "file")

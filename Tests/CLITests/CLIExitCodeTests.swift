@@ -78,6 +78,27 @@ struct CLIExitCodeTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("a secret file that does not exist fails validate and plan --offline alike, at the line of `file:`, with the path it resolved to")
+    func missingSecretFileIsInvalid() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try folder.write("stack.yaml", "stack: keys\nlayers: [app]\n")
+        try folder.write("app.yaml", "secrets:\n  tls-key:\n    file: keys/site-key.txt\nservices:\n  web:\n    image: x\n    secrets: [tls-key]\n")
+        let validate = try await run(["validate", "-f", folder.path])
+        let plan = try await run(["plan", "--offline", "-f", folder.path, "--state-dir", "\(folder.path)/state"],
+                                 environment: ["SPROCKET_KEY_FILE": "\(folder.path)/k"])
+        for result in [validate, plan] {
+            #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+            #expect(result.stderr.contains("app.yaml:3:11: error: the file `"), "\(result.stderr)")
+            #expect(result.stderr.contains("keys/site-key.txt` of secret `tls-key` does not exist: nothing at `"), "\(result.stderr)")
+            #expect(result.stderr.contains("/keys/site-key.txt`"), "\(result.stderr)")
+            #expect(result.stderr.contains("create the file, or fix the path"), "\(result.stderr)")
+        }
+        try folder.write("keys/site-key.txt", "value\n")
+        let fixed = try await run(["validate", "-f", folder.path])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+    }
+
     @Test("a wrong DOCKER_HOST exits 5 and says what to do")
     func unreachableDaemonExitsFive() async throws {
         let folder = try TemporaryDirectory()

@@ -151,13 +151,14 @@ struct SecretsLocalCommandTests {
         defer { folder.remove() }
         try folder.write("canary.txt", Self.canary + "\n")
         try folder.write("stack.yaml", "stack: redact\nlayers: [app]\n")
-        // The second secret's path contains the first one's value: its "cannot be read" error quotes it.
+        // The second secret's local name is the first one's value: its "not set" error, raised once the first value is
+        // read, quotes it. (A missing file would stop the load before any value is read: the spec is invalid.)
         try folder.write("app.yaml", """
             secrets:
               first:
                 file: ./canary.txt
               second:
-                file: ./missing/\(Self.canary)
+                local: \(Self.canary)
             services:
               web:
                 image: example/web

@@ -75,6 +75,9 @@ public struct SecretSpec: Sendable, Hashable {
     public var name: String
     public var source: Source
     public var labels: [String: String]
+    /// Where the source and its parts are written, by key path (`generate.length`, `environment`), so a bad value
+    /// is reported on its own line.
+    public var keyLocations: [String: SourceLocation] = [:]
     public var location: SourceLocation
 
     public init(name: String, source: Source, labels: [String: String] = [:], location: SourceLocation) {
@@ -82,6 +85,11 @@ public struct SecretSpec: Sendable, Hashable {
         self.source = source
         self.labels = labels
         self.location = location
+    }
+
+    /// The location of the value at `keyPath` if it is written, else the secret's.
+    public func location(of keyPath: String) -> SourceLocation {
+        keyLocations[keyPath] ?? location
     }
 }
 

@@ -13,6 +13,8 @@ public struct LayerSpec: Sendable, Hashable {
     public var gate: [CheckSpec]
     /// Where the layer is declared (its file, line 1, or its entry in `layers:`).
     public var location: SourceLocation
+    /// Where `timeout:` is written in the layer file, if it is, so a bad one is reported there.
+    public var timeoutLocation: SourceLocation?
 
     public static let defaultTimeout: Duration = .seconds(300)
 

@@ -41,6 +41,9 @@ public struct ServiceSpec: Sendable, Hashable {
     public var notSecret: Set<String> = []
     /// Where each label of `labels:` and `deploy.labels` is written, for checks of hand-written Traefik labels.
     public var labelPositions: [String: LabelPosition] = [:]
+    /// Where each value under `deploy`, `healthcheck`, `ulimits` and `stop_grace_period` is written, by its key path
+    /// (`deploy.replicas`, `deploy.update_config.parallelism`), so a value out of range is reported on its own line.
+    public var keyLocations: [String: SourceLocation] = [:]
     public var location: SourceLocation
 
     public init(name: String, image: String, location: SourceLocation) {
@@ -75,6 +78,11 @@ public struct ServiceSpec: Sendable, Hashable {
         self.logging = nil
         self.deploy = DeploySpec()
         self.location = location
+    }
+
+    /// The location of the value at `keyPath` (`deploy.replicas`) if it is written, else the service's.
+    public func location(of keyPath: String) -> SourceLocation {
+        keyLocations[keyPath] ?? location
     }
 }
 

@@ -74,8 +74,8 @@ struct FullStackLoadingTests {
         #expect(source("session-key") == .generate(length: 32, alphabet: .alphanumeric))
         #expect(source("pin") == .generate(length: 8, alphabet: .custom("0123456789")))
         #expect(source("api-key") == .environment(variable: "API_KEY"))
-        #expect(source("tls-key") == .file(path: "/etc/ssl/private/site.key"))
-        #expect(source("relative-key") == .file(path: root + "/layers/keys/site.key"))
+        #expect(source("tls-key") == .file(path: "/etc/hosts"))
+        #expect(source("relative-key") == .file(path: root + "/layers/keys/site-key.txt"))
         #expect(source("vault-token") == .external(name: "vault-token"))
     }
 

@@ -6,13 +6,14 @@ import Testing
 struct SecretManifestParserTests {
     /// Loads a two-layer stack (Vault in `edge`; `api` and `bot` in `app`, `proxy` in `edge`) with `extra` appended
     /// to stack.yaml.
-    static func load(_ extra: String, vault: Bool = true, variables: [String: String] = [:]) throws -> StackSpec {
+    static func load(_ extra: String, vault: Bool = true, variables: [String: String] = [:], files: [String: String] = [:]) throws -> StackSpec {
         let folder = try TemporaryDirectory(prefix: "secret-manifest")
         defer { folder.remove() }
         let vaultBlock = vault ? "vault:\n  address: http://127.0.0.1:8200\n  layer: edge\n" : ""
         try folder.write("stack.yaml", "stack: s\nlayers: [edge, app]\nenvironments: {prod: {}}\ndefault_environment: prod\n" + vaultBlock + extra)
         try folder.write("edge.yaml", "services:\n  proxy:\n    image: example/proxy\n")
         try folder.write("app.yaml", "needs: [edge]\nservices:\n  api:\n    image: example/api\n  bot:\n    image: example/bot\n")
+        for (path, text) in files { try folder.write(path, text) }
         return try SpecLoader(processEnvironment: variables).load(path: folder.path, environment: nil)
     }
 
@@ -55,7 +56,8 @@ struct SecretManifestParserTests {
 
     @Test("a file source is resolved against the stack folder; the default Vault field is `value`")
     func fileSource() throws {
-        let stack = try Self.load("secrets:\n  key:\n    file: ./keys/api.txt\n    vault: kv/app/key\n    consumers: [api]\n")
+        let stack = try Self.load("secrets:\n  key:\n    file: ./keys/api.txt\n    vault: kv/app/key\n    consumers: [api]\n",
+                                  files: ["keys/api.txt": "value\n"])
         let entry = try #require(stack.secretManifest.entries.first)
         guard case .file(let path) = entry.source else { Issue.record("not a file source: \(entry.source)"); return }
         #expect(path.hasPrefix("/") && path.hasSuffix("/keys/api.txt"))

@@ -25,7 +25,7 @@ struct ConfigSecretParser {
             case "file":
                 guard let path = context.string(source.value, for: "file") else { break }
                 config.source = .file(path: origin.absolute(path))
-                config.content = readBytes(path, at: source.value.location)
+                config.content = exists(path, what: "config file", at: source.value.location) ? readBytes(path, at: source.value.location) : nil
             case "content":
                 config.content = context.string(source.value, for: "content").map { Array($0.utf8) }
             case "template":
@@ -61,9 +61,13 @@ struct ConfigSecretParser {
             guard let declaration else { return secret }
             let source = declaration.source
             secret.labels = declaration.labels
+            KeyPathLocations.collect(source.value, at: source.key, into: &secret.keyLocations)
             switch source.key {
             case "file":
-                secret.source = .file(path: origin.absolute(context.string(source.value, for: "file") ?? ""))
+                let path = context.string(source.value, for: "file")
+                secret.source = .file(path: origin.absolute(path ?? ""))
+                // Read only by `up`; checked now so that `validate` and `plan --offline` fail on a wrong path.
+                if let path { _ = exists(path, what: "the file", of: "secret `\(entry.key)`", at: source.value.location) }
             case "environment":
                 secret.source = .environment(variable: context.string(source.value, for: "environment") ?? "")
             case "generate":
@@ -164,6 +168,10 @@ struct ConfigSecretParser {
         return (length, alphabet)
     }
 
+    private func exists(_ path: String, what: String, of owner: String? = nil, at location: SourceLocation) -> Bool {
+        ReferencedFile.exists(path, what: what, of: owner, writtenAt: location, in: origin, diagnostics: context.diagnostics)
+    }
+
     private func readBytes(_ path: String, at location: SourceLocation) -> [UInt8]? {
         guard let bytes = SpecFiles.bytes(at: origin.absolute(path)) else {
             context.diagnostics.error(location, "config file `\(origin.display(path))` does not exist or cannot be read",
@@ -175,7 +183,7 @@ struct ConfigSecretParser {
 
     private func renderFile(_ path: String, at location: SourceLocation) -> String? {
         let display = origin.display(path)
-        guard let template = SpecFiles.text(at: origin.absolute(path), displayPath: display, reportingAt: location,
+        guard exists(path, what: "template", at: location), let template = SpecFiles.text(at: origin.absolute(path), displayPath: display, reportingAt: location,
                                             what: "template", diagnostics: context.diagnostics)
         else { return nil }
         return TemplateRenderer.render(template, settings: settings, origin: SourceLocation(file: display, line: 1, column: 1),

@@ -26,7 +26,10 @@ struct LayerParser {
                                           unsupported: mode == .compose ? ComposeCompatibility.topLevelKeys : [:])
         else { return layer }
         if let node = fields["needs"] { layer.needs = needs(node) }
-        if let node = fields["timeout"] { layer.timeout = context.duration(node, for: "timeout") ?? layer.timeout }
+        if let node = fields["timeout"] {
+            layer.timeout = context.duration(node, for: "timeout") ?? layer.timeout
+            layer.timeoutLocation = node.location
+        }
         let resources = ResourceParser(context: context)
         if let node = fields["networks"] { layer.networks = resources.networks(node) }
         if let node = fields["volumes"] { layer.volumes = resources.volumes(node) }

@@ -89,7 +89,9 @@ struct SecretManifestParser {
             }
             return .environment(variable: variable)
         case "file":
-            guard let path = context.string(node, for: "\(key).file"), !path.isEmpty else { return nil }
+            guard let path = context.string(node, for: "\(key).file") else { return nil }
+            // Read only by `secrets sync` (and `up`); checked now so that `validate` and `plan --offline` fail on a wrong path.
+            _ = ReferencedFile.exists(path, what: "the file", of: "`\(key)`", writtenAt: node.location, in: origin, diagnostics: context.diagnostics)
             return .file(path: origin.absolute(path))
         case "local":
             guard let name = context.string(node, for: "\(key).local") else { return nil }

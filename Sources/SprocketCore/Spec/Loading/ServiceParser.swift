@@ -44,6 +44,9 @@ struct ServiceParser {
             service.notSecret = Set(context.list(node, for: "not_secret")?.compactMap { context.string($0, for: "not_secret") } ?? [])
         }
         service.labelPositions = RouteLabelLocations.positions(of: RouteLabelLocations.deployLabels(of: fields["deploy"]))
+        for key in ["deploy", "healthcheck", "ulimits", "stop_grace_period"] {
+            if let node = fields[key] { KeyPathLocations.collect(node, at: key, into: &service.keyLocations) }
+        }
         return service
     }
 

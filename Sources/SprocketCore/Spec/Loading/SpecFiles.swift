@@ -17,6 +17,11 @@ enum SpecFiles {
         return isDirectory.boolValue ? .directory : .file
     }
 
+    /// The size in bytes of the file at `path`, without reading it; nil when it cannot be found.
+    static func size(of path: String) -> Int? {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
+    }
+
     static func bytes(at path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }

@@ -47,10 +47,7 @@ public struct SpecLoader: Sendable {
         let directory = currentDirectory ?? FileManager.default.currentDirectoryPath
         guard let origin = SpecLocator.locate(path: path, currentDirectory: directory, diagnostics: diagnostics) else { return nil }
         let fileLocation = SourceLocation(file: origin.displayPath, line: 1, column: 1)
-        guard let text = SpecFiles.text(at: origin.absolutePath, displayPath: origin.displayPath, reportingAt: fileLocation,
-                                        what: "spec file", diagnostics: diagnostics)
-        else { return nil }
-        switch YAMLReader.parse(text, file: origin.displayPath, diagnostics: diagnostics) {
+        switch YAMLReader.read(origin, reportingAt: fileLocation, what: "spec file", diagnostics: diagnostics) {
         case .invalid:
             return nil
         case .empty:

@@ -109,10 +109,7 @@ struct StackFileLoader {
                                   hint: "create it, or point the entry at the right file with `{name: \(name), file: path}`")
                 return LayerSpec(name: name, location: item.location)
             }
-            guard let text = SpecFiles.text(at: layerOrigin.absolutePath, displayPath: layerOrigin.displayPath, reportingAt: item.location,
-                                            what: "layer file", diagnostics: diagnostics)
-            else { return LayerSpec(name: name, location: item.location) }
-            switch YAMLReader.parse(text, file: layerOrigin.displayPath, diagnostics: diagnostics) {
+            switch YAMLReader.read(layerOrigin, reportingAt: item.location, what: "layer file", diagnostics: diagnostics) {
             case .document(let root):
                 return parser.parse(root, name: name, origin: layerOrigin, location: item.location, mode: .layer)
             case .empty:

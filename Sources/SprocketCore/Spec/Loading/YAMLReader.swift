@@ -7,9 +7,16 @@ import Yams
 /// (one Unicode scalar swapped for a private-use one, so no line or column moves), parses again, and
 /// maps the renamed key back to its real name. The parsers then see both occurrences and report the
 /// duplicate where it is written.
+///
+/// Every YAML file the loader reads (stack.yaml with its secret manifest, layer files, Compose files) comes through
+/// ``read(_:reportingAt:what:diagnostics:)``, so the limits on size and on alias expansion (``YAMLExpansionGuard``)
+/// hold for all of them.
 enum YAMLReader {
     /// At most this many renames per file; a file with more duplicate keys reports the rest as one error.
     private static let maximumRenames = 200
+    /// The largest spec file read: far above any hand-written one (a generated 10,000-service layer, `bench/gen-stack.py`,
+    /// has 2.4 MB), small enough that reading it is never the problem.
+    static let maximumFileBytes = 8 << 20
 
     /// What reading a file gave.
     enum Outcome {
@@ -20,13 +27,41 @@ enum YAMLReader {
         case invalid
     }
 
+    /// Reads the file of `origin` and parses it; a missing or unreadable file is reported at `location`, one too
+    /// large at its own start, before it is read.
+    static func read(
+        _ origin: SpecFileOrigin, reportingAt location: SourceLocation, what: String, diagnostics: SpecDiagnosticCollector
+    ) -> Outcome {
+        if let size = SpecFiles.size(of: origin.absolutePath), size > maximumFileBytes {
+            reportTooLarge(size, what: what, file: origin.displayPath, diagnostics: diagnostics)
+            return .invalid
+        }
+        guard let text = SpecFiles.text(at: origin.absolutePath, displayPath: origin.displayPath, reportingAt: location, what: what,
+                                        diagnostics: diagnostics)
+        else { return .invalid }
+        return parse(text, file: origin.displayPath, what: what, diagnostics: diagnostics)
+    }
+
     /// Parses `text` (already decoded) as a single YAML document.
-    static func parse(_ text: String, file: String, diagnostics: SpecDiagnosticCollector) -> Outcome {
+    static func parse(_ text: String, file: String, what: String = "spec file", diagnostics: SpecDiagnosticCollector) -> Outcome {
+        guard text.utf8.count <= maximumFileBytes else {
+            reportTooLarge(text.utf8.count, what: what, file: file, diagnostics: diagnostics)
+            return .invalid
+        }
         var source = text
         var renamedKeys: [Position: String] = [:]
         for attempt in 0...maximumRenames {
             do {
+                if let mark = try YAMLExpansionGuard.aliasKey(in: source) {
+                    diagnostics.error(SourceLocation(file: file, line: mark.line, column: mark.column),
+                                      "a mapping key here is an alias (`*name`)", hint: "write the key as a plain string")
+                    return .invalid
+                }
                 guard let root = try Yams.compose(yaml: source, .default, .default, .utf8) else { return .empty }
+                if let violation = YAMLExpansionGuard.check(root) {
+                    report(violation, file: file, diagnostics: diagnostics)
+                    return .invalid
+                }
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
                 var converter = NodeConverter(file: file, lines: lines, renamedKeys: renamedKeys, diagnostics: diagnostics)
                 return .document(converter.convert(root))
@@ -74,6 +109,29 @@ enum YAMLReader {
 
     private static func isRenamable(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isAlphabetic || scalar.properties.numericType != nil || "<_-.$/".unicodeScalars.contains(scalar)
+    }
+
+    private static func reportTooLarge(_ size: Int, what: String, file: String, diagnostics: SpecDiagnosticCollector) {
+        diagnostics.error(
+            SourceLocation(file: file, line: 1, column: 1),
+            "\(what) `\(file)` has \(size) bytes, more than the \(maximumFileBytes) (\(maximumFileBytes >> 20) MiB) a spec file may have",
+            hint: "check that this is the file you meant; split a large stack into layer files (`layers:` in stack.yaml)")
+    }
+
+    private static func report(_ violation: YAMLExpansionGuard.Violation, file: String, diagnostics: SpecDiagnosticCollector) {
+        switch violation {
+        case .aliasValues(let mark):
+            diagnostics.error(
+                SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1),
+                "the aliases (`*name`) of `\(file)` expand to more than \(YAMLExpansionGuard.maximumAliasValues) values; "
+                    + "this is where the alias that crossed the limit is used",
+                hint: "aliases that repeat aliases multiply (a \"billion laughs\" file); write the values out, or repeat them fewer times")
+        case .depth(let mark):
+            diagnostics.error(
+                SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1),
+                "`\(file)` nests more than \(YAMLExpansionGuard.maximumDepth) levels deep (aliases expanded)",
+                hint: "a spec needs a few levels; check for aliases (`*name`) that refer to lists or mappings containing other aliases")
+        }
     }
 
     private static func report(_ error: any Error, file: String, text: String, diagnostics: SpecDiagnosticCollector) {

@@ -16,7 +16,7 @@ struct NameCheck {
         for layer in stack.layers {
             checkName(layer.name, kind: "layer", at: layer.location, into: &diagnostics)
             if layer.timeout <= .zero {
-                diagnostics.append(SpecDiagnostic(layer.location, "the timeout of layer `\(layer.name)` must be positive",
+                diagnostics.append(SpecDiagnostic(layer.timeoutLocation ?? layer.location, "the timeout of layer `\(layer.name)` must be positive",
                                                   hint: "write a duration such as `5m`"))
             }
             for network in layer.networks { checkName(network.name, kind: "network", at: network.location, into: &diagnostics) }
@@ -46,16 +46,16 @@ struct NameCheck {
         switch secret.source {
         case .generate(let length, let alphabet):
             if !(8...4096).contains(length) {
-                diagnostics.append(SpecDiagnostic(secret.location, "generated secret `\(secret.name)` has length \(length), outside 8...4096",
+                diagnostics.append(SpecDiagnostic(secret.location(of: "generate.length"), "generated secret `\(secret.name)` has length \(length), outside 8...4096",
                                                   hint: "choose a length from 8 to 4096; 32 is the default"))
             }
             if alphabet.characters.count < 2 {
-                diagnostics.append(SpecDiagnostic(secret.location, "the alphabet of secret `\(secret.name)` has fewer than 2 distinct characters",
+                diagnostics.append(SpecDiagnostic(secret.location(of: "generate.alphabet"), "the alphabet of secret `\(secret.name)` has fewer than 2 distinct characters",
                                                   hint: "use `alphanumeric`, `hex`, `base64url`, `ascii-printable` or a longer literal alphabet"))
             }
         case .environment(let variable):
             if !SpecNameRules.isPortableVariableName(variable) {
-                diagnostics.append(SpecDiagnostic(secret.location, "secret `\(secret.name)` reads the invalid variable name `\(variable)`",
+                diagnostics.append(SpecDiagnostic(secret.location(of: "environment"), "secret `\(secret.name)` reads the invalid variable name `\(variable)`",
                                                   hint: "name an environment variable: letters, digits and `_`, not starting with a digit"))
             }
         case .local(let name):

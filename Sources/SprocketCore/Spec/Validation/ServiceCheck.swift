@@ -92,19 +92,22 @@ struct ServiceCheck {
 
     private mutating func checkMisc() {
         if let grace = service.stopGracePeriod, grace < .zero {
-            error(service.location, "`stop_grace_period` of \(subject) is negative", hint: "write a duration such as `10s`")
+            error(service.location(of: "stop_grace_period"), "`stop_grace_period` of \(subject) is negative", hint: "write a duration such as `10s`")
         }
         for limit in service.ulimits where limit.soft > limit.hard || limit.soft < 0 {
-            error(service.location, "ulimit `\(limit.name)` of \(subject) has soft \(limit.soft) above hard \(limit.hard) or below zero",
+            error(service.location(of: "ulimits.\(limit.name)"),
+                  "ulimit `\(limit.name)` of \(subject) has soft \(limit.soft) above hard \(limit.hard) or below zero",
                   hint: "the soft limit must be between 0 and the hard limit")
         }
         if let check = service.healthcheck {
             if let retries = check.retries, retries < 0 {
-                error(check.location, "`healthcheck.retries` of \(subject) is negative", hint: "write 0 or more")
+                error(service.keyLocations["healthcheck.retries"] ?? check.location,
+                      "`healthcheck.retries` of \(subject) is negative", hint: "write 0 or more")
             }
             for (value, key) in [(check.interval, "interval"), (check.timeout, "timeout"), (check.startPeriod, "start_period")] {
                 guard let value, value <= .zero else { continue }
-                error(check.location, "`healthcheck.\(key)` of \(subject) must be positive", hint: "omit it to use Docker's default")
+                error(service.keyLocations["healthcheck.\(key)"] ?? check.location,
+                      "`healthcheck.\(key)` of \(subject) must be positive", hint: "omit it to use Docker's default")
             }
         }
     }

@@ -19,13 +19,58 @@ enum AcmeLedgerUpdates {
         "\(runtime.store(for: StackIdentity(stack: stack.name, environment: stack.environment)).directory)/acme-ledger.json"
     }
 
-    /// Records the Let's Encrypt certificates among `results`; returns the hosts newly recorded.
-    static func record(_ results: [RouteProbeResult], ledgerPath: String) throws -> [String] {
+    /// Which CA a resolver of `stack` uses: the staging resolver of a staging-first run (``ACMESettings/stagingResolverName``)
+    /// staging, the spec's resolver staging or production as `routing.acme.staging` says; nil for any other name.
+    static func environment(ofResolver name: String, stack: StackSpec) -> ACMEEnvironment? {
+        let acme = stack.routing.acme
+        if name == acme.resolver { return acme.staging ? .staging : .production }
+        if name == acme.stagingResolverName { return .staging }
+        // The production resolver seen by the gate of a staging-first run (whose own resolver is the staging one).
+        if name + ACMESettings.stagingResolverSuffix == acme.resolver { return .production }
+        return nil
+    }
+
+    /// Records the failed validations among `failures` (Traefik's log), each filed under the environment of the
+    /// resolver that logged it (a CA other than Let's Encrypt's has no environment of its own); returns how many were
+    /// new. Reading the same failures again records nothing (``CertificateLedger/recordFailures(_:unknownCA:)``).
+    static func recordFailures(_ failures: [ACMEOrderFailure], stack: StackSpec, ledgerPath: String) throws -> Int {
+        guard !failures.isEmpty else { return 0 }
+        var ledger = try CertificateLedger(path: ledgerPath)
+        var recorded = 0
+        for environment in ACMEEnvironment.allCases {
+            let own = failures.filter { failure in
+                (failure.resolver.flatMap { self.environment(ofResolver: $0, stack: stack) } ?? .staging) == environment
+            }
+            recorded += try ledger.recordFailures(own, unknownCA: environment).count
+        }
+        return recorded
+    }
+
+    /// The ACME directory `stack` uses for `environment`.
+    static func directory(_ environment: ACMEEnvironment, of stack: StackSpec) -> String {
+        let acme = stack.routing.acme
+        return acme.directoryOverride ?? (environment == .staging ? acme.stagingDirectory : acme.productionDirectory)
+    }
+
+    /// Where the certificates of a CA other than Let's Encrypt are filed: per host, the environment of the resolver
+    /// its router carries, when the spec points that environment at another CA (`routing.acme.staging_directory`,
+    /// `production_directory`). Let's Encrypt's certificates are filed by their issuer instead.
+    static func customCAEnvironments(_ hostResolvers: [String: String], stack: StackSpec) -> [String: ACMEEnvironment] {
+        hostResolvers.compactMapValues { resolver in
+            guard let environment = environment(ofResolver: resolver, stack: stack) else { return nil }
+            let directory = directory(environment, of: stack)
+            return ACMEEnvironment.allCases.contains { $0.directoryURL == directory } ? nil : environment
+        }
+    }
+
+    /// Records the ACME certificates among `results`: Let's Encrypt's by their issuer, another CA's for the hosts
+    /// `customCA` files under an environment (never Traefik's default certificate); returns the hosts newly recorded.
+    static func record(_ results: [RouteProbeResult], ledgerPath: String, customCA: [String: ACMEEnvironment] = [:]) throws -> [String] {
         var ledger = try CertificateLedger(path: ledgerPath)
         var recorded: [String] = []
         for result in results {
-            guard let host = result.target.host, let certificate = result.certificate,
-                let environment = environment(ofIssuer: certificate.issuer)
+            guard let host = result.target.host, let certificate = result.certificate, !certificate.isTraefikDefault,
+                let environment = environment(ofIssuer: certificate.issuer) ?? customCA[host]
             else { continue }
             if let last = ledger.lastIssuance(of: host, in: environment), abs(last.timeIntervalSince(certificate.notBefore)) < 1 {
                 continue
@@ -91,8 +136,13 @@ enum AcmeLedgerUpdates {
         return stack
     }
 
-    private static func withStaging(_ stack: StackSpec) -> StackSpec {
+    /// The stack with its ACME resolver on the staging CA, under a name of its own (`letsencrypt-staging`): its
+    /// routers' labels and Traefik's static configuration both change, and the certificates the staging resolver
+    /// obtained stay apart from the production resolver's in Traefik's storage, so the run that moves to production
+    /// gets a production certificate instead of Traefik serving the stored staging one.
+    static func withStaging(_ stack: StackSpec) -> StackSpec {
         var stack = stack
+        stack.routing.acme.resolver = stack.routing.acme.stagingResolverName
         stack.routing.acme.staging = true
         return SpecLoader.fillGeneratedConfigs(stack)
     }

@@ -51,6 +51,9 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
     @Option(name: .customLong("https-port"), help: "The port of the `websecure` entry point on the node, for --probe.")
     var httpsPort: Int = 443
 
+    @Option(name: .customLong("ca-bundle"), help: "PEM file of the CA certificates HTTPS routes' certificates must chain to (default: the system's; inside the swarm, this machine's system bundle).")
+    var caBundle: String?
+
     func run() async throws {
         let budget = try Self.parseBudget(self.budget)
         try await CommandRuntime.run(options) { runtime in
@@ -86,7 +89,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
                 let plan = RouteProbePlan(
                     version: stack.routing.traefik, nodeAddress: nodeAddress, httpPort: httpPort, httpsPort: httpsPort)
                 let targets = compiled.map { plan.target(for: $0) }
-                let results = try await RouteProbe().probe(targets.compactMap(\.self))
+                let results = try await RouteProbe(caBundle: caBundle).probe(targets.compactMap(\.self))
                 probes = plan.checks(compiled, targets: targets, results: results)
                 // What is really served feeds the staging-first rule of `up` and the rate-limit ledger.
                 let recorded = try AcmeLedgerUpdates.record(results, ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: stack))
@@ -113,16 +116,25 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             runtime.console.err("verifying the routers of \(stack.name)/\(stack.environment) in \(traefik.dockerName)'s API, read from its network (budget \(self.budget))...")
         }
         let engine = EngineHandle(endpoint: try DockerEndpoint.fromEnvironment(runtime.environment), logger: runtime.logger)
-        let result: (report: RouteVerificationReport, declared: [DeclaredRouter])
+        let ledgerPath = AcmeLedgerUpdates.ledgerPath(runtime, stack: stack)
+        let result: VerifyRouteRun.Outcome
         do {
-            result = try await VerifyRouteRun(stack: stack, traefik: traefik, client: try await engine.driver().client, budget: budget, logger: runtime.logger).run()
+            result = try await VerifyRouteRun(
+                stack: stack, traefik: traefik, client: try await engine.driver().client, budget: budget, logger: runtime.logger,
+                caBundle: caBundle, ledgerPath: ledgerPath
+            ).run()
         } catch {
             await engine.shutdown()
             if let error = error as? TraefikAPIError { throw VerifyRoutesError.apiUnusable(error, budget: self.budget) }
             throw error
         }
         await engine.shutdown()
-        let output = VerifyRoutesOutput(stack: stack, api: "\(traefik.dockerName) (from a job on \(traefik.network))", report: result.report, probes: nil)
+        if !options.json {
+            for line in VerifyRouteGate.ledgerNotes(result, ledgerPath: ledgerPath) { runtime.console.err(line) }
+        }
+        let output = VerifyRoutesOutput(
+            stack: stack, api: "\(traefik.dockerName) (from a job on \(traefik.network))", report: result.report,
+            probes: result.tlsChecks.isEmpty ? nil : result.tlsChecks)
         if options.json {
             runtime.console.json(output)
         } else {

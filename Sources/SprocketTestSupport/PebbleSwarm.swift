@@ -25,6 +25,12 @@ public final class PebbleSwarm: Sendable {
     public static let defaultImage = "sprocket-local/pebble:2.4.0"
 
     public let network: String
+    /// This pebble's alias on the network (``pebbleAlias`` unless a second pebble runs beside the first) and its
+    /// challtestsrv's.
+    public let alias: String
+    public let dnsAlias: String
+    /// Traefik's `caServer` for this pebble.
+    public var directory: String { "https://\(alias):14000/dir" }
     public let pebbleService: String
     public let dnsService: String
     public let certificate: PebbleCertificate
@@ -32,13 +38,15 @@ public final class PebbleSwarm: Sendable {
     public let testLabel: String
     let client: DockerClient
 
-    private init(network: String, prefix: String, certificate: PebbleCertificate, image: String, client: DockerClient) {
+    private init(network: String, prefix: String, alias: String, certificate: PebbleCertificate, image: String, client: DockerClient) {
         self.network = network
-        self.pebbleService = "\(prefix)-pebble"
-        self.dnsService = "\(prefix)-challtestsrv"
+        self.alias = alias
+        self.dnsAlias = alias == Self.pebbleAlias ? Self.dnsAlias : "\(alias)-\(Self.dnsAlias)"
+        self.pebbleService = "\(prefix)-\(alias)"
+        self.dnsService = "\(prefix)-\(alias)-challtestsrv"
         self.certificate = certificate
         self.image = image
-        self.testLabel = "pebble-\(prefix)"
+        self.testLabel = "\(alias)-\(prefix)"
         self.client = client
     }
 
@@ -76,9 +84,12 @@ public final class PebbleSwarm: Sendable {
         return DockerClient(endpoint: .unixSocket(path: DockerEndpoint.defaultSocketPath), logger: logger)
     }
 
-    /// Starts challtestsrv, then pebble, on `network`, and waits until both serve.
+    /// Starts challtestsrv, then pebble, on `network`, and waits until both serve. A second pebble on the same network
+    /// (one standing in for Let's Encrypt's staging CA, one for production) takes another `alias`, which its
+    /// `certificate` must name.
     public static func start(
-        network: String, prefix: String, certificate: PebbleCertificate, answer: String = "traefik", timeout: Duration = .seconds(60)
+        network: String, prefix: String, certificate: PebbleCertificate, answer: String = "traefik", alias: String = pebbleAlias,
+        timeout: Duration = .seconds(60)
     ) async throws -> PebbleSwarm {
         let client = makeClient()
         let image: String
@@ -88,7 +99,7 @@ public final class PebbleSwarm: Sendable {
             try? await client.shutdown()
             throw error
         }
-        let pebble = PebbleSwarm(network: network, prefix: prefix, certificate: certificate, image: image, client: client)
+        let pebble = PebbleSwarm(network: network, prefix: prefix, alias: alias, certificate: certificate, image: image, client: client)
         do {
             try await pebble.createDNS(answer: answer)
             try await pebble.createPebble()
@@ -114,7 +125,7 @@ public final class PebbleSwarm: Sendable {
             """
         var container = ContainerSpec(image: image, labels: labels, command: ["sh", "-c", script], env: ["ANSWER_ALIAS=\(answer)"])
         container.stopGracePeriod = 1_000_000_000
-        _ = try await client.createService(service(dnsService, alias: Self.dnsAlias, container: container))
+        _ = try await client.createService(service(dnsService, alias: dnsAlias, container: container))
     }
 
     private func createPebble() async throws {
@@ -135,14 +146,14 @@ public final class PebbleSwarm: Sendable {
         let keyID = try await client.createSecret(SwarmSecretSpec(name: keyName, labels: labels, value: Array(certificate.privateKeyPEM.utf8)))
         var container = ContainerSpec(
             image: image, labels: labels,
-            command: ["/usr/bin/pebble", "-config", "/etc/pebble/pebble-config.json", "-dnsserver", "\(Self.dnsAlias):8053"],
+            command: ["/usr/bin/pebble", "-config", "/etc/pebble/pebble-config.json", "-dnsserver", "\(dnsAlias):8053"],
             // No random validation delays; no rejected nonces (lego retries them, but a test should not depend on it).
             env: ["PEBBLE_VA_NOSLEEP=1", "PEBBLE_WFE_NONCEREJECT=0"],
             secrets: [ContainerSpec.SecretReference(
                 file: ContainerSpec.FileTarget(name: "pebble-key.pem", uid: "0", gid: "0", mode: 0o400), secretID: keyID, secretName: keyName)],
             configs: configs)
         container.stopGracePeriod = 1_000_000_000
-        _ = try await client.createService(service(pebbleService, alias: Self.pebbleAlias, container: container))
+        _ = try await client.createService(service(pebbleService, alias: alias, container: container))
     }
 
     private func service(_ name: String, alias: String, container: ContainerSpec) -> ServiceSpec {

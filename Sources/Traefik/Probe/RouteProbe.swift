@@ -30,6 +30,11 @@ public struct RouteProbe: Sendable {
         self.eventLoopGroup = eventLoopGroup
     }
 
+    /// Creates a probe trusting the CA certificates in the PEM file `caBundle`, or the system roots when nil.
+    public init(timeout: Duration = .seconds(10), caBundle: String?) {
+        self.init(timeout: timeout, trustRoots: caBundle.map { .file($0) } ?? .default)
+    }
+
     /// Probes every target, a few at a time, and returns the results in the order given.
     public func probe(_ targets: [RouteProbeTarget], concurrency: Int = 4) async throws -> [RouteProbeResult] {
         try await withThrowingTaskGroup(of: (Int, RouteProbeResult).self) { group in

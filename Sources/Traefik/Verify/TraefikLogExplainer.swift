@@ -42,13 +42,13 @@ public struct TraefikLogExplainer: Sendable {
         [" ERR ", " WRN ", " FTL ", "level=error", "level=warning"].contains { line.contains($0) }
     }
 
-    /// The line without its leading timestamp, capped, for a one-line message.
-    static func trimmed(_ line: String) -> String {
+    /// The line without its leading timestamp, capped at `limit` characters, for a one-line message.
+    public static func trimmed(_ line: String, limit: Int = 400) -> String {
         var text = line.trimmingWhitespace
         if let space = text.firstIndex(of: " "), text[..<space].contains("T"), text[..<space].contains(":") {
             text = String(text[text.index(after: space)...])
         }
-        return text.count > 400 ? String(text.prefix(400)) + "…" : text
+        return text.count > limit ? String(text.prefix(limit)) + "…" : text
     }
 }
 

@@ -37,11 +37,11 @@ enum AcmeLedgerUpdates {
         guard !failures.isEmpty else { return 0 }
         var ledger = try CertificateLedger(path: ledgerPath)
         var recorded = 0
-        for environment in ACMEEnvironment.allCases {
+        for filedUnder in ACMEEnvironment.allCases {
             let own = failures.filter { failure in
-                (failure.resolver.flatMap { self.environment(ofResolver: $0, stack: stack) } ?? .staging) == environment
+                (failure.resolver.flatMap { environment(ofResolver: $0, stack: stack) } ?? .staging) == filedUnder
             }
-            recorded += try ledger.recordFailures(own, unknownCA: environment).count
+            recorded += try ledger.recordFailures(own, unknownCA: filedUnder).count
         }
         return recorded
     }
@@ -57,9 +57,9 @@ enum AcmeLedgerUpdates {
     /// `production_directory`). Let's Encrypt's certificates are filed by their issuer instead.
     static func customCAEnvironments(_ hostResolvers: [String: String], stack: StackSpec) -> [String: ACMEEnvironment] {
         hostResolvers.compactMapValues { resolver in
-            guard let environment = environment(ofResolver: resolver, stack: stack) else { return nil }
-            let directory = directory(environment, of: stack)
-            return ACMEEnvironment.allCases.contains { $0.directoryURL == directory } ? nil : environment
+            guard let resolverEnvironment = environment(ofResolver: resolver, stack: stack) else { return nil }
+            let caDirectory = directory(resolverEnvironment, of: stack)
+            return ACMEEnvironment.allCases.contains { $0.directoryURL == caDirectory } ? nil : resolverEnvironment
         }
     }
 

@@ -66,10 +66,10 @@ struct TraefikTLSRouteGateTests {
     /// query with Traefik's task. Runs `body` with pebble and the CA bundle (pebble's root) and stops pebble after.
     static func withPebble(
         _ stack: SwarmTestStack, staging: String = PebbleSwarm.directoryURL, production: String = PebbleSwarm.directoryURL,
-        _ body: (PebbleSwarm, String) async throws -> Void
+        certificateNames: [String] = ["pebble", "localhost"], _ body: (PebbleSwarm, String, PebbleCertificate) async throws -> Void
     ) async throws {
         try await PebbleSwarm.requireImage()
-        let certificate = try await PebbleCertificate.make()
+        let certificate = try await PebbleCertificate.make(names: certificateNames)
         try stack.write("stack.yaml", stackYAML(
             httpPort: try FreePort.loopbackTCP(), httpsPort: try FreePort.loopbackTCP(), staging: staging, production: production))
         try stack.write("edge.yaml", edge)
@@ -81,7 +81,7 @@ struct TraefikTLSRouteGateTests {
         do {
             let roots = try await pebble.issuingCertificates()
             try stack.write("pebble-root.pem", roots.rootPEM)
-            try await body(pebble, "\(stack.folder.path)/pebble-root.pem")
+            try await body(pebble, "\(stack.folder.path)/pebble-root.pem", certificate)
         } catch {
             await pebble.stop()
             throw error
@@ -100,7 +100,7 @@ struct TraefikTLSRouteGateTests {
     @Test("up's route gate and verify routes request an https route through websecure from inside the swarm: pebble's certificate passes and is recorded; a route whose order pebble refuses fails on Traefik's default certificate, quoting Traefik's ACME error and what to do, and the failure reaches the ledger (real Traefik) (pebble)")
     func httpsRoutesFromInside() async throws {
         try await SwarmTestStack.with(prefix: "ttls") { stack in
-            try await Self.withPebble(stack) { pebble, caBundle in
+            try await Self.withPebble(stack) { pebble, caBundle, _ in
                 let up = try await stack.sprocketctl(["up", "--yes", "--env", "test", "--ca-bundle", caBundle])
                 #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
                 #expect(up.stderr.contains("recorded the certificates served for \(Self.host("issued"))"), "\(up.stderr)")
@@ -136,6 +136,55 @@ struct TraefikTLSRouteGateTests {
                 let failures = try Self.ledger(stack).failures(of: Self.host("refused"))
                 #expect(!failures.isEmpty && failures.allSatisfy { $0.reason?.contains("Failed to connect to 127.0.0.1:443") == true },
                         "\(failures.map { $0.reason ?? "nil" })")
+            }
+        }
+    }
+
+    @Test("staging first, then production, end to end: the first up of a host without certificate history deploys the staging resolver and gets its certificate from the `staging` pebble; once that is recorded, up switches the router to the production resolver and the certificate served comes from the `production` pebble (real Traefik) (pebble)")
+    func stagingThenProduction() async throws {
+        try await SwarmTestStack.with(prefix: "tacme") { stack in
+            let productionAlias = "pebble-prod"
+            try await Self.withPebble(
+                stack, production: "https://\(productionAlias):14000/dir", certificateNames: ["pebble", productionAlias, "localhost"]
+            ) { staging, stagingRoot, certificate in
+                let first = try await stack.sprocketctl(["up", "--yes", "--env", "test", "--ca-bundle", stagingRoot])
+                #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+                #expect(first.stderr.contains("\(Self.host("issued")) never had a certificate: this run uses Let's Encrypt's staging CA first"), "\(first.stderr)")
+                let stagingIssuer = try await PebbleCertificate.subject(ofPEM: try await staging.issuingCertificates().intermediatePEM)
+                let onStaging = try await stack.sprocketctl(["verify", "routes", "--env", "test", "--ca-bundle", stagingRoot])
+                #expect(onStaging.status == 0, "\(onStaging.stdout)\(onStaging.stderr)")
+                #expect(onStaging.stdout.contains("certificate CN=\(Self.host("issued")) by \(stagingIssuer)"), "\(onStaging.stdout)")
+                let verify = try await stack.sprocketctl(["verify", "--env", "test", "--ca-bundle", stagingRoot])
+                #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+                #expect(try Self.ledger(stack).lastIssuance(of: Self.host("issued"), in: .staging) != nil)
+
+                // pebble-challtestsrv answers with the address Traefik's task had when it started, and the switch to the
+                // production CA restarts Traefik (its static configuration changes): Traefik goes first, alone, and the
+                // `production` pebble starts once the new task runs. The routers switch resolver in the next run.
+                let edge = try await stack.sprocketctl(["up", "--yes", "--env", "test", "--layer", "edge", "--skip-dns-preflight"])
+                #expect(edge.status == 0, "\(edge.stdout)\(edge.stderr)")
+                let production = try await PebbleSwarm.start(
+                    network: "\(stack.stackName)-test_ingress", prefix: stack.stackName, certificate: certificate, alias: productionAlias)
+                do {
+                    let roots = try await production.issuingCertificates()
+                    let productionIssuer = try await PebbleCertificate.subject(ofPEM: roots.intermediatePEM)
+                    try stack.write("both-roots.pem", (try String(contentsOfFile: stagingRoot, encoding: .utf8)) + roots.rootPEM)
+                    let bundle = "\(stack.folder.path)/both-roots.pem"
+                    let second = try await stack.sprocketctl(["up", "--yes", "--env", "test", "--skip-dns-preflight", "--ca-bundle", bundle])
+                    #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+                    #expect(!second.stderr.contains("staging CA first"), "\(second.stderr)")
+                    let onProduction = try await stack.sprocketctl(["verify", "routes", "--env", "test", "--ca-bundle", bundle])
+                    #expect(onProduction.status == 0, "\(onProduction.stdout)\(onProduction.stderr)")
+                    #expect(onProduction.stdout.contains("certificate CN=\(Self.host("issued")) by \(productionIssuer)"), "\(onProduction.stdout)")
+                    #expect(productionIssuer != stagingIssuer)
+                    let labels = try await stack.services(environment: "test").first { $0.spec?.name?.hasSuffix("_issued") == true }?.spec?.labels ?? [:]
+                    #expect(labels.contains { $0.key.hasSuffix(".tls.certresolver") && $0.value == "letsencrypt" }, "\(labels)")
+                    #expect(try Self.ledger(stack).lastIssuance(of: Self.host("issued"), in: .production) != nil)
+                } catch {
+                    await production.stop()
+                    throw error
+                }
+                await production.stop()
             }
         }
     }

@@ -124,6 +124,10 @@ struct VerifyRouteRun {
                 return "Traefik rejected the router: fix its rule, service or middlewares \(place) as Traefik's message says, then run `sprocketctl up` again"
             case .dropped(let line) where line.contains("defined multiple times"):
                 return "two services define this router name with different labels: rename one \(place) (names must be unique across every stack this Traefik reads)"
+            case .dropped(let line) where line.contains("Provider error") || line.contains("docker client"):
+                return "Traefik cannot read Swarm, so it sees no new or changed router: check that its provider endpoint answers "
+                    + "(`routing.socket_proxy`: the socket proxy runs on a network Traefik shares and allows VERSION, PING, SERVICES, "
+                    + "TASKS, NETWORKS, NODES and EVENTS; docs/traefik.md), then run `sprocketctl up` again"
             case .dropped(let line) where line.contains("port is missing"):
                 return "Traefik needs a port for every service whose labels define routers: give the route a `port:` \(place) (routes to api@internal get a placeholder port from sprocketctl)"
             case .dropped:

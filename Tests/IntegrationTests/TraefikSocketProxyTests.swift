@@ -94,11 +94,17 @@ struct TraefikSocketProxyTests {
             for refused in answers.dropFirst() {
                 #expect(refused.contains("403"), "\(answers)")
             }
-            // The proxy down: Traefik keeps its last configuration, and verify still reads its API.
-            let proxy = try #require(try await stack.services(environment: "test").first { $0.spec?.name?.hasSuffix("_socket-proxy") == true })
-            try await stack.client.removeService(proxy.id)
-            let verify = try await stack.sprocketctl(["verify", "routes", "--env", "test", "--budget", "10s"])
-            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            // A proxy refusing what Traefik needs (SERVICES closed): Traefik keeps its last configuration but sees no new
+            // router, and the gate says so with Traefik's provider error and what to do.
+            try stack.write("edge.yaml", Self.edge(proxyImage: proxyImage).replacingOccurrences(of: "SERVICES: 1", with: "SERVICES: 0"))
+            try stack.write("app.yaml", "needs: [edge]\nservices:\n" + TraefikRouteGateTests.web
+                + TraefikRouteGateTests.webService("late", route: "{subdomain: late, port: 8080}"))
+            let refused = try await stack.sprocketctl(["up", "--yes", "--env", "test"])
+            let text = refused.stdout + refused.stderr
+            #expect(refused.status != 0, "\(text)")
+            #expect(text.contains("router \(stack.stackName)-test-late-1-localhost@swarm"), "\(text)")
+            #expect(text.contains("Provider error") && text.contains("providerName=swarm"), "Traefik's own line: \(text)")
+            #expect(text.contains("hint: Traefik cannot read Swarm"), "\(text)")
         }
     }
 }

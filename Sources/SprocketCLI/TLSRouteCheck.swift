@@ -68,13 +68,13 @@ struct TLSRouteCheck {
         for (index, (router, target)) in secure.enumerated() {
             let result = latest[index] ?? RouteProbeResult(target: target, error: "not probed")
             outcome.results.append(result)
-            let problem = problem(result, router, resolvers: resolvers)
-            outcome.checks.append(RouteProbeCheck(router: router.name, result: result, problem: problem, note: nil))
-            if problem != nil, result.certificate?.isTraefikDefault == true { needsLog = true }
+            let found = problem(result, router, resolvers: resolvers)
+            outcome.checks.append(RouteProbeCheck(router: router.name, result: result, problem: found, note: nil))
+            if found != nil, result.certificate?.isTraefikDefault == true { needsLog = true }
         }
         if needsLog { logged = await acmeFailureLines() }
         for (check, (_, target)) in zip(outcome.checks, secure) {
-            guard let problem = check.problem else { continue }
+            guard let found = check.problem else { continue }
             var acmeError: String?
             var remedy: String?
             if check.result?.certificate?.isTraefikDefault == true, let host = target.host?.lowercased(),
@@ -87,7 +87,7 @@ struct TLSRouteCheck {
                 remedy = "Traefik's log holds no failed order for \(target.host ?? "the host") yet: the order may still be running "
                     + "(run `sprocketctl verify` again in a minute), or Traefik could not start it; `sprocketctl acme failures` reads its log"
             }
-            outcome.findings[check.router] = .tlsProbeFailed(detail: "\(problem) (\(check.result?.summaryLine ?? target.label))", acmeError: acmeError, remedy: remedy)
+            outcome.findings[check.router] = .tlsProbeFailed(detail: "\(found) (\(check.result?.summaryLine ?? target.label))", acmeError: acmeError, remedy: remedy)
         }
         return outcome
     }

@@ -38,7 +38,7 @@ public struct TraefikLogExplainer: Sendable {
             Self.isWarningOrError(line) && (line.contains("providerName=swarm") || line.contains("providerName=docker"))
                 && (line.contains("Provider error") || line.contains("Failed to retrieve information of the docker client")
                     || line.contains("Cannot connect to the Docker daemon"))
-        }.map(Self.trimmed)
+        }.map { Self.trimmed($0) }
     }
 
     /// `routerName=NAME` as a whole field (not a prefix of a longer name).

@@ -36,8 +36,7 @@ struct UpCommand: AsyncParsableCommand {
 
     @OptionGroup var dns: DNSPreflightOptions
 
-    @Option(name: .customLong("ca-bundle"), help: "PEM file of the CA certificates HTTPS routes' certificates must chain to in the route gate (default: this machine's system bundle; a staging resolver's certificates are then not required to verify).")
-    var caBundle: String?
+    @OptionGroup var trust: RouteTrustOptions
 
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
@@ -59,7 +58,7 @@ struct UpCommand: AsyncParsableCommand {
             // The route gate reads Traefik's API from a job on its network: its own engine connection, opened on first use.
             let routeEngine = EngineHandle(endpoint: try DockerEndpoint.fromEnvironment(runtime.environment), logger: runtime.logger)
             let routeGate = VerifyRouteGate(
-                stack: stack, client: { try await routeEngine.driver().client }, logger: runtime.logger, caBundle: caBundle,
+                stack: stack, client: { try await routeEngine.driver().client }, logger: runtime.logger, caBundle: trust.caBundle,
                 ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: spec))
             do {
                 try await apply(stack, runtime: runtime, renderer: renderer, gates: (vaultGate.map { [$0] } ?? []) + [externalGate, routeGate],

@@ -20,8 +20,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Force an update of every service with lingering tasks of an older version (like `docker service update --force`).")
     var fix = false
 
-    @Option(name: .customLong("ca-bundle"), help: "PEM file of the CA certificates HTTPS routes' certificates must chain to (default: this machine's system bundle; a staging resolver's certificates are then not required to verify).")
-    var caBundle: String?
+    @OptionGroup var trust: RouteTrustOptions
 
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
@@ -32,7 +31,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 if !options.json { runtime.console.err("verifying \(stack.name)/\(stack.environment)...") }
                 var checked = try await Verifier(runner: CheckRunner(probe: probe), redeployer: probe).verify(stack, fix: fix)
                 if let routes = try await VerifyRoutesLayer.check(
-                    stack, client: try await engine.driver().client, logger: runtime.logger, caBundle: caBundle,
+                    stack, client: try await engine.driver().client, logger: runtime.logger, caBundle: trust.caBundle,
                     ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: stack), note: { if !options.json { runtime.console.err($0) } })
                 {
                     checked = VerifyReport(stack: checked.stack, environment: checked.environment, layers: checked.layers + [routes], fixed: checked.fixed)

@@ -51,8 +51,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
     @Option(name: .customLong("https-port"), help: "The port of the `websecure` entry point on the node, for --probe.")
     var httpsPort: Int = 443
 
-    @Option(name: .customLong("ca-bundle"), help: "PEM file of the CA certificates HTTPS routes' certificates must chain to (default: the system's; inside the swarm, this machine's system bundle).")
-    var caBundle: String?
+    @OptionGroup var trust: RouteTrustOptions
 
     func run() async throws {
         let budget = try Self.parseBudget(self.budget)
@@ -89,7 +88,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
                 let plan = RouteProbePlan(
                     version: stack.routing.traefik, nodeAddress: nodeAddress, httpPort: httpPort, httpsPort: httpsPort)
                 let targets = compiled.map { plan.target(for: $0) }
-                let results = try await RouteProbe(caBundle: caBundle).probe(targets.compactMap(\.self))
+                let results = try await RouteProbe(caBundle: trust.caBundle).probe(targets.compactMap(\.self))
                 probes = plan.checks(compiled, targets: targets, results: results)
                 // What is really served feeds the staging-first rule of `up` and the rate-limit ledger.
                 let recorded = try AcmeLedgerUpdates.record(results, ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: stack))
@@ -121,7 +120,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
         do {
             result = try await VerifyRouteRun(
                 stack: stack, traefik: traefik, client: try await engine.driver().client, budget: budget, logger: runtime.logger,
-                caBundle: caBundle, ledgerPath: ledgerPath
+                caBundle: trust.caBundle, ledgerPath: ledgerPath
             ).run()
         } catch {
             await engine.shutdown()

@@ -14,6 +14,7 @@ struct TraefikTLSRouteGateTests {
         """
         stack: {{stack}}
         settings:
+          probe_image: sprocket-local/busybox:latest
           traefik_image: \(ProcessInfo.processInfo.environment["SPROCKET_TEST_TRAEFIK_IMAGE"] ?? "sprocket-local/traefik:3.7.15")
           http_port: \(httpPort)
           https_port: \(httpsPort)

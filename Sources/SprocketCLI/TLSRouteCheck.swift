@@ -47,7 +47,17 @@ struct TLSRouteCheck {
         var pending = Array(secure.indices)
         var logged: [(line: String, failure: ACMEOrderFailure)] = []
         while true {
-            let results = try await prober(pending.map { secure[$0].1 })
+            let results: [RouteProbeResult]
+            do {
+                results = try await prober(pending.map { secure[$0].1 })
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                // The job itself could not run (no runner image, an unreadable --ca-bundle, no swarm): every route still
+                // pending fails with the reason, rather than the whole check reading as "Traefik's API unreadable".
+                for index in pending { latest[index] = RouteProbeResult(target: secure[index].1, error: "the in-swarm probe could not run: \(error)") }
+                break
+            }
             for (index, result) in zip(pending, results) { latest[index] = result }
             pending = pending.filter { index in
                 guard let result = latest[index] else { return true }

@@ -117,5 +117,10 @@ struct TLSRouteCheckTests {
         strict.strictTrust = true
         #expect(try await strict.run([router], address: "traefik", resolvers: [router.name: "letsencrypt-staging"]).findings[router.name] != nil)
         #expect(try await lenient.run([router], address: "traefik", resolvers: [:]).findings[router.name] != nil, "production must verify")
+
+        struct JobFailed: Error, CustomStringConvertible { var description: String { "cannot read the CA bundle /nowhere.pem" } }
+        let broken = TLSRouteCheck(stack: stack, prober: { _ in throw JobFailed() }, logSource: FixedLog(lines: []), budget: .seconds(5))
+        let failed = try #require(try await broken.run([router], address: "traefik", resolvers: [:]).findings[router.name])
+        #expect(failed.description.contains("no response: the in-swarm probe could not run: cannot read the CA bundle /nowhere.pem"), "\(failed)")
     }
 }

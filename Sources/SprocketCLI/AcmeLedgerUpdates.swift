@@ -30,18 +30,27 @@ enum AcmeLedgerUpdates {
         return nil
     }
 
-    /// Records the failed validations among `failures` (Traefik's log), each filed under the environment of the
-    /// resolver that logged it (a CA other than Let's Encrypt's has no environment of its own); returns how many were
-    /// new. Reading the same failures again records nothing (``CertificateLedger/recordFailures(_:unknownCA:)``).
-    static func recordFailures(_ failures: [ACMEOrderFailure], stack: StackSpec, ledgerPath: String) throws -> Int {
-        guard !failures.isEmpty else { return 0 }
+    /// Where a failed order is filed: Let's Encrypt's directories by their URL; another CA under the environment of
+    /// the resolver that logged it when the spec points that environment at this very CA
+    /// (`routing.acme.staging_directory`, `production_directory`); any other CA (a test CA) under staging.
+    static func environment(of failure: ACMEOrderFailure, stack: StackSpec) -> ACMEEnvironment {
+        if let letsEncrypt = ACMEEnvironment.allCases.first(where: { $0.directoryURL == failure.caServer }) { return letsEncrypt }
+        if let resolver = failure.resolver, let configured = environment(ofResolver: resolver, stack: stack),
+            directory(configured, of: stack) == failure.caServer
+        {
+            return configured
+        }
+        return .staging
+    }
+
+    /// Records the failed validations among `failures` (Traefik's log), each filed by ``environment(of:stack:)``;
+    /// returns those newly recorded. Reading the same failures again records nothing
+    /// (``CertificateLedger/recordFailures(_:unknownCA:)``).
+    static func recordFailures(_ failures: [ACMEOrderFailure], stack: StackSpec, ledgerPath: String) throws -> [ACMEOrderFailure] {
         var ledger = try CertificateLedger(path: ledgerPath)
-        var recorded = 0
+        var recorded: [ACMEOrderFailure] = []
         for filedUnder in ACMEEnvironment.allCases {
-            let own = failures.filter { failure in
-                (failure.resolver.flatMap { environment(ofResolver: $0, stack: stack) } ?? .staging) == filedUnder
-            }
-            recorded += try ledger.recordFailures(own, unknownCA: filedUnder).count
+            recorded += try ledger.recordFailures(failures.filter { environment(of: $0, stack: stack) == filedUnder }, unknownCA: filedUnder)
         }
         return recorded
     }

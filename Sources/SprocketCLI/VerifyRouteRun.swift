@@ -102,7 +102,7 @@ struct VerifyRouteRun {
         }
         outcome.recordedIssued = try AcmeLedgerUpdates.record(
             tls.results, ledgerPath: ledgerPath, customCA: AcmeLedgerUpdates.customCAEnvironments(hostResolvers, stack: stack))
-        outcome.recordedFailures = try AcmeLedgerUpdates.recordFailures(tls.acmeFailures, stack: stack, ledgerPath: ledgerPath)
+        outcome.recordedFailures = try AcmeLedgerUpdates.recordFailures(tls.acmeFailures, stack: stack, ledgerPath: ledgerPath).count
     }
 
     /// One line per failed router: its name, the spec service and file:line that declare it, Traefik's own words,

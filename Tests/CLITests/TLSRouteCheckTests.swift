@@ -63,6 +63,21 @@ struct TLSRouteCheckTests {
         #expect(throws: (any Error).self) { try SpecLoader(processEnvironment: [:]).load(path: folder.path, environment: "prod") }
     }
 
+    @Test("a failed order is filed by Let's Encrypt's directory, else by the environment whose directory names its CA, else under staging")
+    func failureEnvironment() throws {
+        let folder = try TemporaryDirectory(prefix: "tls-route-failures")
+        defer { folder.remove() }
+        var stack = try AcmeLedgerUpdatesTests.stack(folder)
+        stack.routing.acme.productionDirectory = "https://pebble-prod:14000/dir"
+        func failure(_ resolver: String, _ ca: String) -> ACMEOrderFailure {
+            ACMEOrderFailure(date: Date(), domains: [Self.host], resolver: resolver, caServer: ca, router: nil, error: "invalid authorization", problems: [])
+        }
+        #expect(AcmeLedgerUpdates.environment(of: failure("letsencrypt", "https://pebble-prod:14000/dir"), stack: stack) == .production)
+        #expect(AcmeLedgerUpdates.environment(of: failure("letsencrypt", "https://pebble:14000/dir"), stack: stack) == .staging)
+        #expect(AcmeLedgerUpdates.environment(of: failure("other", ACMEEnvironment.production.directoryURL), stack: stack) == .production)
+        #expect(AcmeLedgerUpdates.environment(of: failure("letsencrypt-staging", ACMEEnvironment.staging.directoryURL), stack: stack) == .staging)
+    }
+
     @Test("a pebble certificate of a custom staging directory is recorded under staging; Traefik's default certificate never is")
     func recordsCustomCA() throws {
         let folder = try TemporaryDirectory(prefix: "tls-route-ledger")

@@ -11,7 +11,9 @@ struct VerifyCommand: AsyncParsableCommand {
             The checks come from the spec; nothing extra needs writing. Exit 0 only when every check passes, else 1. \
             `--fix` forces an update of services that still run tasks of a superseded version. \
             When the stack runs Traefik, every router is also checked in Traefik's API (read by a job on its network) and \
-            through its web entry point, as `verify routes` does; `verify routes` shows the details.
+            through its web entry point, and every HTTPS route through websecure with its host as SNI (its certificate: \
+            Traefik's default one, issuer, expiry, trust against --ca-bundle), as `verify routes` does; `verify routes` \
+            shows the details.
             """,
         subcommands: [VerifyRoutesCommand.self])
 

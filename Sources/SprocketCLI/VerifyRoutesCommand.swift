@@ -18,7 +18,10 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             Reads Traefik's API (/api/http/routers and /api/http/services, paged) and waits within --budget for \
             discovery (Traefik polls Swarm every 5 s with the generated configuration, 15 s by default). Without \
             --traefik-api or TRAEFIK_API, the API of the Traefik the stack runs is read by a job on its network, routers \
-            Traefik dropped are explained by its log, and plain-HTTP routes are requested through its web entry point. \
+            Traefik dropped are explained by its log, plain-HTTP routes are requested through its web entry point, and \
+            HTTPS routes through websecure with their host as SNI from a job of sprocketctl on its network (a router on \
+            Traefik's default certificate quotes Traefik's ACME error; certificates served and failed orders go to the \
+            ledger). \
             --probe then requests each route through --node-address on \
             ports 80/443 with its Host and SNI, reporting status, certificate issuer and expiry, and flags Traefik's \
             default certificate. Exit 0 only when every router (and probe) passes, else 1; a spec without routes \

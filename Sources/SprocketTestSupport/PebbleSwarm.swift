@@ -7,7 +7,7 @@ import Logging
 /// authority asks (`pebble -dnsserver challtestsrv:8053`).
 ///
 /// challtestsrv answers every A query with the address of the network alias `answer` (Traefik's task: the service
-/// runs in DNS round-robin mode, so the alias resolves to the task), so pebble validates the test hosts against
+/// runs in DNS round-robin mode, so the alias resolves to the task, and a new task's address is followed), so pebble validates the test hosts against
 /// Traefik's entry points: pebble's `httpPort` is 80 and its `tlsPort` 443, Traefik's `web` and `websecure`.
 /// Validation stays real (no `PEBBLE_VA_ALWAYS_VALID`); `PEBBLE_VA_NOSLEEP` only drops pebble's random delays.
 ///
@@ -117,11 +117,25 @@ public final class PebbleSwarm: Sendable {
     /// challtestsrv behind a shell that looks the `answer` alias up first (busybox nslookup against Docker's DNS):
     /// the task's address is only known once it runs. AAAA queries get no answer, so pebble validates over IPv4.
     private func createDNS(answer: String) async throws {
+        // A new Traefik task (its static configuration changed, e.g. staging to production) has a new address: the
+        // shell looks the alias up every second and moves challtestsrv's default answer (`/set-default-ipv4`).
         let script = """
-            ip=$(nslookup "$ANSWER_ALIAS" 2>/dev/null | awk '/^Address: / { a = $2 } END { print a }')
+            lookup() { nslookup "$ANSWER_ALIAS" 2>/dev/null | awk '/^Address: / { a = $2 } END { print a }'; }
+            ip=$(lookup)
             if [ -z "$ip" ]; then echo "challtestsrv: $ANSWER_ALIAS does not resolve on this network" >&2; exit 1; fi
             echo "challtestsrv: answering A queries with $ip ($ANSWER_ALIAS)"
-            exec pebble-challtestsrv -defaultIPv4 "$ip" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" -dns01 :8053 -management :8055
+            pebble-challtestsrv -defaultIPv4 "$ip" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" -dns01 :8053 -management :8055 &
+            server=$!
+            while kill -0 "$server" 2>/dev/null; do
+              sleep 1
+              now=$(lookup)
+              if [ -n "$now" ] && [ "$now" != "$ip" ] \
+                && wget -q -O /dev/null --post-data "{\"ip\":\"$now\"}" http://127.0.0.1:8055/set-default-ipv4; then
+                ip=$now
+                echo "challtestsrv: now answering A queries with $ip ($ANSWER_ALIAS)"
+              fi
+            done
+            wait "$server"
             """
         var container = ContainerSpec(image: image, labels: labels, command: ["sh", "-c", script], env: ["ANSWER_ALIAS=\(answer)"])
         container.stopGracePeriod = 1_000_000_000

@@ -159,9 +159,9 @@ struct TraefikTLSRouteGateTests {
                 #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
                 #expect(try Self.ledger(stack).lastIssuance(of: Self.host("issued"), in: .staging) != nil)
 
-                // pebble-challtestsrv answers with the address Traefik's task had when it started, and the switch to the
-                // production CA restarts Traefik (its static configuration changes): Traefik goes first, alone, and the
-                // `production` pebble starts once the new task runs. The routers switch resolver in the next run.
+                // The switch to production restarts Traefik (its static configuration changes), and the new Traefik orders
+                // at once and retries only when its configuration changes again, while challtestsrv follows its new address
+                // about a second later: Traefik moves first (`--layer edge`), then the full run switches the routers.
                 let edge = try await stack.sprocketctl(["up", "--yes", "--env", "test", "--layer", "edge", "--skip-dns-preflight"])
                 #expect(edge.status == 0, "\(edge.stdout)\(edge.stderr)")
                 let production = try await PebbleSwarm.start(

@@ -85,6 +85,8 @@ struct TLSRouteCheck {
         if needsLog { logged = await acmeFailureLines() }
         for (check, (_, target)) in zip(outcome.checks, secure) {
             guard let found = check.problem else { continue }
+            // What was served, unless it is Traefik's default certificate, which the problem already names.
+            let seen = check.result.map { $0.certificate?.isTraefikDefault == true ? target.label : $0.summaryLine } ?? target.label
             var acmeError: String?
             var remedy: String?
             if check.result?.certificate?.isTraefikDefault == true, let host = target.host?.lowercased(),
@@ -97,15 +99,17 @@ struct TLSRouteCheck {
                 remedy = "Traefik's log holds no failed order for \(target.host ?? "the host") yet: the order may still be running "
                     + "(run `sprocketctl verify` again in a minute), or Traefik could not start it; `sprocketctl acme failures` reads its log"
             }
-            outcome.findings[check.router] = .tlsProbeFailed(detail: "\(found) (\(check.result?.summaryLine ?? target.label))", acmeError: acmeError, remedy: remedy)
+            outcome.findings[check.router] = .tlsProbeFailed(detail: "\(found) (\(seen))", acmeError: acmeError, remedy: remedy)
         }
         return outcome
     }
 
     private func problem(_ result: RouteProbeResult, _ router: CompiledRouter, resolvers: [String: String]) -> String? {
-        let resolver = resolvers[router.name] ?? router.certResolver
-        let staging = resolver.flatMap { AcmeLedgerUpdates.environment(ofResolver: $0, stack: stack) } == .staging
-        return RouteProbePlan.problem(result, router: router, untrustedAllowed: staging && !strictTrust)
+        // Judged with the resolver the router carries in Traefik (the staging one after a staging-first `up`).
+        var deployed = router
+        if router.certResolver != nil, let resolver = resolvers[router.name] { deployed.certResolver = resolver }
+        let staging = deployed.certResolver.flatMap { AcmeLedgerUpdates.environment(ofResolver: $0, stack: stack) } == .staging
+        return RouteProbePlan.problem(result, router: deployed, untrustedAllowed: staging && !strictTrust)
     }
 
     /// Traefik's failed-order lines, each with what it says; none when the log cannot be read (the probe's own

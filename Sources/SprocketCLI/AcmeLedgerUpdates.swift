@@ -5,7 +5,8 @@ import Traefik
 
 /// Keeps the local Let's Encrypt ledger in step with what is really served, and lets `up` use it.
 ///
-/// `verify routes --probe` sees the certificates Traefik serves; every Let's Encrypt certificate it sees is
+/// `up`'s route gate, `verify` and `verify routes` (and `--probe` from the host) see the certificates Traefik serves;
+/// every ACME certificate they see is
 /// recorded once (by its `notBefore`), staging and production apart. `up` then goes to production only for hosts
 /// that already have a certificate: a host never issued before gets the staging CA first.
 enum AcmeLedgerUpdates {
@@ -114,7 +115,7 @@ enum AcmeLedgerUpdates {
             if !fresh.isEmpty {
                 warn(
                     "\(fresh.joined(separator: ", ")) never had a certificate: this run uses Let's Encrypt's staging CA first "
-                        + "(no production rate limit at stake); once `verify routes --probe` has seen the staging certificates, "
+                        + "(no production rate limit at stake); once `up`'s route gate or `verify` has seen the staging certificates, "
                         + "the next `up` uses production (`acme check` shows why; `--acme-production` skips this)")
                 return withStaging(stack)
             }

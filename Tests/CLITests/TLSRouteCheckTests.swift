@@ -58,7 +58,13 @@ struct TLSRouteCheckTests {
         // Let's Encrypt's own directories: its certificates are filed by their issuer instead.
         #expect(AcmeLedgerUpdates.customCAEnvironments([Self.host: "letsencrypt"], stack: try AcmeLedgerUpdatesTests.stack(folder)).isEmpty)
 
-        try folder.write("stack.yaml", try String(contentsOfFile: "\(folder.path)/stack.yaml", encoding: .utf8)
+        let original = try String(contentsOfFile: "\(folder.path)/stack.yaml", encoding: .utf8)
+        try folder.write("stack.yaml", original.replacingOccurrences(
+            of: "acme: {email: ops@example.org}",
+            with: "acme: {email: ops@example.org, staging_directory: \"https://ca.internal/staging\", production_directory: \"https://ca.internal/dir\"}"))
+        let parsed = try SpecLoader(processEnvironment: [:]).load(path: folder.path, environment: "prod").routing.acme
+        #expect(parsed.stagingDirectory == "https://ca.internal/staging" && parsed.productionDirectory == "https://ca.internal/dir")
+        try folder.write("stack.yaml", original
             .replacingOccurrences(of: "acme: {email: ops@example.org}", with: "acme: {email: ops@example.org, staging_directory: http://plain/dir}"))
         #expect(throws: (any Error).self) { try SpecLoader(processEnvironment: [:]).load(path: folder.path, environment: "prod") }
     }

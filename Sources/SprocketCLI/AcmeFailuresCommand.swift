@@ -15,7 +15,8 @@ struct AcmeFailuresCommand: AsyncParsableCommand {
             Reads the log of the Traefik service the stack runs (the one mounting the generated static configuration, \
             or --traefik-service) for `Unable to obtain ACME certificate` lines of the hosts whose routes use an ACME \
             resolver. Failed validations are added to the ledger once each (reading the log again adds nothing); a \
-            CA other than Let's Encrypt's production directory is filed under staging. Exit 0 when no host has a \
+            CA other than Let's Encrypt's is filed under the environment whose routing.acme.*_directory names it, else under \
+            staging. Exit 0 when no host has a \
             failed order in the log, 2 when some has (listed with the CA's reason), 1 on errors.
             """)
 
@@ -43,8 +44,7 @@ struct AcmeFailuresCommand: AsyncParsableCommand {
             let service = try Self.traefikService(explicit: traefikService, spec: spec)
             let lines = try await Self.logLines(of: service, tail: tail, runtime: runtime)
             let failures = TraefikACMELogParser().failures(in: lines).filter { !Set($0.domains).isDisjoint(with: hosts) }
-            var book = try CertificateLedger(path: ledgerPath)
-            let recorded = try book.recordFailures(failures, unknownCA: .staging)
+            let recorded = try AcmeLedgerUpdates.recordFailures(failures, stack: spec, ledgerPath: ledgerPath)
             let summaries = ACMEHostFailures.summarize(failures, hosts: hosts, challenge: spec.routing.acme.challenge.rawValue)
             let report = AcmeFailuresReport(traefikService: service, ledgerPath: ledgerPath, hosts: summaries, recorded: recorded.count)
             if options.json {

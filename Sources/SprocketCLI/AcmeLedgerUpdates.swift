@@ -5,7 +5,8 @@ import Traefik
 
 /// Keeps the local Let's Encrypt ledger in step with what is really served, and lets `up` use it.
 ///
-/// `verify routes --probe` sees the certificates Traefik serves; every Let's Encrypt certificate it sees is
+/// `up`'s route gate, `verify` and `verify routes` (and `--probe` from the host) see the certificates Traefik serves;
+/// every ACME certificate they see is
 /// recorded once (by its `notBefore`), staging and production apart. `up` then goes to production only for hosts
 /// that already have a certificate: a host never issued before gets the staging CA first.
 enum AcmeLedgerUpdates {
@@ -19,13 +20,67 @@ enum AcmeLedgerUpdates {
         "\(runtime.store(for: StackIdentity(stack: stack.name, environment: stack.environment)).directory)/acme-ledger.json"
     }
 
-    /// Records the Let's Encrypt certificates among `results`; returns the hosts newly recorded.
-    static func record(_ results: [RouteProbeResult], ledgerPath: String) throws -> [String] {
+    /// Which CA a resolver of `stack` uses: the staging resolver of a staging-first run (``ACMESettings/stagingResolverName``)
+    /// staging, the spec's resolver staging or production as `routing.acme.staging` says; nil for any other name.
+    static func environment(ofResolver name: String, stack: StackSpec) -> ACMEEnvironment? {
+        let acme = stack.routing.acme
+        if name == acme.resolver { return acme.staging ? .staging : .production }
+        if name == acme.stagingResolverName { return .staging }
+        // The production resolver seen by the gate of a staging-first run (whose own resolver is the staging one).
+        if name + ACMESettings.stagingResolverSuffix == acme.resolver { return .production }
+        return nil
+    }
+
+    /// Where a failed order is filed: Let's Encrypt's directories by their URL; another CA under the environment of
+    /// the resolver that logged it when the spec points that environment at this very CA
+    /// (`routing.acme.staging_directory`, `production_directory`); any other CA (a test CA) under staging.
+    static func environment(of failure: ACMEOrderFailure, stack: StackSpec) -> ACMEEnvironment {
+        if let letsEncrypt = ACMEEnvironment.allCases.first(where: { $0.directoryURL == failure.caServer }) { return letsEncrypt }
+        if let resolver = failure.resolver, let configured = environment(ofResolver: resolver, stack: stack),
+            directory(configured, of: stack) == failure.caServer
+        {
+            return configured
+        }
+        return .staging
+    }
+
+    /// Records the failed validations among `failures` (Traefik's log), each filed by ``environment(of:stack:)``;
+    /// returns those newly recorded. Reading the same failures again records nothing
+    /// (``CertificateLedger/recordFailures(_:unknownCA:)``).
+    static func recordFailures(_ failures: [ACMEOrderFailure], stack: StackSpec, ledgerPath: String) throws -> [ACMEOrderFailure] {
+        var ledger = try CertificateLedger(path: ledgerPath)
+        var recorded: [ACMEOrderFailure] = []
+        for filedUnder in ACMEEnvironment.allCases {
+            recorded += try ledger.recordFailures(failures.filter { environment(of: $0, stack: stack) == filedUnder }, unknownCA: filedUnder)
+        }
+        return recorded
+    }
+
+    /// The ACME directory `stack` uses for `environment`.
+    static func directory(_ environment: ACMEEnvironment, of stack: StackSpec) -> String {
+        let acme = stack.routing.acme
+        return acme.directoryOverride ?? (environment == .staging ? acme.stagingDirectory : acme.productionDirectory)
+    }
+
+    /// Where the certificates of a CA other than Let's Encrypt are filed: per host, the environment of the resolver
+    /// its router carries, when the spec points that environment at another CA (`routing.acme.staging_directory`,
+    /// `production_directory`). Let's Encrypt's certificates are filed by their issuer instead.
+    static func customCAEnvironments(_ hostResolvers: [String: String], stack: StackSpec) -> [String: ACMEEnvironment] {
+        hostResolvers.compactMapValues { resolver in
+            guard let resolverEnvironment = environment(ofResolver: resolver, stack: stack) else { return nil }
+            let caDirectory = directory(resolverEnvironment, of: stack)
+            return ACMEEnvironment.allCases.contains { $0.directoryURL == caDirectory } ? nil : resolverEnvironment
+        }
+    }
+
+    /// Records the ACME certificates among `results`: Let's Encrypt's by their issuer, another CA's for the hosts
+    /// `customCA` files under an environment (never Traefik's default certificate); returns the hosts newly recorded.
+    static func record(_ results: [RouteProbeResult], ledgerPath: String, customCA: [String: ACMEEnvironment] = [:]) throws -> [String] {
         var ledger = try CertificateLedger(path: ledgerPath)
         var recorded: [String] = []
         for result in results {
-            guard let host = result.target.host, let certificate = result.certificate,
-                let environment = environment(ofIssuer: certificate.issuer)
+            guard let host = result.target.host, let certificate = result.certificate, !certificate.isTraefikDefault,
+                let environment = environment(ofIssuer: certificate.issuer) ?? customCA[host]
             else { continue }
             if let last = ledger.lastIssuance(of: host, in: environment), abs(last.timeIntervalSince(certificate.notBefore)) < 1 {
                 continue
@@ -60,7 +115,7 @@ enum AcmeLedgerUpdates {
             if !fresh.isEmpty {
                 warn(
                     "\(fresh.joined(separator: ", ")) never had a certificate: this run uses Let's Encrypt's staging CA first "
-                        + "(no production rate limit at stake); once `verify routes --probe` has seen the staging certificates, "
+                        + "(no production rate limit at stake); once `up`'s route gate or `verify` has seen the staging certificates, "
                         + "the next `up` uses production (`acme check` shows why; `--acme-production` skips this)")
                 return withStaging(stack)
             }
@@ -91,8 +146,13 @@ enum AcmeLedgerUpdates {
         return stack
     }
 
-    private static func withStaging(_ stack: StackSpec) -> StackSpec {
+    /// The stack with its ACME resolver on the staging CA, under a name of its own (`letsencrypt-staging`): its
+    /// routers' labels and Traefik's static configuration both change, and the certificates the staging resolver
+    /// obtained stay apart from the production resolver's in Traefik's storage, so the run that moves to production
+    /// gets a production certificate instead of Traefik serving the stored staging one.
+    static func withStaging(_ stack: StackSpec) -> StackSpec {
         var stack = stack
+        stack.routing.acme.resolver = stack.routing.acme.stagingResolverName
         stack.routing.acme.staging = true
         return SpecLoader.fillGeneratedConfigs(stack)
     }

@@ -35,8 +35,9 @@ struct RouteProbePlan {
         }
     }
 
-    /// What is wrong with a response, nil when the route works.
-    static func problem(_ result: RouteProbeResult, router: CompiledRouter) -> String? {
+    /// What is wrong with a response, nil when the route works. `untrustedAllowed`: a certificate that does not
+    /// verify is fine (a staging CA's, which no client trusts, when no CA bundle says otherwise).
+    static func problem(_ result: RouteProbeResult, router: CompiledRouter, untrustedAllowed: Bool = false) -> String? {
         guard let status = result.statusCode else { return "no response: \(result.error ?? "unknown error")" }
         if status == 404 { return "HTTP 404: Traefik matched no router for this Host and path" }
         if status >= 500 { return "HTTP \(status): the router matched but its service did not answer (no healthy servers?)" }
@@ -44,7 +45,8 @@ struct RouteProbePlan {
         if certificate.isTraefikDefault {
             return "Traefik's default certificate: resolver \(router.certResolver ?? "") has not issued one for this name"
         }
-        if let failure = certificate.verificationFailure { return "certificate not trusted: \(failure)" }
+        if certificate.daysLeft() < 0 { return "certificate \(certificate.subject) by \(certificate.issuer) has expired" }
+        if let failure = certificate.verificationFailure, !untrustedAllowed { return "certificate not trusted: \(failure)" }
         return nil
     }
 }

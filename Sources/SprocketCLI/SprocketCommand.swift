@@ -31,6 +31,7 @@ public struct SprocketCommand: AsyncParsableCommand {
             DocsCommand.self,
             NodeCommand.self,
             PostgresJobCommand.self,
+            RouteProbeJobCommand.self,
         ]
     )
 

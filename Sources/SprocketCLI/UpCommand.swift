@@ -36,6 +36,8 @@ struct UpCommand: AsyncParsableCommand {
 
     @OptionGroup var dns: DNSPreflightOptions
 
+    @OptionGroup var trust: RouteTrustOptions
+
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let spec = try runtime.loadSpec()
@@ -55,7 +57,9 @@ struct UpCommand: AsyncParsableCommand {
             let externalGate = ExternalCheckGate(firstLayer: stack.layers.first?.name)
             // The route gate reads Traefik's API from a job on its network: its own engine connection, opened on first use.
             let routeEngine = EngineHandle(endpoint: try DockerEndpoint.fromEnvironment(runtime.environment), logger: runtime.logger)
-            let routeGate = VerifyRouteGate(stack: stack, client: { try await routeEngine.driver().client }, logger: runtime.logger)
+            let routeGate = VerifyRouteGate(
+                stack: stack, client: { try await routeEngine.driver().client }, logger: runtime.logger, caBundle: trust.caBundle,
+                ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: spec))
             do {
                 try await apply(stack, runtime: runtime, renderer: renderer, gates: (vaultGate.map { [$0] } ?? []) + [externalGate, routeGate],
                                 vaultGate: vaultGate, externalGate: externalGate, started: started, plannerOptions: plannerOptions)

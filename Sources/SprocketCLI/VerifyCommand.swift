@@ -11,7 +11,9 @@ struct VerifyCommand: AsyncParsableCommand {
             The checks come from the spec; nothing extra needs writing. Exit 0 only when every check passes, else 1. \
             `--fix` forces an update of services that still run tasks of a superseded version. \
             When the stack runs Traefik, every router is also checked in Traefik's API (read by a job on its network) and \
-            through its web entry point, as `verify routes` does; `verify routes` shows the details.
+            through its web entry point, and every HTTPS route through websecure with its host as SNI (its certificate: \
+            Traefik's default one, issuer, expiry, trust against --ca-bundle), as `verify routes` does; `verify routes` \
+            shows the details.
             """,
         subcommands: [VerifyRoutesCommand.self])
 
@@ -19,6 +21,8 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Flag(help: "Force an update of every service with lingering tasks of an older version (like `docker service update --force`).")
     var fix = false
+
+    @OptionGroup var trust: RouteTrustOptions
 
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
@@ -28,7 +32,10 @@ struct VerifyCommand: AsyncParsableCommand {
                 let probe = DockerCheckProbe(client: try await engine.driver().client)
                 if !options.json { runtime.console.err("verifying \(stack.name)/\(stack.environment)...") }
                 var checked = try await Verifier(runner: CheckRunner(probe: probe), redeployer: probe).verify(stack, fix: fix)
-                if let routes = try await VerifyRoutesLayer.check(stack, client: try await engine.driver().client, logger: runtime.logger) {
+                if let routes = try await VerifyRoutesLayer.check(
+                    stack, client: try await engine.driver().client, logger: runtime.logger, caBundle: trust.caBundle,
+                    ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: stack), note: { if !options.json { runtime.console.err($0) } })
+                {
                     checked = VerifyReport(stack: checked.stack, environment: checked.environment, layers: checked.layers + [routes], fixed: checked.fixed)
                 }
                 report = checked

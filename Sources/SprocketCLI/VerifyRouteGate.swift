@@ -4,14 +4,18 @@ import SprocketCore
 import Traefik
 
 /// `up`'s route gate: once a layer at or after Traefik's own converged, every router of the layers deployed so
-/// far must be present and enabled in real Traefik's API, error-free, and answer through the `web` entry point
-/// (``VerifyRouteRun``). A failure is a failed gate check, so the run stops and rolls back, and its `seen` quotes
+/// far must be present and enabled in real Traefik's API, error-free, and answer through the `web` entry point, and
+/// HTTPS routes through `websecure` with a usable certificate (``VerifyRouteRun``). A failure is a failed gate check, so the run stops and rolls back, and its `seen` quotes
 /// Traefik's API error or else the line of Traefik's log that explains it.
 struct VerifyRouteGate: LayerGate {
     let stack: StackSpec
     let client: @Sendable () async throws -> DockerClient
     var budget: Duration = RouteVerifier.defaultBudget
     let logger: Logger
+    /// `--ca-bundle`: what HTTPS routes' certificates must chain to; nil: this machine's system bundle.
+    var caBundle: String?
+    /// The issuance ledger the served certificates and Traefik's failed orders are recorded in.
+    var ledgerPath: String?
 
     func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
         guard let traefik = TraefikDeployment(stack: stack), !traefik.isStandIn else { return [] }
@@ -22,9 +26,11 @@ struct VerifyRouteGate: LayerGate {
         events(.note("layer \(layer.name): checking routes in Traefik's API (\(traefik.dockerName))"))
         let results: [GateCheckResult]
         do {
-            let run = VerifyRouteRun(stack: stack, traefik: traefik, client: try await client(), budget: budget, logger: logger)
-            let (report, declared) = try await run.run(layers: layers)
-            results = Self.results(report, declared: declared, layer: layer.name)
+            let run = VerifyRouteRun(
+                stack: stack, traefik: traefik, client: try await client(), budget: budget, logger: logger, caBundle: caBundle, ledgerPath: ledgerPath)
+            let outcome = try await run.run(layers: layers)
+            results = Self.results(outcome.report, declared: outcome.declared, layer: layer.name)
+            for note in Self.ledgerNotes(outcome, ledgerPath: ledgerPath) { events(.note(note)) }
         } catch let error as CancellationError {
             throw error
         } catch {
@@ -34,6 +40,19 @@ struct VerifyRouteGate: LayerGate {
         }
         for result in results { events(.checkResult(result)) }
         return results
+    }
+
+    /// What the run added to the issuance ledger, for the operator.
+    static func ledgerNotes(_ outcome: VerifyRouteRun.Outcome, ledgerPath: String?) -> [String] {
+        guard let ledgerPath else { return [] }
+        var notes: [String] = []
+        if !outcome.recordedIssued.isEmpty {
+            notes.append("recorded the certificates served for \(outcome.recordedIssued.joined(separator: ", ")) in the issuance ledger \(ledgerPath)")
+        }
+        if outcome.recordedFailures > 0 {
+            notes.append("recorded \(outcome.recordedFailures) failed certificate order\(outcome.recordedFailures == 1 ? "" : "s") from Traefik's log in the issuance ledger \(ledgerPath)")
+        }
+        return notes
     }
 
     static func results(_ report: RouteVerificationReport, declared: [DeclaredRouter], layer: String) -> [GateCheckResult] {

@@ -18,7 +18,10 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             Reads Traefik's API (/api/http/routers and /api/http/services, paged) and waits within --budget for \
             discovery (Traefik polls Swarm every 5 s with the generated configuration, 15 s by default). Without \
             --traefik-api or TRAEFIK_API, the API of the Traefik the stack runs is read by a job on its network, routers \
-            Traefik dropped are explained by its log, and plain-HTTP routes are requested through its web entry point. \
+            Traefik dropped are explained by its log, plain-HTTP routes are requested through its web entry point, and \
+            HTTPS routes through websecure with their host as SNI from a job of sprocketctl on its network (a router on \
+            Traefik's default certificate quotes Traefik's ACME error; certificates served and failed orders go to the \
+            ledger). \
             --probe then requests each route through --node-address on \
             ports 80/443 with its Host and SNI, reporting status, certificate issuer and expiry, and flags Traefik's \
             default certificate. Exit 0 only when every router (and probe) passes, else 1; a spec without routes \
@@ -50,6 +53,8 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("https-port"), help: "The port of the `websecure` entry point on the node, for --probe.")
     var httpsPort: Int = 443
+
+    @OptionGroup var trust: RouteTrustOptions
 
     func run() async throws {
         let budget = try Self.parseBudget(self.budget)
@@ -86,7 +91,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
                 let plan = RouteProbePlan(
                     version: stack.routing.traefik, nodeAddress: nodeAddress, httpPort: httpPort, httpsPort: httpsPort)
                 let targets = compiled.map { plan.target(for: $0) }
-                let results = try await RouteProbe().probe(targets.compactMap(\.self))
+                let results = try await RouteProbe(caBundle: trust.caBundle).probe(targets.compactMap(\.self))
                 probes = plan.checks(compiled, targets: targets, results: results)
                 // What is really served feeds the staging-first rule of `up` and the rate-limit ledger.
                 let recorded = try AcmeLedgerUpdates.record(results, ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: stack))
@@ -113,16 +118,25 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             runtime.console.err("verifying the routers of \(stack.name)/\(stack.environment) in \(traefik.dockerName)'s API, read from its network (budget \(self.budget))...")
         }
         let engine = EngineHandle(endpoint: try DockerEndpoint.fromEnvironment(runtime.environment), logger: runtime.logger)
-        let result: (report: RouteVerificationReport, declared: [DeclaredRouter])
+        let ledgerPath = AcmeLedgerUpdates.ledgerPath(runtime, stack: stack)
+        let result: VerifyRouteRun.Outcome
         do {
-            result = try await VerifyRouteRun(stack: stack, traefik: traefik, client: try await engine.driver().client, budget: budget, logger: runtime.logger).run()
+            result = try await VerifyRouteRun(
+                stack: stack, traefik: traefik, client: try await engine.driver().client, budget: budget, logger: runtime.logger,
+                caBundle: trust.caBundle, ledgerPath: ledgerPath
+            ).run()
         } catch {
             await engine.shutdown()
             if let error = error as? TraefikAPIError { throw VerifyRoutesError.apiUnusable(error, budget: self.budget) }
             throw error
         }
         await engine.shutdown()
-        let output = VerifyRoutesOutput(stack: stack, api: "\(traefik.dockerName) (from a job on \(traefik.network))", report: result.report, probes: nil)
+        if !options.json {
+            for line in VerifyRouteGate.ledgerNotes(result, ledgerPath: ledgerPath) { runtime.console.err(line) }
+        }
+        let output = VerifyRoutesOutput(
+            stack: stack, api: "\(traefik.dockerName) (from a job on \(traefik.network))", report: result.report,
+            probes: result.tlsChecks.isEmpty ? nil : result.tlsChecks)
         if options.json {
             runtime.console.json(output)
         } else {

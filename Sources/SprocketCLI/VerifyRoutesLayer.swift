@@ -7,12 +7,18 @@ import Traefik
 /// (`routes`), one check per router.
 enum VerifyRoutesLayer {
     /// The layer, nil when the stack runs no Traefik (or a stand-in) or declares no router.
-    static func check(_ stack: StackSpec, client: DockerClient, budget: Duration = .seconds(30), logger: Logger) async throws -> VerifyReport.Layer? {
+    static func check(
+        _ stack: StackSpec, client: DockerClient, budget: Duration = .seconds(30), logger: Logger, caBundle: String? = nil, ledgerPath: String? = nil,
+        note: (String) -> Void = { _ in }
+    ) async throws -> VerifyReport.Layer? {
         guard let traefik = TraefikDeployment(stack: stack), !traefik.isStandIn, !DeclaredRouter.all(in: stack).isEmpty else { return nil }
         let checks: [CheckOutcome]
         do {
-            let (report, declared) = try await VerifyRouteRun(stack: stack, traefik: traefik, client: client, budget: budget, logger: logger).run()
-            checks = VerifyRouteGate.results(report, declared: declared, layer: "routes").map { result in
+            let outcome = try await VerifyRouteRun(
+                stack: stack, traefik: traefik, client: client, budget: budget, logger: logger, caBundle: caBundle, ledgerPath: ledgerPath).run()
+            let report = outcome.report
+            for line in VerifyRouteGate.ledgerNotes(outcome, ledgerPath: ledgerPath) { note(line) }
+            checks = VerifyRouteGate.results(report, declared: outcome.declared, layer: "routes").map { result in
                 CheckOutcome(
                     layer: "routes", check: result.check, origin: .verify, service: nil, passed: result.passed, expected: result.expected,
                     seen: result.seen, attempts: report.polls, seconds: report.waitedSeconds)

@@ -12,7 +12,7 @@ extension PebbleSwarm {
     /// 127.0.0.1, where nothing answers pebble's validation: pebble then refuses the order with its own error.
     public func resolve(_ host: String, to address: String) async throws {
         let script = #"wget -O - --post-data "{\"host\":\"$HOST\",\"addresses\":[\"$ADDRESS\"]}" "http://$DNS:8055/add-a""#
-        let outcome = try await job("pebble-add-a", script, environment: ["HOST=\(host)", "ADDRESS=\(address)", "DNS=\(Self.dnsAlias)"])
+        let outcome = try await job("pebble-add-a", script, environment: ["HOST=\(host)", "ADDRESS=\(address)", "DNS=\(dnsAlias)"])
         guard outcome.exitCode == 0 else {
             throw PebbleSwarmError.management("challtestsrv's /add-a for \(host) failed (\(outcome.state)): \(outcome.output.map(\.text))")
         }
@@ -25,7 +25,7 @@ extension PebbleSwarm {
             wget --no-check-certificate -O /tmp/root.pem "https://$PEBBLE:15000/roots/0" && wget --no-check-certificate -O /tmp/intermediate.pem "https://$PEBBLE:15000/intermediates/0" \
             && echo @@root && cat /tmp/root.pem && echo @@intermediate && cat /tmp/intermediate.pem
             """
-        let outcome = try await job("pebble-roots", script, environment: ["PEBBLE=\(Self.pebbleAlias)"])
+        let outcome = try await job("pebble-roots", script, environment: ["PEBBLE=\(alias)"])
         let lines = outcome.output.filter { $0.stream == .stdout }.map(\.text)
         guard outcome.exitCode == 0, let rootStart = lines.firstIndex(of: "@@root"), let middle = lines.firstIndex(of: "@@intermediate"),
             rootStart < middle

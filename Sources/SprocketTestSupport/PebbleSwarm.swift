@@ -7,7 +7,7 @@ import Logging
 /// authority asks (`pebble -dnsserver challtestsrv:8053`).
 ///
 /// challtestsrv answers every A query with the address of the network alias `answer` (Traefik's task: the service
-/// runs in DNS round-robin mode, so the alias resolves to the task), so pebble validates the test hosts against
+/// runs in DNS round-robin mode, so the alias resolves to the task, and a new task's address is followed), so pebble validates the test hosts against
 /// Traefik's entry points: pebble's `httpPort` is 80 and its `tlsPort` 443, Traefik's `web` and `websecure`.
 /// Validation stays real (no `PEBBLE_VA_ALWAYS_VALID`); `PEBBLE_VA_NOSLEEP` only drops pebble's random delays.
 ///
@@ -25,6 +25,12 @@ public final class PebbleSwarm: Sendable {
     public static let defaultImage = "sprocket-local/pebble:2.4.0"
 
     public let network: String
+    /// This pebble's alias on the network (``pebbleAlias`` unless a second pebble runs beside the first) and its
+    /// challtestsrv's.
+    public let alias: String
+    public let dnsAlias: String
+    /// Traefik's `caServer` for this pebble.
+    public var directory: String { "https://\(alias):14000/dir" }
     public let pebbleService: String
     public let dnsService: String
     public let certificate: PebbleCertificate
@@ -32,13 +38,15 @@ public final class PebbleSwarm: Sendable {
     public let testLabel: String
     let client: DockerClient
 
-    private init(network: String, prefix: String, certificate: PebbleCertificate, image: String, client: DockerClient) {
+    private init(network: String, prefix: String, alias: String, certificate: PebbleCertificate, image: String, client: DockerClient) {
         self.network = network
-        self.pebbleService = "\(prefix)-pebble"
-        self.dnsService = "\(prefix)-challtestsrv"
+        self.alias = alias
+        self.dnsAlias = alias == Self.pebbleAlias ? Self.dnsAlias : "\(alias)-\(Self.dnsAlias)"
+        self.pebbleService = "\(prefix)-\(alias)"
+        self.dnsService = "\(prefix)-\(alias)-challtestsrv"
         self.certificate = certificate
         self.image = image
-        self.testLabel = "pebble-\(prefix)"
+        self.testLabel = "\(alias)-\(prefix)"
         self.client = client
     }
 
@@ -76,9 +84,12 @@ public final class PebbleSwarm: Sendable {
         return DockerClient(endpoint: .unixSocket(path: DockerEndpoint.defaultSocketPath), logger: logger)
     }
 
-    /// Starts challtestsrv, then pebble, on `network`, and waits until both serve.
+    /// Starts challtestsrv, then pebble, on `network`, and waits until both serve. A second pebble on the same network
+    /// (one standing in for Let's Encrypt's staging CA, one for production) takes another `alias`, which its
+    /// `certificate` must name.
     public static func start(
-        network: String, prefix: String, certificate: PebbleCertificate, answer: String = "traefik", timeout: Duration = .seconds(60)
+        network: String, prefix: String, certificate: PebbleCertificate, answer: String = "traefik", alias: String = pebbleAlias,
+        timeout: Duration = .seconds(60)
     ) async throws -> PebbleSwarm {
         let client = makeClient()
         let image: String
@@ -88,7 +99,7 @@ public final class PebbleSwarm: Sendable {
             try? await client.shutdown()
             throw error
         }
-        let pebble = PebbleSwarm(network: network, prefix: prefix, certificate: certificate, image: image, client: client)
+        let pebble = PebbleSwarm(network: network, prefix: prefix, alias: alias, certificate: certificate, image: image, client: client)
         do {
             try await pebble.createDNS(answer: answer)
             try await pebble.createPebble()
@@ -106,15 +117,29 @@ public final class PebbleSwarm: Sendable {
     /// challtestsrv behind a shell that looks the `answer` alias up first (busybox nslookup against Docker's DNS):
     /// the task's address is only known once it runs. AAAA queries get no answer, so pebble validates over IPv4.
     private func createDNS(answer: String) async throws {
+        // A new Traefik task (its static configuration changed, e.g. staging to production) has a new address: the
+        // shell looks the alias up every second and moves challtestsrv's default answer (`/set-default-ipv4`).
         let script = """
-            ip=$(nslookup "$ANSWER_ALIAS" 2>/dev/null | awk '/^Address: / { a = $2 } END { print a }')
+            lookup() { nslookup "$ANSWER_ALIAS" 2>/dev/null | awk '/^Address: / { a = $2 } END { print a }'; }
+            ip=$(lookup)
             if [ -z "$ip" ]; then echo "challtestsrv: $ANSWER_ALIAS does not resolve on this network" >&2; exit 1; fi
             echo "challtestsrv: answering A queries with $ip ($ANSWER_ALIAS)"
-            exec pebble-challtestsrv -defaultIPv4 "$ip" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" -dns01 :8053 -management :8055
+            pebble-challtestsrv -defaultIPv4 "$ip" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" -dns01 :8053 -management :8055 &
+            server=$!
+            while kill -0 "$server" 2>/dev/null; do
+              sleep 1
+              now=$(lookup)
+              if [ -n "$now" ] && [ "$now" != "$ip" ] \
+                && wget -q -O /dev/null --post-data "{\"ip\":\"$now\"}" http://127.0.0.1:8055/set-default-ipv4; then
+                ip=$now
+                echo "challtestsrv: now answering A queries with $ip ($ANSWER_ALIAS)"
+              fi
+            done
+            wait "$server"
             """
         var container = ContainerSpec(image: image, labels: labels, command: ["sh", "-c", script], env: ["ANSWER_ALIAS=\(answer)"])
         container.stopGracePeriod = 1_000_000_000
-        _ = try await client.createService(service(dnsService, alias: Self.dnsAlias, container: container))
+        _ = try await client.createService(service(dnsService, alias: dnsAlias, container: container))
     }
 
     private func createPebble() async throws {
@@ -135,14 +160,14 @@ public final class PebbleSwarm: Sendable {
         let keyID = try await client.createSecret(SwarmSecretSpec(name: keyName, labels: labels, value: Array(certificate.privateKeyPEM.utf8)))
         var container = ContainerSpec(
             image: image, labels: labels,
-            command: ["/usr/bin/pebble", "-config", "/etc/pebble/pebble-config.json", "-dnsserver", "\(Self.dnsAlias):8053"],
+            command: ["/usr/bin/pebble", "-config", "/etc/pebble/pebble-config.json", "-dnsserver", "\(dnsAlias):8053"],
             // No random validation delays; no rejected nonces (lego retries them, but a test should not depend on it).
             env: ["PEBBLE_VA_NOSLEEP=1", "PEBBLE_WFE_NONCEREJECT=0"],
             secrets: [ContainerSpec.SecretReference(
                 file: ContainerSpec.FileTarget(name: "pebble-key.pem", uid: "0", gid: "0", mode: 0o400), secretID: keyID, secretName: keyName)],
             configs: configs)
         container.stopGracePeriod = 1_000_000_000
-        _ = try await client.createService(service(pebbleService, alias: Self.pebbleAlias, container: container))
+        _ = try await client.createService(service(pebbleService, alias: alias, container: container))
     }
 
     private func service(_ name: String, alias: String, container: ContainerSpec) -> ServiceSpec {

@@ -59,6 +59,16 @@ struct TraefikRouteProbeTests {
         }
     }
 
+    @Test("a failed verification reads as BoringSSL's reason, without error codes or the build's source path")
+    func tlsReason() {
+        let raw = "handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:"
+            + "CERTIFICATE_VERIFY_FAILED at /work/.build/checkouts/swift-nio-ssl/Sources/CNIOBoringSSL/ssl/handshake.cc:320]))"
+        let reason = RouteProbe.tlsReason(raw)
+        #expect(reason?.hasPrefix("TLS handshake failed: CERTIFICATE_VERIFY_FAILED: the chain does not lead to a trusted root") == true, "\(reason ?? "nil")")
+        #expect(reason?.contains("/work/") == false)
+        #expect(RouteProbe.tlsReason("connection refused") == nil)
+    }
+
     @Test("with the certificate among the trust roots the same route verifies, name included")
     func trustedRoute() async throws {
         let certificates = try Certificates()

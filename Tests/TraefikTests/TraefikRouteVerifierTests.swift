@@ -65,6 +65,20 @@ struct TraefikRouteVerifierTests {
         #expect(report.failures.count == 1)
     }
 
+    @Test("a router on the staging resolver a staging-first up deployed passes when the expectation also accepts it")
+    func acceptedStagingResolver() async throws {
+        let table = SprocketRoutes.table(changing: "sprocket-prod-web@swarm") {
+            $0.tls = TraefikAPIEmulator.TLS(certResolver: "letsencrypt-staging")
+        }
+        let expected = SprocketRoutes.expected.map { router -> ExpectedRouter in
+            var router = router
+            router.alsoAcceptedCertResolvers = ["letsencrypt-staging"]
+            return router
+        }
+        let report = try await verify(table, expected: expected)
+        #expect(findings(report, "sprocket-prod-web@swarm") == [])
+    }
+
     @Test("a router without TLS where a resolver is expected shows the resolver as none")
     func missingTLS() async throws {
         let table = SprocketRoutes.table(changing: "sprocket-prod-web@swarm") { $0.tls = nil }
@@ -308,6 +322,9 @@ struct TraefikRouteVerifierTests {
         .middlewareMismatch(expected: ["a@swarm"], seen: ["b@file"], orderOnly: false),
         .serviceMismatch(expected: "a@swarm", seen: nil), .serviceMissing(service: "a@swarm"),
         .noServers(service: "a@swarm"), .serversDown(service: "a@swarm", servers: ["http://10.0.0.1"]), .unexpected,
+        .probeFailed(status: 502, detail: "no server answered"),
+        .tlsProbeFailed(detail: "Traefik's default certificate", acmeError: "ERR Unable to obtain ACME certificate", remedy: "fix DNS"),
+        .tlsProbeFailed(detail: "no response: connection refused", acmeError: nil, remedy: nil),
     ])
     func findingRoundTrip(finding: RouteFinding) throws {
         let data = try JSONEncoder().encode(finding)

@@ -71,6 +71,20 @@ public struct ExecutableImage: Sendable {
         return reference
     }
 
+    /// Imports the image unless the daemon has it, and returns its reference with the placement a job using it
+    /// needs: this daemon's node, the only one that has the image.
+    /// - Parameter subject: what needs the job, for the error (e.g. `postgres.reach`).
+    /// - Throws: ``SprocketError`` as ``ensure(on:)`` does, and when the daemon is not part of a swarm.
+    public func ensureOnThisNode(on client: DockerClient, subject: String) async throws -> (reference: String, constraints: [String]) {
+        let reference = try await ensure(on: client)
+        guard let node = try await client.info().swarm?.nodeID, !node.isEmpty else {
+            throw SprocketError(
+                .engine, "the Docker daemon is not part of a swarm, so it cannot run a job", subject: subject,
+                hint: "run `sprocketctl node bootstrap` (or `docker swarm init`) first")
+        }
+        return (reference, ["node.id == \(node)"])
+    }
+
     /// How many builds' images stay: a few, so that builds used side by side (a release and a debug build, two
     /// operators' versions) do not remove each other's image at every run.
     public static let buildsKept = 3

@@ -156,12 +156,7 @@ struct SwarmJobPostgresProvider: ExternalResourceProvider {
     /// The job's image and placement: the declared image anywhere, or this binary's image on this node.
     private func image(_ client: DockerClient) async throws -> (String, [String]) {
         if let image = job.image { return (image, []) }
-        let reference = try await ExecutableImage().ensure(on: client)
-        guard let node = try await client.info().swarm?.nodeID, !node.isEmpty else {
-            throw SprocketError(
-                .engine, "the Docker daemon is not part of a swarm, so it cannot run a job", subject: "postgres.reach",
-                hint: "run `sprocketctl node bootstrap` (or `docker swarm init`) first")
-        }
-        return (reference, ["node.id == \(node)"])
+        let (reference, constraints) = try await ExecutableImage().ensureOnThisNode(on: client, subject: "postgres.reach")
+        return (reference, constraints)
     }
 }

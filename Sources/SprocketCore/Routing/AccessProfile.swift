@@ -105,9 +105,23 @@ public struct ACMESettings: Sendable, Hashable {
         self.storage = storage
     }
 
-    /// Another ACME directory (a local pebble in tests), used instead of Let's Encrypt's when set.
+    /// The ACME directory used as the staging CA (`routing.acme.staging_directory`): Let's Encrypt's staging
+    /// directory unless the spec names another (a private ACME CA, or a test CA such as pebble).
+    public var stagingDirectory: String = ACMESettings.stagingServer
+    /// The ACME directory used as the production CA (`routing.acme.production_directory`).
+    public var productionDirectory: String = ACMESettings.productionServer
+
+    /// Another ACME directory (a local pebble in tests), used instead of both directories when set.
     public var directoryOverride: String?
 
     /// The `caServer` URL.
-    public var caServer: String { directoryOverride ?? (staging ? Self.stagingServer : Self.productionServer) }
+    public var caServer: String { directoryOverride ?? (staging ? stagingDirectory : productionDirectory) }
+
+    /// The suffix of the resolver a staging-first run of `up` deploys instead of ``resolver``: a resolver of its
+    /// own, so its certificates are kept apart from the production resolver's in Traefik's storage (Traefik keys
+    /// stored certificates by resolver, and would go on serving a staging certificate after the CA changed).
+    public static let stagingResolverSuffix = "-staging"
+
+    /// The name of the staging resolver a staging-first run uses for ``resolver``.
+    public var stagingResolverName: String { resolver + Self.stagingResolverSuffix }
 }

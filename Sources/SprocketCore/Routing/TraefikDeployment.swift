@@ -13,6 +13,8 @@ public struct TraefikDeployment: Sendable, Hashable {
     public static let apiPort = 8080
     /// The port of the `web` entry point inside Traefik's container.
     public static let webPort = 80
+    /// The port of the `websecure` entry point inside Traefik's container.
+    public static let websecurePort = 443
 
     /// The stack's Traefik, nil when no service mounts the generated static configuration or no
     /// `routing.network` is set (then nothing here can reach it).

@@ -30,6 +30,11 @@ public struct RouteProbe: Sendable {
         self.eventLoopGroup = eventLoopGroup
     }
 
+    /// Creates a probe trusting the CA certificates in the PEM file `caBundle`, or the system roots when nil.
+    public init(timeout: Duration = .seconds(10), caBundle: String?) {
+        self.init(timeout: timeout, trustRoots: caBundle.map { .file($0) } ?? .default)
+    }
+
     /// Probes every target, a few at a time, and returns the results in the order given.
     public func probe(_ targets: [RouteProbeTarget], concurrency: Int = 4) async throws -> [RouteProbeResult] {
         try await withThrowingTaskGroup(of: (Int, RouteProbeResult).self) { group in
@@ -155,7 +160,19 @@ public struct RouteProbe: Sendable {
             return describe(first.error)
         }
         if let channelError = error as? ChannelError, case .connectTimeout = channelError { return "connect timed out" }
-        return "\(error)"
+        return tlsReason("\(error)") ?? "\(error)"
+    }
+
+    /// BoringSSL's reason without the error codes and the source path of the build (`handshakeFailed(…
+    /// OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /…/handshake.cc:320)` → `CERTIFICATE_VERIFY_FAILED: …`).
+    static func tlsReason(_ text: String) -> String? {
+        guard let start = text.range(of: "OPENSSL_internal:") else { return nil }
+        let rest = text[start.upperBound...]
+        let reason = String(rest.prefix { $0 != " " && $0 != "]" && $0 != ")" })
+        guard !reason.isEmpty else { return nil }
+        let meaning = reason == "CERTIFICATE_VERIFY_FAILED"
+            ? ": the chain does not lead to a trusted root (or is expired or for another name)" : ""
+        return "TLS handshake failed: \(reason)\(meaning)"
     }
 }
 

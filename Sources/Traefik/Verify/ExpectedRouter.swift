@@ -12,6 +12,9 @@ public struct ExpectedRouter: Sendable, Equatable, Codable {
     public var entryPoints: [String]
     /// The ACME resolver (`letsencrypt`, `letsencrypt-staging`), nil for a router without one.
     public var certResolver: String?
+    /// Other resolvers the router may carry instead of ``certResolver`` (the staging resolver a staging-first
+    /// `up` deploys while the spec names the production one).
+    public var alsoAcceptedCertResolvers: [String] = []
     /// Whether the router must have a `tls` section at all; nil checks only ``certResolver``. Set it for TLS
     /// routers without a resolver (localhost and IP profiles, served with the default or a file certificate),
     /// and `false` for plain HTTP routers.
@@ -33,6 +36,11 @@ public struct ExpectedRouter: Sendable, Equatable, Codable {
         self.tls = tls
         self.middlewares = middlewares
         self.service = service
+    }
+
+    /// What `--json` and saved expectations hold; the accepted alternatives are decided per run, not stored.
+    enum CodingKeys: String, CodingKey {
+        case name, rule, entryPoints, certResolver, tls, middlewares, service
     }
 
     /// The router's full name in `provider` (`web@swarm`), keeping an explicit suffix.

@@ -49,7 +49,8 @@ public struct RouteEvaluation: Sendable {
         if let wantsTLS = expected.tls, wantsTLS != (seen.tls != nil) {
             findings.append(.tlsMismatch(expected: wantsTLS, seen: seen.tls != nil))
         }
-        if seen.tls?.certResolver != expected.certResolver {
+        let acceptedInstead = seen.tls?.certResolver.map { expected.alsoAcceptedCertResolvers.contains($0) } ?? false
+        if seen.tls?.certResolver != expected.certResolver, !acceptedInstead {
             findings.append(.tlsResolverMismatch(expected: expected.certResolver, seen: seen.tls?.certResolver))
         }
         let wanted = expected.middlewares.map { TraefikResourceName.qualify($0, in: routerProvider) }

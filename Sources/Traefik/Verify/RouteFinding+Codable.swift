@@ -1,6 +1,6 @@
 extension RouteFinding {
     private enum CodingKeys: String, CodingKey {
-        case kind, message, status, messages, expected, seen, orderOnly, service, servers, logLine, detail
+        case kind, message, status, messages, expected, seen, orderOnly, service, servers, logLine, detail, acmeError, remedy
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -15,6 +15,10 @@ extension RouteFinding {
         case .probeFailed(let status, let detail):
             try container.encodeIfPresent(status, forKey: .status)
             try container.encode(detail, forKey: .detail)
+        case .tlsProbeFailed(let detail, let acmeError, let remedy):
+            try container.encode(detail, forKey: .detail)
+            try container.encodeIfPresent(acmeError, forKey: .acmeError)
+            try container.encodeIfPresent(remedy, forKey: .remedy)
         case .disabled(let status):
             try container.encode(status, forKey: .status)
         case .inError(let messages):
@@ -57,6 +61,8 @@ extension RouteFinding {
         case "dropped": self = .dropped(logLine: try text(.logLine))
         case "probeFailed":
             self = .probeFailed(status: try container.decodeIfPresent(Int.self, forKey: .status), detail: try text(.detail))
+        case "tlsProbeFailed":
+            self = .tlsProbeFailed(detail: try text(.detail), acmeError: try optionalText(.acmeError), remedy: try optionalText(.remedy))
         case "unexpected": self = .unexpected
         case "disabled": self = .disabled(status: try text(.status))
         case "inError": self = .inError(messages: try texts(.messages))

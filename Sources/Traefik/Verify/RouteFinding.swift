@@ -11,6 +11,10 @@ public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible 
     /// The request through Traefik's `web` entry point with the router's Host and path got no answer, a 404
     /// (no router matched) or a 5xx (no healthy server); nil status: no answer at all.
     case probeFailed(status: Int?, detail: String)
+    /// A request over HTTPS through Traefik's `websecure` entry point, with the router's host as SNI, failed or was
+    /// served a certificate that will not do (Traefik's default one while a resolver is declared, an untrusted or
+    /// expired one). `acmeError` is Traefik's own log line about the failed order, `remedy` what to do about it.
+    case tlsProbeFailed(detail: String, acmeError: String?, remedy: String?)
     /// The router exists but its status is not `enabled` (`disabled` or `warning`).
     case disabled(status: String)
     /// Traefik attached errors to the router (its `error` list), verbatim.
@@ -43,6 +47,7 @@ public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible 
         case .missing: "missing"
         case .dropped: "dropped"
         case .probeFailed: "probeFailed"
+        case .tlsProbeFailed: "tlsProbeFailed"
         case .disabled: "disabled"
         case .inError: "inError"
         case .ruleMismatch: "ruleMismatch"
@@ -67,6 +72,8 @@ public enum RouteFinding: Sendable, Equatable, Codable, CustomStringConvertible 
             return "not in Traefik's API: Traefik dropped it; its log says: \(logLine)"
         case .probeFailed(let status, let detail):
             return (status.map { "a request through Traefik answered HTTP \($0)" } ?? "a request through Traefik got no answer") + ": \(detail)"
+        case .tlsProbeFailed(let detail, let acmeError, _):
+            return "over HTTPS through Traefik's websecure entry point: \(detail)" + (acmeError.map { "; Traefik's log: \($0)" } ?? "")
         case .disabled(let status):
             return "status is \(status), not enabled"
         case .inError(let messages):

@@ -18,11 +18,27 @@ public struct TraefikLogExplainer: Sendable {
         let bare = TraefikResourceName(parsing: router).name
         let serious = lines.filter { Self.isWarningOrError($0) }
         if let line = serious.last(where: { Self.mentions($0, router: bare) }) { return Self.trimmed(line) }
-        guard let providerService, !providerService.isEmpty else { return nil }
-        return serious.last { line in
+        if let providerService, !providerService.isEmpty, let line = serious.last(where: { line in
             line.contains("\\\"\(providerService)\\\"") || line.contains("\"\(providerService)\"")
                 || line.contains("container=\(providerService)-") || line.contains("serviceName=\(providerService) ")
-        }.map(Self.trimmed)
+        }) {
+            return Self.trimmed(line)
+        }
+        return currentProviderError
+    }
+
+    /// How many of the last log lines may hold a provider error that still explains a missing router: Traefik logs
+    /// `Provider error, retrying in …` at every retry while it cannot read Swarm, and little else at INFO.
+    static let providerErrorWindow = 100
+
+    /// The latest error of the Swarm (or v2 Docker) provider among the last lines: Traefik cannot read Swarm (the
+    /// socket proxy down or refusing, `endpoint` wrong), so no new router appears. Nil when none is recent.
+    public var currentProviderError: String? {
+        lines.suffix(Self.providerErrorWindow).last { line in
+            Self.isWarningOrError(line) && (line.contains("providerName=swarm") || line.contains("providerName=docker"))
+                && (line.contains("Provider error") || line.contains("Failed to retrieve information of the docker client")
+                    || line.contains("Cannot connect to the Docker daemon"))
+        }.map { Self.trimmed($0) }
     }
 
     /// `routerName=NAME` as a whole field (not a prefix of a longer name).
@@ -42,13 +58,13 @@ public struct TraefikLogExplainer: Sendable {
         [" ERR ", " WRN ", " FTL ", "level=error", "level=warning"].contains { line.contains($0) }
     }
 
-    /// The line without its leading timestamp, capped, for a one-line message.
-    static func trimmed(_ line: String) -> String {
+    /// The line without its leading timestamp, capped at `limit` characters, for a one-line message.
+    public static func trimmed(_ line: String, limit: Int = 400) -> String {
         var text = line.trimmingWhitespace
         if let space = text.firstIndex(of: " "), text[..<space].contains("T"), text[..<space].contains(":") {
             text = String(text[text.index(after: space)...])
         }
-        return text.count > 400 ? String(text.prefix(400)) + "…" : text
+        return text.count > limit ? String(text.prefix(limit)) + "…" : text
     }
 }
 

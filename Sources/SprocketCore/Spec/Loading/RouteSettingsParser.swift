@@ -6,7 +6,7 @@ struct RouteSettingsParser {
     static let keys = [
         "traefik", "domain", "subdomain", "network", "lan_ip", "tailscale_ip", "public_ip", "socket_proxy", "access", "acme",
     ]
-    static let acmeKeys = ["resolver", "email", "challenge", "dns_provider", "staging", "storage"]
+    static let acmeKeys = ["resolver", "email", "challenge", "dns_provider", "staging", "storage", "staging_directory", "production_directory"]
 
     /// - Parameters:
     ///   - node: the `routing:` value, nil when absent.
@@ -48,7 +48,22 @@ struct RouteSettingsParser {
         acme.dnsProvider = text(fields["dns_provider"], "routing.acme.dns_provider")
         acme.staging = fields["staging"].flatMap { context.boolean($0, for: "routing.acme.staging") } ?? false
         acme.storage = text(fields["storage"], "routing.acme.storage") ?? acme.storage
+        acme.stagingDirectory = directory(fields["staging_directory"], "routing.acme.staging_directory") ?? acme.stagingDirectory
+        acme.productionDirectory = directory(fields["production_directory"], "routing.acme.production_directory") ?? acme.productionDirectory
         return acme
+    }
+
+    /// An ACME directory URL: `https://…` (ACME is HTTPS only, RFC 8555 §6.1); empty leaves the default.
+    private func directory(_ node: YAMLNode?, _ key: String) -> String? {
+        guard let node, let url = text(node, key) else { return nil }
+        guard url.hasPrefix("https://"), url.count > "https://".count else {
+            context.diagnostics.error(
+                node.location, "`\(key)` is `\(url)`, not an https:// URL",
+                hint: "give the CA's ACME directory URL, e.g. `https://acme-staging-v02.api.letsencrypt.org/directory` "
+                    + "(ACME servers answer over HTTPS only); leave it out for Let's Encrypt's")
+            return nil
+        }
+        return url
     }
 
     /// `public_ip`: one address or a list (IPv4 and IPv6 of the ingress node); empty strings are dropped so a

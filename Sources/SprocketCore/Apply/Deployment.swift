@@ -197,7 +197,7 @@ public struct Deployment: Sendable {
             run.outcome = .leaseLost
             run.error = String(describing: lost)
             run.finishedAt = context.now()
-            try? await self.store(for: store.identity).record(run)
+            try? self.store(for: store.identity).record(run)
             throw lost
         } catch {
             run.outcome = (error as? SprocketError)?.code == .rolledBack ? .rolledBack : .failed

@@ -195,13 +195,13 @@ public struct Deployment: Sendable {
             run.outcome = .succeeded
         } catch let lost as SprocketError where lost.code == .leaseLost {
             run.outcome = .leaseLost
-            run.error = String(describing: lost)
+            run.error = context.redactor.redact(String(describing: lost))
             run.finishedAt = context.now()
             try? self.store(for: store.identity).record(run)
             throw lost
         } catch {
             run.outcome = (error as? SprocketError)?.code == .rolledBack ? .rolledBack : .failed
-            run.error = String(describing: error)
+            run.error = context.redactor.redact(String(describing: error))
             run.finishedAt = context.now()
             try? await store.record(run)
             var state = (try? await store.load()) ?? StackState(identity: store.identity)
@@ -233,7 +233,8 @@ public struct Deployment: Sendable {
             sealedStore = try SealedSecretStore(path: store(for: identity).sealedSecretsPath, key: key, identity: identity)
         }
         return try SecretResolver(
-            processEnvironment: context.processEnvironment, store: sealedStore, isOffline: offline, generatesMissing: generate
+            processEnvironment: context.processEnvironment, store: sealedStore, isOffline: offline, generatesMissing: generate,
+            redactor: context.redactor
         ).resolve(stack)
     }
 

@@ -87,6 +87,23 @@ final class DeploymentTests: ScratchFolderSuite {
         #expect(state.lastSuccessfulRunID == nil)
     }
 
+    @Test("a failed run's record never holds a secret, even one a crashing container printed in its log")
+    func failedRunRecordIsRedacted() async throws {
+        let canary = "canary-db-password-7f3e9a"
+        let driver = RecordingClusterDriver()
+        driver.script("it-dev_db", .fails(reason: "task exited with code 1"))
+        driver.setDiagnosis("it-dev_db", ServiceDiagnosis(taskErrors: ["exit 1"], logLines: ["FATAL: password \(canary) rejected"]))
+        var context = deployment(driver, environment: ["DB_PASSWORD": canary]).context
+        context.redactor = SecretRedactor()
+        let deployment = Deployment(context: context)
+        await #expect(throws: SprocketError.self) {
+            _ = try await deployment.up(StackFixture.standard, options: .init(), command: "up", rollsBack: false)
+        }
+        let run = try #require(try deployment.store(for: identity).runs().first)
+        #expect(run.error?.contains("FATAL: password <redacted:db-password> rejected") == true, "\(run.error ?? "")")
+        #expect(!everything().contains(canary), "a secret value was written to disk")
+    }
+
     @Test("down removes the stack and keeps data volumes unless asked", arguments: [false, true])
     func down(removeVolumes: Bool) async throws {
         let driver = RecordingClusterDriver()

@@ -116,6 +116,9 @@ struct UpCommand: AsyncParsableCommand {
                     }
                     try await UpExternalResources(runtime: runtime, json: options.json).run(stack, deployment: deployment, engine: engine, gate: externalGate)
                     result = try await deployment.up(stack, options: plannerOptions, command: command, rollsBack: !noRollback)
+                    if let vaultGate {
+                        try await UpVaultCredentials(runtime: runtime, gate: vaultGate, json: options.json).revokeReplacedTokens(stack, command: command)
+                    }
                 } catch let error as SprocketError where error.code == .rolledBack {
                     outcome = "rolled-back"
                     throw error

@@ -47,15 +47,33 @@ struct UpVaultCredentials {
                     hint: "the tokens need an unsealed Vault; nothing after layer \(vault.layer) changed (`sprocketctl vault status`)")
             }
         }
+        try await withSealedStore(of: stack, command: "\(command) (vault credentials)") { store, identity in
+            try await keepTokens(stack, store: store, identity: identity)
+            try keepUnsealerKeys(stack, store: store)
+        }
+        return applied
+    }
+
+    /// After the whole stack was deployed (its consumers run with the new tokens): revokes the tokens this or an
+    /// earlier run replaced. Nothing to revoke: no Vault call.
+    func revokeReplacedTokens(_ stack: StackSpec, command: String) async throws {
+        guard stack.vault?.tokens.isEmpty == false else { return }
+        let revoked = try await withSealedStore(of: stack, command: "\(command) (revoking replaced vault tokens)") { store, identity in
+            try await gate.revokeRetiredTokens(store: store, identity: identity)
+        }
+        if revoked > 0 && !json { runtime.console.err("vault: revoked \(revoked) replaced token\(revoked == 1 ? "" : "s"), now that their consumers run with the new ones") }
+    }
+
+    /// Runs `body` with the stack environment's sealed store, under its local lock.
+    private func withSealedStore<T>(
+        of stack: StackSpec, command: String, _ body: (SealedSecretStore, StackIdentity) async throws -> T
+    ) async throws -> T {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let directory = runtime.store(for: identity).directory
-        let lock = try StateLock.acquire(directory: directory, command: "\(command) (vault credentials)")
+        let lock = try StateLock.acquire(directory: runtime.store(for: identity).directory, command: command)
         defer { lock.release() }
         let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
         let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
-        try await keepTokens(stack, store: store, identity: identity)
-        try keepUnsealerKeys(stack, store: store)
-        return applied
+        return try await body(store, identity)
     }
 
     /// The unsealer's key file and passphrase, derived once from the operator's key file (again only after Vault

@@ -112,6 +112,43 @@ struct VaultTokenDeployTests {
         }
     }
 
+    @Test("a token whose lifetime changes is replaced: its consumer rolls to the new one, then the old one is revoked (emulator)")
+    func replacedEmulator() async throws { try await replaced(.emulator) }
+
+    @Test("a token whose lifetime changes is replaced: its consumer rolls to the new one, then the old one is revoked (real OpenBao)")
+    func replacedOpenBao() async throws { try await replaced(.openBao) }
+
+    private func replaced(_ backend: VaultTestBackend) async throws {
+        try await SwarmTestStack.with(prefix: "vrev") { stack in
+            let keyFile = "\(stack.stateFolder.path)/vault/keys"
+            let emulator = try await backend.start()
+            defer { Task { await emulator.shutdown() } }
+            try Self.write(stack, address: emulator.address, keyFile: keyFile)
+            let first = try await sprocketctl(["up", "--yes"], stack)
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            let old = try await mountedToken(stack, service: "app-svc")
+
+            try Self.write(stack, address: emulator.address, keyFile: keyFile, lifetime: "period: 700h")
+            let second = try await sprocketctl(["up", "--yes"], stack)
+            #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+            #expect(second.stderr.contains("replaced") && second.stderr.contains("vault: revoked 1 replaced token"), "\(second.stderr)")
+            let new = try await mountedToken(stack, service: "app-svc")
+            #expect(!new.isEmpty && new != old, "the consumer runs with the new token")
+            let period = try await withVaultClient(address: emulator.address, token: new) { client in try await client.lookupSelf().period }
+            #expect(period == 700 * 3600)
+            await #expect {
+                try await withVaultClient(address: emulator.address, token: old) { client in _ = try await client.lookupSelf() }
+            } throws: { error in
+                if case VaultClientError.permissionDenied = error { return true }
+                return false
+            }
+            // Nothing left to revoke: a third run sends no write to Vault.
+            let third = try await sprocketctl(["up", "--yes", "--json"], stack)
+            let vaultCalls = Self.summary(third)["vaultCalls"] as? [String: Any]
+            #expect(vaultCalls?["mutating"] as? Int == 0, "\(third.stdout)")
+        }
+    }
+
     @Test("a 120 s periodic token inside its 110 s renewal window is renewed by up without rolling its consumer; the same value keeps working (real OpenBao)")
     func renewalOnOpenBao() async throws {
         try await SwarmTestStack.with(prefix: "vrenb") { stack in

@@ -96,7 +96,9 @@ public struct VaultTokenKeeper: Sendable {
         }
         let held = Set(info.policies).subtracting(["default"])
         if held != Set(token.policies) || record.periodic != (token.period != nil) || record.lifetimeSeconds != token.lifetime.wholeSeconds {
-            return try await mint(token, action: .replaced, note: "its policies or lifetime changed in the spec; the old token expires on its own")
+            return try await mint(
+                token, action: .replaced, note: "its policies or lifetime changed in the spec; the old token is revoked once its consumers run with the new one",
+                retiring: record.accessor)
         }
         guard Duration.seconds(info.ttl) < token.renewalThreshold else {
             let expiresAt = expiry(of: info)
@@ -104,18 +106,20 @@ public struct VaultTokenKeeper: Sendable {
             return report(token, .kept, accessor: record.accessor, expiresAt: expiresAt)
         }
         guard info.renewable, let value = try store.value(named: VaultTokenSpec.storeKey(token.name)) else {
-            return try await mint(token, action: .replaced, note: "it was about to expire and cannot be renewed")
+            return try await mint(token, action: .replaced, note: "it was about to expire and cannot be renewed", retiring: record.accessor)
         }
         let renewed = try await client.renew(token: VaultSecretString(String(decoding: value, as: UTF8.self)), increment: token.lifetime)
         guard renewed.leaseDuration >= token.renewalThreshold else {
-            return try await mint(token, action: .replaced, note: "renewal reached the token's max TTL")
+            return try await mint(token, action: .replaced, note: "renewal reached the token's max TTL", retiring: record.accessor)
         }
         let expiresAt = now().addingTimeInterval(renewed.leaseDuration.secondsValue)
         try remember(expiresAt, in: record, of: token)
         return report(token, .renewed, accessor: record.accessor, expiresAt: expiresAt)
     }
 
-    private func mint(_ token: VaultTokenSpec, action: Action, note: String?) async throws -> Report {
+    /// - Parameter retiring: the accessor of the token this one replaces, still valid in Vault: kept in the store
+    ///   until ``revokeRetired()`` runs, once the consumers run with the new token.
+    private func mint(_ token: VaultTokenSpec, action: Action, note: String?, retiring: String? = nil) async throws -> Report {
         let request = VaultTokenRequest(
             policies: token.policies, ttl: token.period == nil ? token.lifetime : nil, period: token.period, renewable: true,
             orphan: true, displayName: "sprocket-\(identity.stack)-\(identity.environment)-\(token.name)",
@@ -126,9 +130,49 @@ public struct VaultTokenKeeper: Sendable {
         let record = Record(
             accessor: auth.accessor, policies: token.policies.sorted(), lifetimeSeconds: token.lifetime.wholeSeconds,
             periodic: token.period != nil, createdAt: now(), expiresAt: expiresAt)
-        try store.replace(named: VaultTokenSpec.storeKey(token.name), with: Array(auth.clientToken.unredactedValue.utf8))
-        try store.replace(named: VaultTokenSpec.recordKey(token.name), with: Array(try JSONEncoder().encode(record)))
+        var entries: [(name: String, value: [UInt8])] = [
+            (VaultTokenSpec.storeKey(token.name), Array(auth.clientToken.unredactedValue.utf8)),
+            (VaultTokenSpec.recordKey(token.name), Array(try JSONEncoder().encode(record))),
+        ]
+        if let retiring {
+            entries.append((Self.retiredKey(token.name), Array(try JSONEncoder().encode(try retired(token.name) + [retiring]))))
+        }
+        // One write: the new token, its record and the old one's accessor to revoke change together.
+        try store.replace(entries)
         return report(token, action, accessor: auth.accessor, expiresAt: expiresAt, note: note)
+    }
+
+    /// The sealed-store entry listing accessors of replaced tokens not revoked yet (JSON array).
+    static func retiredKey(_ name: String) -> String { "vault-token-retired/\(name)" }
+
+    private func retired(_ name: String) throws -> [String] {
+        guard let bytes = try store.value(named: Self.retiredKey(name)) else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(bytes))) ?? []
+    }
+
+    /// Whether a replaced token awaits revocation: tells `up` whether it needs the root token after deploying.
+    public func hasRetired() throws -> Bool {
+        try tokens.contains { try !retired($0.name).isEmpty }
+    }
+
+    /// Revokes the tokens this keeper replaced (by accessor), once their consumers run with the new ones: a token
+    /// Vault no longer knows counts as revoked. Returns the accessors revoked. Call with the root token set.
+    public func revokeRetired() async throws -> [String] {
+        var revoked: [String] = []
+        for token in tokens {
+            let accessors = try retired(token.name)
+            guard !accessors.isEmpty else { continue }
+            for accessor in accessors {
+                do {
+                    try await client.revoke(accessor: accessor)
+                } catch VaultClientError.badRequest, VaultClientError.notFound {
+                    // Already expired or revoked.
+                }
+                revoked.append(accessor)
+            }
+            try store.replace(named: Self.retiredKey(token.name), with: Array("[]".utf8))
+        }
+        return revoked
     }
 
     /// Records a new expiry, writing only when it moved by more than a minute (a no-op `up` writes nothing).

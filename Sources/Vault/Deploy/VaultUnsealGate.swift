@@ -113,6 +113,28 @@ public struct VaultUnsealGate: LayerGate {
         }
     }
 
+    /// Revokes the tokens `keepTokens` replaced, once the stack runs with the new ones; no Vault call (and no key
+    /// file) when none awaits. Returns how many were revoked.
+    public func revokeRetiredTokens(store: SealedSecretStore, identity: StackIdentity) async throws -> Int {
+        let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger, calls: calls)
+        let keeper = VaultTokenKeeper(client: client, tokens: vault.tokens, store: store, identity: identity)
+        do {
+            guard try keeper.hasRetired() else {
+                try? await client.shutdown()
+                return 0
+            }
+            client.setToken(VaultSecretString(try operatorKeys(for: "revoking replaced tokens needs the root token").rootToken))
+            let revoked = try await keeper.revokeRetired().count
+            client.setToken(nil)
+            try? await client.shutdown()
+            return revoked
+        } catch {
+            client.setToken(nil)
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     /// Derives what `vault.unsealer` mounts (the unseal shares it needs, under a passphrase of its own) from the key
     /// file into `store`; nil when the stack has no unsealer. Talks to no server.
     public func keepUnsealerKeys(store: SealedSecretStore, cost: PassphraseSealedFile.Cost = .standard) throws -> VaultUnsealerKeys.Outcome? {

@@ -33,6 +33,8 @@ struct SecretsSyncCommand: AsyncParsableCommand {
 /// reachable with the key file's root token), then the sealed store.
 struct ManifestSync {
     var runtime: CommandRuntime
+    /// The lease of the run this sync is part of (`up`), which already holds the lock; nil: the sync takes it.
+    var lease: (any StateLease)?
 
     /// Reads the sources, then syncs.
     func run(_ stack: StackSpec, command: String) async throws -> [SecretManifestSyncer.Report] {
@@ -47,8 +49,9 @@ struct ManifestSync {
     /// Vault, then the sealed store, from source values already read.
     func apply(_ stack: StackSpec, sourceValues: [String: SensitiveBytes], command: String) async throws -> [SecretManifestSyncer.Report] {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let lock = try StateLock.acquire(directory: runtime.store(for: identity).directory, command: "\(command) (manifest secrets)")
-        defer { lock.release() }
+        let lock = lease == nil ? try StateLock.acquire(directory: runtime.store(for: identity).directory, command: "\(command) (manifest secrets)") : nil
+        defer { lock?.release() }
+        try await lease?.check(before: "syncing the manifest's secrets")
         let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
         let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
         let vault = try Self.vaultHop(for: stack, runtime: runtime)

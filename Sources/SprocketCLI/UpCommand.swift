@@ -103,33 +103,40 @@ struct UpCommand: AsyncParsableCommand {
                     }
                 }
                 let command = noRollback ? "up --no-rollback" : "up"
-                do {
-                    try await Self.importRunnerImage(for: stack, engine: engine)
-                    // The manifest's secrets (up to Vault's layer when they go through Vault), then Vault's tokens: every
-                    // later step resolves the stack's secrets, tokens included.
-                    try await UpSecretSync(runtime: runtime, gate: vaultGate, json: options.json).run(
-                        stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback, events: renderer.handler)
-                    if let vaultGate {
-                        _ = try await UpVaultCredentials(runtime: runtime, gate: vaultGate, json: options.json).run(
+                // One lease for the whole run: every step below checks it before it changes anything, Vault included.
+                try await deployment.withRunLease(StackIdentity(stack: stack.name, environment: stack.environment), command: command) { lease in
+                    runtime.vaultCalls.fenceWrites { operation in try await lease.check(before: operation) }
+                    do {
+                        try await Self.importRunnerImage(for: stack, engine: engine, lease: lease)
+                        // The manifest's secrets (up to Vault's layer when they go through Vault), then Vault's tokens: every
+                        // later step resolves the stack's secrets, tokens included.
+                        try await UpSecretSync(runtime: runtime, gate: vaultGate, json: options.json, lease: lease).run(
                             stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,
                             events: renderer.handler)
+                        if let vaultGate {
+                            _ = try await UpVaultCredentials(runtime: runtime, gate: vaultGate, json: options.json, lease: lease).run(
+                                stack, deployment: deployment, options: plannerOptions, command: command, rollsBack: !noRollback,
+                                events: renderer.handler)
+                        }
+                        try await UpExternalResources(runtime: runtime, json: options.json, lease: lease)
+                            .run(stack, deployment: deployment, engine: engine, gate: externalGate)
+                        result = try await deployment.up(stack, options: plannerOptions, command: command, rollsBack: !noRollback, lease: lease)
+                        if let vaultGate {
+                            try await UpVaultCredentials(runtime: runtime, gate: vaultGate, json: options.json, lease: lease)
+                                .revokeReplacedTokens(stack, command: command)
+                        }
+                    } catch let error as SprocketError where error.code == .rolledBack {
+                        outcome = "rolled-back"
+                        throw error
                     }
-                    try await UpExternalResources(runtime: runtime, json: options.json).run(stack, deployment: deployment, engine: engine, gate: externalGate)
-                    result = try await deployment.up(stack, options: plannerOptions, command: command, rollsBack: !noRollback)
-                    if let vaultGate {
-                        try await UpVaultCredentials(runtime: runtime, gate: vaultGate, json: options.json).revokeReplacedTokens(stack, command: command)
-                    }
-                } catch let error as SprocketError where error.code == .rolledBack {
-                    outcome = "rolled-back"
-                    throw error
-                }
-                // Nothing to apply means no layer gate ran: the stack's Vault must still be unsealed and configured.
-                if let result, !result.applied, let vaultGate {
-                    let failed = try await vaultGate.ensure(events: renderer.handler).filter { !$0.passed }
-                    if !failed.isEmpty {
-                        throw SprocketError(
-                            .gateFailed, failed.map { "\($0.check): expected \($0.expected), saw \($0.seen)" }.joined(separator: "\n"),
-                            hint: "nothing else changed; fix Vault (`sprocketctl vault status`) and run `up` again")
+                    // Nothing to apply means no layer gate ran: the stack's Vault must still be unsealed and configured.
+                    if let result, !result.applied, let vaultGate {
+                        let failed = try await vaultGate.ensure(events: renderer.handler).filter { !$0.passed }
+                        if !failed.isEmpty {
+                            throw SprocketError(
+                                .gateFailed, failed.map { "\($0.check): expected \($0.expected), saw \($0.seen)" }.joined(separator: "\n"),
+                                hint: "nothing else changed; fix Vault (`sprocketctl vault status`) and run `up` again")
+                        }
                     }
                 }
                 outcome = "succeeded"
@@ -149,10 +156,13 @@ struct UpCommand: AsyncParsableCommand {
 extension UpCommand {
     /// Imports this sprocketctl's runner image into the daemon when a service runs it (`vault.unsealer`,
     /// `vault.renewer`); a no-op when the daemon has it.
-    static func importRunnerImage(for stack: StackSpec, engine: EngineHandle) async throws {
+    static func importRunnerImage(for stack: StackSpec, engine: EngineHandle, lease: any StateLease) async throws {
         let runner = ExecutableImage()
         let reference = try runner.reference()
         guard stack.layers.contains(where: { $0.services.contains { $0.image == reference } }) else { return }
-        _ = try await runner.ensure(on: try await engine.driver().client)
+        let client = try await engine.driver().client
+        if try await client.imageExists(reference) { return }
+        try await lease.check(before: "importing the runner image \(reference)")
+        _ = try await runner.ensure(on: client)
     }
 }

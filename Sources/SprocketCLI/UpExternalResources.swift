@@ -7,6 +7,8 @@ import SprocketCore
 struct UpExternalResources {
     var runtime: CommandRuntime
     var json: Bool
+    /// The run's lease, held for the whole `up`.
+    var lease: any StateLease
 
     /// One line of `up --json` per system that changed.
     struct AppliedEvent: Encodable {
@@ -26,6 +28,7 @@ struct UpExternalResources {
         for provider in providers {
             let changes = try await provider.plan()
             guard !changes.isEmpty else { continue }
+            try await lease.check(before: "applying \(changes.count) changes to \(provider.system) at \(provider.endpointDescription)")
             let report = try await provider.apply(changes)
             if json {
                 runtime.console.json(AppliedEvent(

@@ -14,13 +14,15 @@ struct UpSecretSync {
     var runtime: CommandRuntime
     var gate: VaultUnsealGate?
     var json: Bool
+    /// The run's lease, held for the whole `up`.
+    var lease: any StateLease
 
     func run(
         _ stack: StackSpec, deployment: Deployment, options: Planner.Options, command: String, rollsBack: Bool,
         events: @escaping ApplyEventHandler
     ) async throws {
         guard !stack.secretManifest.isEmpty else { return }
-        let sync = ManifestSync(runtime: runtime)
+        let sync = ManifestSync(runtime: runtime, lease: lease)
         // Sources first: an unreachable Doppler stops `up` before anything (Vault's layers included) changes.
         let sourceValues = try await sync.readSources(stack)
         if let gate, let vault = stack.vault, stack.secretManifest.entries.contains(where: { $0.vault != nil }) {
@@ -56,7 +58,7 @@ struct UpSecretSync {
         if !selected.isEmpty {
             let result = try await deployment.up(
                 first, options: Planner.Options(layers: selected, prune: options.prune),
-                command: "\(command) (layers up to \(vault.layer))", rollsBack: rollsBack)
+                command: "\(command) (layers up to \(vault.layer))", rollsBack: rollsBack, lease: lease)
             if result.applied { return }  // the layer gate unsealed Vault
         }
         let failed = try await gate.ensure(events: events).filter { !$0.passed }

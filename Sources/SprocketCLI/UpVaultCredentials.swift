@@ -13,6 +13,8 @@ struct UpVaultCredentials {
     var runtime: CommandRuntime
     var gate: VaultUnsealGate
     var json: Bool
+    /// The run's lease, held for the whole `up`.
+    var lease: any StateLease
 
     /// The event a token's report becomes in `up --json`.
     struct TokenEvent: Encodable {
@@ -35,7 +37,7 @@ struct UpVaultCredentials {
         if !selected.isEmpty {
             let result = try await deployment.up(
                 first, options: Planner.Options(layers: selected, prune: options.prune), command: "\(command) (layers up to \(vault.layer))",
-                rollsBack: rollsBack)
+                rollsBack: rollsBack, lease: lease)
             applied = result.applied
             if applied { runtime.console.err("up: layers up to \(vault.layer) converged (run \(result.runID ?? "-")); now Vault's credentials") }
         }
@@ -64,13 +66,12 @@ struct UpVaultCredentials {
         if revoked > 0 && !json { runtime.console.err("vault: revoked \(revoked) replaced token\(revoked == 1 ? "" : "s"), now that their consumers run with the new ones") }
     }
 
-    /// Runs `body` with the stack environment's sealed store, under its local lock.
+    /// Runs `body` with the stack environment's sealed store, once the run's lease still holds.
     private func withSealedStore<T>(
         of stack: StackSpec, command: String, _ body: (SealedSecretStore, StackIdentity) async throws -> T
     ) async throws -> T {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let lock = try StateLock.acquire(directory: runtime.store(for: identity).directory, command: command)
-        defer { lock.release() }
+        try await lease.check(before: command)
         let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
         let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
         return try await body(store, identity)

@@ -52,10 +52,23 @@ public struct Deployment: Sendable {
         return Prepared(stack: stack, desired: desired, observed: observed, plan: plan, secrets: secrets)
     }
 
+    /// Takes the stack environment's lock once for a whole run made of several steps (`up`: secrets, Vault, the
+    /// external resources, the layers), hands its lease to `body`, and releases it afterwards.
+    public func withRunLease<T>(_ identity: StackIdentity, command: String, _ body: (any StateLease) async throws -> T) async throws -> T {
+        try await stateStore(for: identity).withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }, body)
+    }
+
     /// Brings the cluster to the spec. With no changes it writes nothing and makes no mutating call.
-    public func up(_ stack: StackSpec, options: Planner.Options, command: String, rollsBack: Bool = true) async throws -> Result {
+    /// - Parameter lease: the run's lease when the caller holds the lock already (``withRunLease(_:command:_:)``);
+    ///   nil: the lock is taken for this call only.
+    public func up(
+        _ stack: StackSpec, options: Planner.Options, command: String, rollsBack: Bool = true, lease: (any StateLease)? = nil
+    ) async throws -> Result {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         let store = try stateStore(for: identity)
+        if let lease {
+            return try await up(stack, options: options, command: command, rollsBack: rollsBack, store: store, lease: lease)
+        }
         return try await store.withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }) { lease in
             try await up(stack, options: options, command: command, rollsBack: rollsBack, store: store, lease: lease)
         }

@@ -47,7 +47,7 @@ extension VaultClient {
 
     /// A fresh kv-v2 mount first "upgrades" itself: for a moment (about 0.1 s on OpenBao 2.7) every request to it
     /// is 400 `Upgrading from non-versioned to versioned data…`, so a write sent right after the mount would fail.
-    /// This waits while `<mount>/config` answers that message; any other outcome returns (or throws). `<mount>/config` answers the kv-v2 upgrade message; any other outcome returns (or throws).
+    /// This waits while `<mount>/config` answers that message; any other outcome returns (or throws).
     func waitUntilKVServes(mount: String, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {

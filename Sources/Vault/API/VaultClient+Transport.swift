@@ -45,7 +45,9 @@ extension VaultClient {
         let method = request.method
         let path = request.path
         let limit = request.maxResponseBytes ?? Self.maxBodyBytes
-        // Counted before it is sent: a write whose answer never arrives may still have been applied.
+        // A run that lost its lease sends no write; counted before it is sent: a write whose answer never arrives
+        // may still have been applied.
+        try await calls.beforeSending(request)
         calls.record(request)
         do {
             let response = try await http.execute(prepared, deadline: .now() + TimeAmount(timeout), logger: logger)

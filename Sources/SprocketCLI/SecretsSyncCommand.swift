@@ -19,8 +19,14 @@ struct SecretsSyncCommand: AsyncParsableCommand {
                 runtime.console.err("secrets sync: the stack has no `secrets:` manifest")
                 return
             }
-            let reports = try await runtime.withSharedSealedStore(StackIdentity(stack: stack.name, environment: stack.environment), writes: true) {
-                try await ManifestSync(runtime: runtime).run(stack, command: "secrets sync")
+            // The stack environment's lease (on S3 with S3 state), as `up` holds it: every Vault write is fenced by it.
+            let identity = StackIdentity(stack: stack.name, environment: stack.environment)
+            var reports: [SecretManifestSyncer.Report] = []
+            try await runtime.withDeployment(sharingSealedStoreOf: identity, writesSealedStore: true) { deployment, _ in
+                try await deployment.withRunLease(identity, command: "secrets sync") { lease in
+                    runtime.vaultCalls.fenceWrites { operation in try await lease.check(before: operation) }
+                    reports = try await ManifestSync(runtime: runtime, lease: lease).run(stack, command: "secrets sync")
+                }
             }
             for report in reports {
                 if options.json { runtime.console.json(report) } else { runtime.console.out(SecretSyncLine.describe(report)) }

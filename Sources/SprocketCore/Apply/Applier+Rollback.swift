@@ -5,10 +5,25 @@ extension Applier {
     ///
     /// Networks, volumes, configs and secrets the run created are left: they belong to the spec, carry the
     /// stack's labels, and the next `up` uses or prunes them.
-    func rollBack(_ changes: [PlannedChange], observed: ObservedState, cause: any Error) async throws -> Never {
+    ///
+    /// Only what this run did is undone: a service is restored or removed only while it is still as this run left
+    /// it (the spec hash this run applied, or gone when this run removed it). One changed since by someone else (a
+    /// second run, `docker service update`) is left alone, and the run says so.
+    func rollBack(_ changes: [PlannedChange], observed: ObservedState, desired: DesiredState, cause: any Error) async throws -> Never {
         let clock = ContinuousClock()
         let started = clock.now
-        let services = changes.filter { $0.resource.kind == .service }
+        let current = Dictionary(((try? await driver.observe(desired.identity))?.services ?? observed.services).map { ($0.dockerName, $0) }) { first, _ in first }
+        let applied = Dictionary(desired.layers.flatMap(\.services).map { ($0.dockerName, $0.specHash) }) { first, _ in first }
+        var services: [PlannedChange] = []
+        for change in changes where change.resource.kind == .service {
+            let now = current[change.dockerName]
+            let stillOurs = change.action == .delete ? now == nil : (now?.specHash != nil && now?.specHash == applied[change.dockerName])
+            if stillOurs {
+                services.append(change)
+            } else {
+                events(.warning("left \(change.resource) as it is: it changed after this run \(change.action == .delete ? "removed" : "applied") it, so it is not this run's to undo"))
+            }
+        }
         events(.rollbackStarted(cause: String(describing: cause), services: services.map(\.resource.name)))
         let before = Dictionary(observed.services.map { ($0.dockerName, $0) }) { first, _ in first }
         var restored: [String] = []

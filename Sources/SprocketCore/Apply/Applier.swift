@@ -70,7 +70,7 @@ public struct Applier: Sendable {
                     subject: engineError.subject,
                     hint: "once `docker info` shows `Swarm: active` again, run `up`: it re-plans from what the cluster reports")
             }
-            try await rollBack(journal.changes, observed: observed, cause: error)
+            try await rollBack(journal.changes, observed: observed, desired: desired, cause: error)
         }
         // Removals of networks, volumes and old config/secret versions wait until every layer is done: a later
         // layer's services may still use them until their own update detaches them.

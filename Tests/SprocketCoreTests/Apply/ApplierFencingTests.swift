@@ -76,4 +76,41 @@ struct ApplierFencingTests {
         #expect(cluster.service(named: "it-dev_api") == nil, "this run's own create is undone")
         #expect(!cluster.mutatingCalls.contains("removeService it-dev_worker"), "\(cluster.mutatingCalls)")
     }
+
+    /// A gate that, while it runs, lets "another operator" change `service`, then fails the layer.
+    struct InterferingGate: LayerGate {
+        let driver: RecordingClusterDriver
+        let service: String
+        let identity: StackIdentity
+
+        func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
+            var labels = OwnershipLabel.labels(for: identity, layer: layer.name, name: String(service.split(separator: "_").last ?? ""))
+            labels[OwnershipLabel.specHash] = "changed-by-someone-else"
+            driver.seedService(dockerName: service, definition: ServiceDefinition(image: "someone/else:9"), labels: labels)
+            return [GateCheckResult(layer: layer.name, check: "smoke", passed: false, expected: "ok", seen: "failed")]
+        }
+    }
+
+    @Test("an update this run made and someone else changed since is left alone by the rollback, which says so; the rest is undone")
+    func updateChangedSinceIsNotReverted() async throws {
+        let cluster = RecordingClusterDriver()
+        let v1 = StackFixture.stack([StackFixture.layer("app", services: [StackFixture.service("api"), StackFixture.service("worker")])])
+        try await deploy(v1, on: cluster)
+        let v2 = StackFixture.stack([StackFixture.layer("app", services: [
+            StackFixture.service("api", image: "img:2"), StackFixture.service("worker", image: "img:2"),
+        ])])
+        let desired = StackFixture.desired(v2)
+        let observed = try await cluster.observe(desired.identity)
+        let plan = Planner().plan(desired: desired, observed: observed)
+        let events = EventLog()
+        let gate = InterferingGate(driver: cluster, service: "it-dev_api", identity: desired.identity)
+        let error = await #expect(throws: SprocketError.self) {
+            try await Applier(driver: cluster, pollInterval: .milliseconds(5), gate: gate, rollsBackOnFailure: true, events: events.handler)
+                .apply(plan, desired: desired, observed: observed)
+        }
+        #expect(error?.code == .rolledBack, "\(String(describing: error))")
+        #expect(cluster.service(named: "it-dev_api")?.definition.image == "someone/else:9", "the other operator's change stands")
+        #expect(cluster.service(named: "it-dev_worker")?.definition.image == "img:1", "this run's own update is undone")
+        #expect(events.warnings.contains { $0.contains("service api") && $0.contains("not this run's to undo") }, "\(events.warnings)")
+    }
 }

@@ -46,9 +46,16 @@ public struct StandInMap: Sendable, Equatable {
             .stateIO, "the stand-in map must be a mapping with `images:` (pattern -> image) and optionally `default:` and `keep:` (patterns)",
             subject: path,
             hint: "e.g. `images: {\"example/*\": sprocket-local/busybox:latest}`")
+        let text = String(decoding: data, as: UTF8.self)
+        // The spec files' limits (size, alias expansion) first: Yams.load alone would expand an alias bomb.
+        let diagnostics = SpecDiagnosticCollector()
+        guard case .document = YAMLReader.parse(text, file: path, what: "stand-in map", diagnostics: diagnostics) else {
+            let reason = diagnostics.diagnostics.first.map(\.description) ?? "it is empty"
+            throw SprocketError(.stateIO, "the stand-in map cannot be used: \(reason)", subject: path, hint: "fix the file")
+        }
         let node: Any?
         do {
-            node = try Yams.load(yaml: String(decoding: data, as: UTF8.self))
+            node = try Yams.load(yaml: text)
         } catch {
             throw SprocketError(.stateIO, "the stand-in map is not valid YAML: \(error)", subject: path, hint: "fix the file")
         }

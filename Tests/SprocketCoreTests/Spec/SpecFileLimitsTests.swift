@@ -31,10 +31,8 @@ struct SpecFileLimitsTests {
         }
         let spec = try TemporarySpec(files)
         defer { spec.remove() }
-        let started = ContinuousClock.now
+        // Without the limit this runs for minutes and takes gigabytes: the test would not finish, let alone pass.
         let diagnostics = spec.diagnostics()
-        // Without the limit this runs for minutes; the generous bound only keeps a busy machine from failing it.
-        #expect(ContinuousClock.now - started < .seconds(10))
         let diagnostic = try #require(diagnostics.first { $0.message.contains("expand to more than 1000000 values") },
                                       "\(diagnostics.map(\.description))")
         #expect(diagnostic.location.file == file && diagnostic.location.line == 7, "\(diagnostic)")
@@ -45,9 +43,7 @@ struct SpecFileLimitsTests {
     func aliasAsKey() throws {
         let spec = try TemporarySpec(["stack.yaml": MalformedSpecCase.defaultStack, "app.yaml": Self.aliasBomb + "x-keyed:\n  *i : boom\n"])
         defer { spec.remove() }
-        let started = ContinuousClock.now
         let diagnostics = spec.diagnostics()
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(diagnostics.map(\.description) == ["app.yaml:11:3: error: a mapping key here is an alias (`*name`)\n    hint: write the key as a plain string"],
                 "\(diagnostics.map(\.description))")
     }

@@ -89,4 +89,14 @@ struct StandInMapTests {
         let error = #expect(throws: SprocketError.self) { try StandInMap.load(path: "\(folder.path)/map.yaml") }
         #expect(error?.subject == "\(folder.path)/map.yaml")
     }
+
+    @Test("a stand-in map gets the spec files' limits: an alias bomb is refused at its line instead of expanded")
+    func aliasBomb() throws {
+        let folder = try TemporaryDirectory(prefix: "standins-bomb")
+        defer { folder.remove() }
+        try folder.write("map.yaml", SpecFileLimitsTests.aliasBomb + "default: busybox:1\n")
+        let error = #expect(throws: SprocketError.self) { try StandInMap.load(path: "\(folder.path)/map.yaml") }
+        #expect(error?.subject == "\(folder.path)/map.yaml")
+        #expect(error?.message.contains("expand to more than 1000000 values") == true, "\(String(describing: error))")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SprocketCore
 import Vault
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,14 @@ struct VaultPassphraseSource: Sendable {
         return { request in try source.passphrase(for: request) }
     }
 
+    /// The passphrase `request` asks for, registered for redaction as soon as it is known (typed or read).
     func passphrase(for request: VaultPassphraseRequest) throws -> String {
+        let passphrase = try lookUp(request)
+        SecretRedactor.shared.register(passphrase, name: "vault-passphrase")
+        return passphrase
+    }
+
+    private func lookUp(_ request: VaultPassphraseRequest) throws -> String {
         switch request {
         case .keyFile(let path, let isNew):
             if canPrompt {

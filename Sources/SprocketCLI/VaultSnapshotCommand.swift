@@ -71,7 +71,7 @@ extension VaultCommandRuntime {
             throw VaultCustodyError.missing(path: keyFilePath)
         }
         let material = try keyFile.load(passphrase: try passphrases.passphrase(for: .keyFile(path: keyFilePath, isNew: false)))
-        KnownSecretRegistration.register(material)
+        material.registerForRedaction()
         client.setToken(VaultSecretString(material.rootToken))
     }
 }

@@ -48,7 +48,7 @@ struct VaultUnsealCommand: AsyncParsableCommand {
                 }
                 let material = try runtime.keyFile.load(
                     passphrase: try runtime.passphrases.passphrase(for: .keyFile(path: runtime.keyFilePath, isNew: false)))
-                KnownSecretRegistration.register(material)
+                material.registerForRedaction()
                 try await unsealer.unseal(with: material, keyFile: runtime.keyFilePath)
             }
             let after = try await client.sealStatus()

@@ -67,7 +67,7 @@ struct VaultWatchCommand: AsyncParsableCommand {
         let passphrase = try passphraseFile.map(readPassphrase)
             ?? runtime.passphrases.passphrase(for: .keyFile(path: keyFile.path, isNew: false))
         let material = try keyFile.load(passphrase: passphrase)
-        KnownSecretRegistration.register(material)
+        material.registerForRedaction()
         guard material.unsealKeys.count >= max(material.threshold, 1) else {
             throw VaultBootstrapError.notEnoughKeys(
                 address: material.vaultAddress, keyFile: keyFile.path, have: material.unsealKeys.count, need: material.threshold)

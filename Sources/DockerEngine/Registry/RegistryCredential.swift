@@ -1,4 +1,5 @@
 import Foundation
+import SprocketCore
 
 /// A user name and password (or access token) for one registry, and where it was found. The secret is kept out of
 /// `description`: errors name the user and the source, never the secret.
@@ -9,6 +10,8 @@ public struct RegistryCredential: Sendable, CustomStringConvertible {
     public var source: String
 
     public init(username: String, secret: String, source: String) {
+        // Learned here, whatever its source: output and logs redact it from now on.
+        SecretRedactor.shared.register(secret, name: "registry-credential")
         self.username = username
         self.secret = secret
         self.source = source

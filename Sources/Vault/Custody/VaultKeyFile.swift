@@ -21,6 +21,7 @@ public struct VaultKeyFile: Sendable {
     }
 
     public func save(_ material: VaultKeyMaterial, passphrase: String) throws(VaultCustodyError) {
+        material.registerForRedaction()
         try checkLocation()
         let payload: Data
         do {
@@ -34,7 +35,9 @@ public struct VaultKeyFile: Sendable {
     public func load(passphrase: String) throws(VaultCustodyError) -> VaultKeyMaterial {
         let payload = try PassphraseSealedFile(path: path, purpose: "vault-keys").read(passphrase: passphrase)
         do {
-            return try Self.decoder.decode(VaultKeyMaterial.self, from: payload)
+            let material = try Self.decoder.decode(VaultKeyMaterial.self, from: payload)
+            material.registerForRedaction()
+            return material
         } catch {
             throw .unreadable(path: path, reason: "its content is not Vault key material")
         }

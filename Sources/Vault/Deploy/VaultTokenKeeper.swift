@@ -126,6 +126,7 @@ public struct VaultTokenKeeper: Sendable {
             metadata: ["stack": identity.stack, "environment": identity.environment, "token": token.name,
                        "consumers": token.consumers.joined(separator: ",")])
         let auth = try await client.createToken(request)
+        SecretRedactor.shared.register(auth.clientToken.unredactedValue, name: token.secretName)
         let expiresAt = now().addingTimeInterval(auth.leaseDuration.secondsValue)
         let record = Record(
             accessor: auth.accessor, policies: token.policies.sorted(), lifetimeSeconds: token.lifetime.wholeSeconds,

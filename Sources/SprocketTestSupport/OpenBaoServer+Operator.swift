@@ -28,6 +28,11 @@ extension OpenBaoServer {
 
     /// `PUT sys/seal` with a root token, as `bao operator seal` does.
     public func seal(rootToken: String) async throws {
+        // Right after an unseal the node is not active for about a second, and `sys/seal` answers 500 then.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while (try? await call("GET", "/v1/sys/health"))?.status != 200, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let answer = try await call("PUT", "/v1/sys/seal", token: rootToken)
         guard answer.status == 204 || answer.status == 200 else {
             throw OpenBaoServerError("sys/seal on \(address) answered \(answer.status): \(answer.body)")

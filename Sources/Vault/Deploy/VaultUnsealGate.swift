@@ -47,7 +47,14 @@ public struct VaultUnsealGate: LayerGate {
         }
         var results: [GateCheckResult] = []
         do {
-            results += result(true, try await unseal(client))
+            let seen = try await unseal(client)
+            results += result(true, seen)
+            if seen != "unsealed" {
+                // Just unsealed (or initialised): for about a second OpenBao is not active yet and refuses writes with
+                // 500 "local node not active but active cluster node not found". A standby of an HA cluster never
+                // becomes active: after the wait, the writes below say what Vault answers.
+                try? await client.waitUntilActive(timeout: .seconds(20))
+            }
             if !vault.mounts.isEmpty || !vault.policies.isEmpty {
                 let configured = try await VaultConfigurator(client: client, vault: vault, keyFile: keyFile, passphrase: passphrase).apply()
                 results += configured.map { check in

@@ -5,7 +5,7 @@ import SprocketTestSupport
 import Testing
 
 /// `doctor`'s cluster checks against the real swarm: a service the spec no longer declares (an orphan), and a
-/// router name that two running services define after a hand edit (pain points 19, 20).
+/// router name that two running services define after a hand edit (docs/pain-points.md #19, #20).
 @Suite("doctor on the real swarm: orphans and duplicate routers", .tags(.integration))
 struct DoctorClusterTests {
     static func spec(withOldAPI: Bool) -> String {

@@ -2,9 +2,9 @@ import DockerEngine
 import Foundation
 import SprocketCore
 
-/// The `doctor` checks that read the running swarm (never changing it): crash loops (pain point 13: crash-looping
+/// The `doctor` checks that read the running swarm (never changing it): crash loops (docs/pain-points.md #13: crash-looping
 /// services filled the disk), services below their replicas with Swarm's reason, and, against the spec, orphaned
-/// services and duplicate routers (pain points 19, 20; ``DoctorOrphanChecks``).
+/// services and duplicate routers (docs/pain-points.md #19, #20; ``DoctorOrphanChecks``).
 struct DoctorClusterChecks {
     var runtime: CommandRuntime
     var identity: StackIdentity
@@ -34,7 +34,7 @@ struct DoctorClusterChecks {
         }
         return DoctorCheckResult(
             name: "crash-loops", status: .fail,
-            message: "\(looping.count) services restart in a loop (pain point 13: crash loops filled the disk with logs and layers)",
+            message: "\(looping.count) services restart in a loop (docs/pain-points.md #13: crash loops filled the disk with logs and layers)",
             hint: "read the error below, fix the service, or scale it to 0; `sprocketctl verify` shows the same",
             details: looping.map { "\($0.name): \($0.restarts) failed tasks; \($0.lastError ?? "")" })
     }

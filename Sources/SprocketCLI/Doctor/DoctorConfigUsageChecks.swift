@@ -1,8 +1,8 @@
 import Foundation
 import SprocketCore
 
-/// `doctor` checks of what a service is given against what it uses: a config mounted but never read (pain point 27)
-/// and addresses written as numbers where a service name or setting belongs (pain points 15, 22). Pure over the spec.
+/// `doctor` checks of what a service is given against what it uses: a config mounted but never read (docs/pain-points.md #27)
+/// and addresses written as numbers where a service name or setting belongs (docs/pain-points.md #15, #22). Pure over the spec.
 struct DoctorConfigUsageChecks {
     var stack: StackSpec
 
@@ -26,7 +26,7 @@ struct DoctorConfigUsageChecks {
         }
         return .judging(
             "unused-configs", findings, passed: "every config mounted into a service with its own command is named by that command", status: .warn,
-            message: { "\($0) mounted configs are not passed to their service's command (pain point 27: redis.conf was "
+            message: { "\($0) mounted configs are not passed to their service's command (docs/pain-points.md #27: redis.conf was "
                 + "mounted but redis-server ran with its defaults)" },
             hint: "pass the path to the program (e.g. `command: [redis-server, /usr/local/etc/redis/redis.conf]`), or remove the config; "
                 + "if the program reads it from that path by itself, mount it without overriding the command")
@@ -79,7 +79,7 @@ struct DoctorConfigUsageChecks {
         }
         return .judging(
             "hard-coded-addresses", findings, passed: "no IP address written into environment, commands or configs outside the settings", status: .warn,
-            message: { "\($0) IP addresses are written by hand (pain points 15, 22: a hard-coded docker_gwbridge 172.18.0.1 "
+            message: { "\($0) IP addresses are written by hand (docs/pain-points.md #15, #22: a hard-coded docker_gwbridge 172.18.0.1 "
                 + "broke logging, stale IPs in Gatus)" },
             hint: "use the service name on a shared network (Docker's DNS), or a setting (`${lan_ip}`) so each environment says it once")
     }

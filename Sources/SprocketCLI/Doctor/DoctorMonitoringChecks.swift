@@ -1,7 +1,7 @@
 import Foundation
 import SprocketCore
 
-/// `doctor`'s check that monitoring watches what this environment serves (pain point 26: Gatus watched stale
+/// `doctor`'s check that monitoring watches what this environment serves (docs/pain-points.md #26: Gatus watched stale
 /// hostnames and old IPs, so it stayed green while the real endpoints were down). Pure over the rendered configs.
 ///
 /// Only a Gatus configuration can be read this way (its `url:` keys); other monitors (Telegraf, Prometheus) take
@@ -49,7 +49,7 @@ struct DoctorMonitoringChecks {
         }
         return .judging(
             name, findings, passed: "Gatus watches \(watched) URLs, all served by this environment", status: .warn,
-            message: { "\($0) monitored URLs are not served by \(stack.environment) (pain point 26: Gatus watched stale hosts and IPs)" },
+            message: { "\($0) monitored URLs are not served by \(stack.environment) (docs/pain-points.md #26: Gatus watched stale hosts and IPs)" },
             hint: "derive each URL from the settings in the config template (`https://api.{{public_host}}/healthz`) so it follows the routes, "
                 + "or watch the service by its name on a shared network")
     }

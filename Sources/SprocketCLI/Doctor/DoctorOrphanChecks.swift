@@ -1,7 +1,7 @@
 import Foundation
 import SprocketCore
 
-/// `doctor`'s checks of the running services against the spec (pain points 19, 20): services that still carry this
+/// `doctor`'s checks of the running services against the spec (docs/pain-points.md #19, #20): services that still carry this
 /// stack's ownership labels but that the spec no longer declares (orphans, whose routers answer for hosts nobody
 /// deploys), and one Traefik router name defined by two services (Traefik drops both, and the host answers 404).
 /// Pure over what Docker reported.
@@ -20,7 +20,7 @@ struct DoctorOrphanChecks {
         }
         return .judging(
             "orphan-services", orphans, passed: "every running service of \(stack.name)/\(stack.environment) is declared by the spec", status: .fail,
-            message: { "\($0) services carry this stack's labels but the spec no longer declares them (pain points 19, 20: "
+            message: { "\($0) services carry this stack's labels but the spec no longer declares them (docs/pain-points.md #19, #20: "
                 + "orphaned tasks and stale routers caused 404s, duplicated services in state)" },
             hint: "run `sprocketctl plan` to see them as removals and `sprocketctl up` to remove them (or declare them again)")
     }
@@ -34,7 +34,7 @@ struct DoctorOrphanChecks {
             .map { "\($0.key): \($0.value.joined(separator: " and "))" }
         return .judging(
             "duplicate-routers", shared, passed: "no Traefik router name is defined by two running services", status: .fail,
-            message: { "\($0) Traefik routers are defined by two services (pain point 19: duplicate routers answered 404)" },
+            message: { "\($0) Traefik routers are defined by two services (docs/pain-points.md #19: duplicate routers answered 404)" },
             hint: "remove the stale service (`sprocketctl up` prunes orphans) or rename the hand-written router label")
     }
 

@@ -31,7 +31,7 @@ struct DoctorPainPointChecks {
         }
         return DoctorCheckResult(
             name: "pinned-images", status: .warn,
-            message: "\(unpinned.count) images use a moving tag and no locked digest (pain points 14, 23: nightly images broke Grafana)",
+            message: "\(unpinned.count) images use a moving tag and no locked digest (docs/pain-points.md #14, #23: nightly images broke Grafana)",
             hint: "pin a version in the settings, or run `sprocketctl images lock` and commit images.lock", details: unpinned)
     }
 
@@ -48,7 +48,7 @@ struct DoctorPainPointChecks {
         }
         return DoctorCheckResult(
             name: "db-least-privilege", status: .fail,
-            message: "\(offenders.joined(separator: ", ")) mount the database admin's password (pain point 12: every service connected as doadmin)",
+            message: "\(offenders.joined(separator: ", ")) mount the database admin's password (docs/pain-points.md #12: every service connected as doadmin)",
             hint: "declare a role per service under `postgres.roles` with the grants it needs, and mount that role's password instead")
     }
 
@@ -70,7 +70,7 @@ struct DoctorPainPointChecks {
             return DoctorCheckResult(name: "admin-planes", status: .ok, message: "no admin plane is routed without TLS and authentication")
         }
         return DoctorCheckResult(
-            name: "admin-planes", status: .fail, message: "admin planes are exposed (pain points 3, 19: Vault over plain HTTP)",
+            name: "admin-planes", status: .fail, message: "admin planes are exposed (docs/pain-points.md #3, #19: Vault over plain HTTP)",
             hint: "use `tls: acme` (or `default`) and a `forward_auth` middleware, or reach it over Tailscale only", details: findings)
     }
 
@@ -91,7 +91,7 @@ struct DoctorPainPointChecks {
         }
         return DoctorCheckResult(
             name: "default-credentials", status: .fail,
-            message: "default credentials are set (pain points 14, 16: RabbitMQ guest/guest, Grafana admin/admin)",
+            message: "default credentials are set (docs/pain-points.md #14, #16: RabbitMQ guest/guest, Grafana admin/admin)",
             hint: "generate them (`generate: {length: 32}` under `secrets:`) and pass them as files", details: findings)
     }
 
@@ -103,7 +103,7 @@ struct DoctorPainPointChecks {
         }
         return DoctorCheckResult(
             name: "host-paths", status: .warn,
-            message: "\(missing.count) host folders the spec binds are missing on this machine (pain point 6; a warning: this may not be the node)",
+            message: "\(missing.count) host folders the spec binds are missing on this machine (docs/pain-points.md #6; a warning: this may not be the node)",
             hint: "run `sprocketctl node bootstrap` on the node, which creates them", details: missing.sorted())
     }
 
@@ -128,12 +128,12 @@ struct DoctorPainPointChecks {
             }
         }
         if !expired.isEmpty {
-            return DoctorCheckResult(name: "vault-tokens", status: .fail, message: "Vault tokens have expired (pain point 4)",
+            return DoctorCheckResult(name: "vault-tokens", status: .fail, message: "Vault tokens have expired (docs/pain-points.md #4)",
                                      hint: "run `sprocketctl up`: it replaces tokens Vault no longer knows", details: expired + soon)
         }
         if !soon.isEmpty || !unminted.isEmpty {
             return DoctorCheckResult(
-                name: "vault-tokens", status: .warn, message: "Vault tokens need `up` (pain point 4: a token expired a month later)",
+                name: "vault-tokens", status: .warn, message: "Vault tokens need `up` (docs/pain-points.md #4: a token expired a month later)",
                 hint: "run `sprocketctl up`, which renews tokens near expiry and mints missing ones",
                 details: soon + unminted.map { "\($0): not minted yet (or recorded in another state folder)" })
         }
@@ -150,7 +150,7 @@ struct DoctorPainPointChecks {
         }
         return DoctorCheckResult(
             name: "routes-across-environments", status: .fail,
-            message: "environments claim the same hosts or routers (pain points 17, 19: duplicate routers answered 404)",
+            message: "environments claim the same hosts or routers (docs/pain-points.md #17, #19: duplicate routers answered 404)",
             hint: "give each environment its own `subdomain`", details: diagnostics.map(\.description))
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import LetsEncrypt
 import SprocketCore
 
-/// `doctor` checks of HTTPS (pain point 18: the HTTP→HTTPS redirect silently removed so port 80 answered 404, Let's
+/// `doctor` checks of HTTPS (docs/pain-points.md #18: the HTTP→HTTPS redirect silently removed so port 80 answered 404, Let's
 /// Encrypt limits hit while testing, the certificate store on one volume). Pure over the spec and the local ACME
 /// ledger (nil when there is none).
 struct DoctorRoutingChecks {
@@ -61,7 +61,7 @@ struct DoctorRoutingChecks {
         return DoctorCheckResult(
             name: name, status: .fail,
             message: "\(missing.map(\.name).joined(separator: ", ")) configure Traefik by hand without an HTTP→HTTPS redirect, and the "
-                + "routes rely on one (pain point 18: the redirect was removed and port 80 answered 404)",
+                + "routes rely on one (docs/pain-points.md #18: the redirect was removed and port 80 answered 404)",
             hint: "mount the generated static configuration (`configs: {traefik-static: {generated: traefik-static}}`), or add "
                 + "`--entrypoints.web.http.redirections.entrypoint.to=websecure` to Traefik's command",
             details: publicTLSRoutes.map { "\($0.service.name) route \($0.route.name) (\($0.route.location))" })
@@ -87,7 +87,7 @@ struct DoctorRoutingChecks {
         return DoctorCheckResult(
             name: name, status: .warn,
             message: "\(unsaved.map(\.name).joined(separator: ", ")) keep \(storage) on the container's own disk: every new task "
-                + "orders every certificate again (pain point 18)",
+                + "orders every certificate again (docs/pain-points.md #18)",
             hint: "mount a named volume at \((storage as NSString).deletingLastPathComponent) (e.g. `volumes: [traefik-data:/data]`) and back it up")
     }
 
@@ -117,12 +117,12 @@ struct DoctorRoutingChecks {
         let hint = "Traefik renews 30 days before expiry: check its log for ACME errors, then run `sprocketctl verify routes --probe`, "
             + "which records the certificate really served (a renewed one clears this)"
         if !expired.isEmpty {
-            return DoctorCheckResult(name: name, status: .fail, message: "\(expired.count) certificates have expired by the ledger's record (pain point 18)",
+            return DoctorCheckResult(name: name, status: .fail, message: "\(expired.count) certificates have expired by the ledger's record (docs/pain-points.md #18)",
                                      hint: hint, details: expired + soon)
         }
         if !soon.isEmpty {
             return DoctorCheckResult(name: name, status: .warn,
-                                     message: "\(soon.count) certificates expire within 14 days by the ledger's record (pain point 18)",
+                                     message: "\(soon.count) certificates expire within 14 days by the ledger's record (docs/pain-points.md #18)",
                                      hint: hint, details: soon)
         }
         return DoctorCheckResult(
@@ -153,7 +153,7 @@ struct DoctorRoutingChecks {
         let exceeded = concerns.contains { $0.status == .exceeded }
         return DoctorCheckResult(
             name: name, status: exceeded ? .fail : .warn,
-            message: "Let's Encrypt production limits are \(exceeded ? "reached" : "close") (pain point 18: limits hit while testing)" + staging,
+            message: "Let's Encrypt production limits are \(exceeded ? "reached" : "close") (docs/pain-points.md #18: limits hit while testing)" + staging,
             hint: "set `routing.acme.staging: true` (or `up --acme-staging`) while testing; `sprocketctl acme check` shows each limit",
             details: concerns.map(\.message))
     }

@@ -1,8 +1,8 @@
 import Foundation
 import SprocketCore
 
-/// `doctor` checks for one Vault field written by two secrets, and one credential declared twice (pain points 8,
-/// 28). Pure over the spec. Two secrets mounted at one path of a service is already an error of `validate`, which
+/// `doctor` checks for one Vault field written by two secrets, and one credential declared twice (docs/pain-points.md #8,
+/// #28). Pure over the spec. Two secrets mounted at one path of a service is already an error of `validate`, which
 /// `doctor`'s `spec` check reports.
 struct DoctorSecretCollisionChecks {
     var stack: StackSpec
@@ -19,7 +19,7 @@ struct DoctorSecretCollisionChecks {
         let shared = writers.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: " and "))" }
         return .judging(
             "vault-writers", shared, passed: "every Vault field has at most one writer", status: .fail,
-            message: { "\($0) Vault fields are written by several secrets (pain point 8: three Redis instances wrote one path, last write won)" },
+            message: { "\($0) Vault fields are written by several secrets (docs/pain-points.md #8: three Redis instances wrote one path, last write won)" },
             hint: "give each secret its own `<mount>/<path>#<field>` (e.g. with the service in the path), or declare the secret once with several consumers")
     }
 
@@ -51,14 +51,14 @@ struct DoctorSecretCollisionChecks {
         if !conflicts.isEmpty {
             return DoctorCheckResult(
                 name: "credential-sources", status: .fail,
-                message: "\(conflicts.count) credentials are declared with different sources (pain point 28: postgres-* was configured "
+                message: "\(conflicts.count) credentials are declared with different sources (docs/pain-points.md #28: postgres-* was configured "
                     + "three times, differently)",
                 hint: "declare the credential once in the `secrets:` manifest and list every service under its `consumers:`",
                 details: conflicts + repeats)
         }
         if !repeats.isEmpty {
             return DoctorCheckResult(
-                name: "credential-sources", status: .warn, message: "\(repeats.count) credentials are declared more than once (pain point 28)",
+                name: "credential-sources", status: .warn, message: "\(repeats.count) credentials are declared more than once (docs/pain-points.md #28)",
                 hint: "declare it once and list every service under its `consumers:`", details: repeats)
         }
         return DoctorCheckResult(name: "credential-sources", status: .ok, message: "every credential is declared once")

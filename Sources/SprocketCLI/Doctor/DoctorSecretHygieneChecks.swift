@@ -1,8 +1,8 @@
 import Foundation
 import SprocketCore
 
-/// `doctor` checks for secrets kept where everyone can read them (pain point 11) and for TLS verification switched
-/// off (pain point 31). Pure over the loaded spec; a finding names the service and the key, never the value.
+/// `doctor` checks for secrets kept where everyone can read them (docs/pain-points.md #11) and for TLS verification switched
+/// off (docs/pain-points.md #31). Pure over the loaded spec; a finding names the service and the key, never the value.
 struct DoctorSecretHygieneChecks {
     var stack: StackSpec
 
@@ -50,7 +50,7 @@ struct DoctorSecretHygieneChecks {
         }
         return .judging(
             "plaintext-secrets", findings, passed: "no credential in environment, command lines, labels or config URLs", status: .fail,
-            message: { "\($0) credentials are written in plain text (pain point 11: --requirepass and connection strings "
+            message: { "\($0) credentials are written in plain text (docs/pain-points.md #11: --requirepass and connection strings "
                 + "in args, env and configs were readable by anyone with `docker inspect`)" },
             hint: "declare each under `secrets:` (generate, environment, file or Doppler) and mount it: most images read "
                 + "`<VAR>_FILE=/run/secrets/<name>`; a shell entrypoint can read `$(cat /run/secrets/<name>)`. If a value is "
@@ -74,7 +74,7 @@ struct DoctorSecretHygieneChecks {
         }
         return .judging(
             "tls-verification", findings, passed: "no service turns TLS certificate verification off", status: .fail,
-            message: { "\($0) settings turn TLS verification off (pain point 31: NODE_TLS_REJECT_UNAUTHORIZED=0 on the legacy platform)" },
+            message: { "\($0) settings turn TLS verification off (docs/pain-points.md #31: NODE_TLS_REJECT_UNAUTHORIZED=0 on the legacy platform)" },
             hint: "give the service the CA it needs (a config or secret with the certificate, e.g. NODE_EXTRA_CA_CERTS=/run/secrets/ca.pem, "
                 + "PGSSLROOTCERT, REQUESTS_CA_BUNDLE) instead of disabling verification")
     }

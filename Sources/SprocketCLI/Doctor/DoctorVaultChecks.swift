@@ -1,8 +1,8 @@
 import Foundation
 import SprocketCore
 
-/// `doctor` checks of how a stack uses Vault: KV paths written in the wrong form (pain point 7), and the root
-/// credentials (pain points 1, 2, 5): the key file that holds the unseal keys and root token must exist, be private
+/// `doctor` checks of how a stack uses Vault: KV paths written in the wrong form (docs/pain-points.md #7), and the root
+/// credentials (docs/pain-points.md #1, #2, #5): the key file that holds the unseal keys and root token must exist, be private
 /// and stay out of every git work tree, and no service may be handed it. Pure: the file system is read through
 /// the closures the command passes in.
 struct DoctorVaultChecks {
@@ -49,7 +49,7 @@ struct DoctorVaultChecks {
         }
         return .judging(
             "vault-kv-paths", findings, passed: "every Vault path is a logical KV v2 path on a declared mount", status: .fail,
-            message: { "\($0) Vault paths mix up KV v1 and v2 (pain point 7: writes without `data/`, reads with it, 404s blocked layer 2)" },
+            message: { "\($0) Vault paths mix up KV v1 and v2 (docs/pain-points.md #7: writes without `data/`, reads with it, 404s blocked layer 2)" },
             hint: "write `<mount>/<path>#<field>` with the mount listed under `vault.mounts`, never `data/` or `metadata/`")
     }
 
@@ -75,7 +75,7 @@ struct DoctorVaultChecks {
         }
         let folder = (keyFile as NSString).deletingLastPathComponent
         if let tree = workTree(folder) {
-            failures.append("\(keyFile) is inside the git work tree \(tree) (pain point 2: the keys were committed); move it out and set `vault.key_file`")
+            failures.append("\(keyFile) is inside the git work tree \(tree) (docs/pain-points.md #2: the keys were committed); move it out and set `vault.key_file`")
         }
         for service in stack.layers.flatMap(\.services) {
             for mount in service.mounts where mount.kind == .bind {
@@ -98,12 +98,12 @@ struct DoctorVaultChecks {
         if !failures.isEmpty {
             return DoctorCheckResult(
                 name: "vault-root-credentials", status: .fail,
-                message: "the Vault root credentials are exposed (pain points 1, 2, 5: keys in the repo, the root token handed to services)",
+                message: "the Vault root credentials are exposed (docs/pain-points.md #1, #2, #5: keys in the repo, the root token handed to services)",
                 hint: "keep the key file at mode 0600 outside any repository; give services scoped tokens (`vault.tokens`), never the root token",
                 details: failures + warnings)
         }
         if !warnings.isEmpty {
-            return DoctorCheckResult(name: "vault-root-credentials", status: .warn, message: "the Vault key file is not here (pain point 1)",
+            return DoctorCheckResult(name: "vault-root-credentials", status: .warn, message: "the Vault key file is not here (docs/pain-points.md #1)",
                                      hint: "run `sprocketctl vault status`: an uninitialised Vault needs `vault init`; an initialised one needs this file",
                                      details: warnings)
         }

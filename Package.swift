@@ -40,6 +40,8 @@ let package = Package(
             name: "SprocketCLI",
             dependencies: [
                 "SprocketCore",
+                "Orchestration",
+                "SecretPipeline",
                 "DockerEngine",
                 "Traefik",
                 "LetsEncrypt",
@@ -48,6 +50,35 @@ let package = Package(
                 "S3",
                 "Doppler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `up` and the other mutating runs as one fenced transaction: its phases in order under one lease, the engine
+        // connection, the state locations, the external resources. The CLI only parses flags and renders its notices.
+        .target(
+            name: "Orchestration",
+            dependencies: [
+                "SprocketCore",
+                "SecretPipeline",
+                "DockerEngine",
+                "Vault",
+                "Postgres",
+                "S3",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The secret manifest's way from its sources (Doppler, environment, files, the local store) through Vault into
+        // the sealed store the Docker secrets are made from, and the sealed store's mirror on S3.
+        .target(
+            name: "SecretPipeline",
+            dependencies: [
+                "SprocketCore",
+                "DockerEngine",
+                "Vault",
+                "Doppler",
+                "S3",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -221,12 +252,14 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SprocketCLI", "SprocketCore", "DockerEngine", "Vault", "Postgres", "S3", "SprocketTestSupport"],
+            dependencies: [
+                "SprocketCLI", "Orchestration", "SecretPipeline", "SprocketCore", "DockerEngine", "Vault", "Postgres", "S3", "SprocketTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["SprocketCLI", "Traefik", "Vault", "SprocketTestSupport"],
+            dependencies: ["SprocketCLI", "Orchestration", "SecretPipeline", "SprocketCore", "Traefik", "Vault", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -2,8 +2,9 @@ import ArgumentParser
 import DockerEngine
 import Foundation
 import Logging
+import Orchestration
+import SecretPipeline
 import SprocketCore
-import Synchronization
 import Vault
 
 /// What one command invocation works with: options, the process environment, the console, the engine.
@@ -12,8 +13,8 @@ struct CommandRuntime {
     let environment: [String: String]
     let console = Console()
     let logger: Logger
-    /// Every Vault call of this command, whichever client sent it (`up`'s summary reports them).
-    let vaultCalls = VaultCallCounter()
+    /// What the libraries that run the command take from it: environment, logger, state locations, key, call counts.
+    let runEnvironment: RunEnvironment
 
     init(options: GlobalOptions) {
         self.options = options
@@ -22,7 +23,20 @@ struct CommandRuntime {
         var logger = Logger(label: "sprocketctl")
         logger.logLevel = options.verbose ? .debug : .warning
         self.logger = logger
+        let console = console
+        runEnvironment = RunEnvironment(
+            environment: environment, logger: logger,
+            state: StateLocations(
+                stateURL: options.state ?? environment["SPROCKET_STATE"],
+                stateDirectoryOverride: options.stateDirectory ?? environment["SPROCKET_STATE_DIR"], environment: environment),
+            warn: { console.err("warning: \($0)") })
     }
+
+    /// Every Vault call of this command, whichever client sent it (`up`'s summary reports them).
+    var vaultCalls: VaultCallCounter { runEnvironment.vaultCalls }
+
+    /// The settings the secret pipeline runs with.
+    var secretPipeline: SecretPipelineSettings { runEnvironment.secretPipeline }
 
     /// Runs a command body and turns its errors into a message and the documented exit code.
     static func run(_ options: GlobalOptions, _ body: (CommandRuntime) async throws -> Void) async throws {
@@ -86,98 +100,23 @@ struct CommandRuntime {
         return stack
     }
 
-    /// The state root: `SPROCKET_STATE_DIR` names the stack environment's own folder, like `--state-dir`.
-    var stateDirectoryOverride: String? { options.stateDirectory ?? environment["SPROCKET_STATE_DIR"] }
+    var keyFilePath: String { runEnvironment.keyFilePath }
 
-    var keyFilePath: String {
-        environment["SPROCKET_KEY_FILE"]
-            ?? SecretKey.defaultPath(home: environment["HOME"] ?? NSHomeDirectory())
-    }
-
-    /// Builds a deployment; the engine client is created only if the command reaches the engine, and is shut
-    /// down when the body ends.
+    /// Builds a deployment (``RunEnvironment/withDeployment(concurrency:events:extraGates:sharingSealedStoreOf:_:)``);
+    /// a differing local sealed store kept aside is warned about on stderr.
     func withDeployment(
         concurrency: Int = 8,
         events: @escaping ApplyEventHandler = { _ in },
         extraGates: [any LayerGate] = [],
-        sharingSealedStoreOf shared: StackIdentity? = nil, writesSealedStore: Bool = false,
+        sharingSealedStoreOf shared: StackIdentity? = nil,
         _ body: (Deployment, EngineHandle) async throws -> Void
     ) async throws {
-        if let shared {
-            // With S3 state the sealed store is shared through S3: pulled first, pushed after a run that may write it.
-            return try await withSharedSealedStore(shared, writes: writesSealedStore) {
-                try await withDeployment(concurrency: concurrency, events: events, extraGates: extraGates, body)
-            }
-        }
-        let endpoint = try DockerEndpoint.fromEnvironment(environment)
-        let handle = EngineHandle(
-            endpoint: endpoint, logger: logger, followsEngineEvents: environment["SPROCKET_CONVERGENCE_WATCH"] != "poll",
-            registryCredentials: RegistryCredentialStore(environment: environment))
-        var context = DeploymentContext(
-            processEnvironment: environment,
-            stateRoot: localStateRoot,
-            stateDirectoryOverride: stateDirectoryOverride,
-            stateStoreFactory: remoteStateFactory,
-            keyFilePath: keyFilePath,
-            concurrency: concurrency,
-            gate: CompositeLayerGate(
-                [CheckGate { CheckRunner(probe: DockerCheckProbe(client: try await handle.driver().client)) }] + extraGates),
-            events: events,
-            driver: { try await handle.driver() }
-        )
-        if let operation = environment["SPROCKET_TEST_PAUSE_BEFORE"] { context.pausePoint = TestPausePoint(operation: operation).pause }
-        do {
-            try await body(Deployment(context: context), handle)
-        } catch {
-            await handle.shutdown()
-            throw error
-        }
-        await handle.shutdown()
-    }
-}
-
-/// The engine connection of one command, opened on first use.
-final class EngineHandle: Sendable {
-    let endpoint: DockerEndpoint
-    let logger: Logger
-    /// Whether convergence waits follow Docker's event stream (`SPROCKET_CONVERGENCE_WATCH=poll` turns it off).
-    let followsEngineEvents: Bool
-    /// Sent with service creates and updates so that every node can pull private images.
-    let registryCredentials: RegistryCredentialStore?
-    private let state = Mutex<DockerClusterDriver?>(nil)
-
-    init(endpoint: DockerEndpoint, logger: Logger, followsEngineEvents: Bool = true, registryCredentials: RegistryCredentialStore? = nil) {
-        self.endpoint = endpoint
-        self.logger = logger
-        self.followsEngineEvents = followsEngineEvents
-        self.registryCredentials = registryCredentials
+        try await runEnvironment.withDeployment(concurrency: concurrency, events: events, extraGates: extraGates, sharingSealedStoreOf: shared, body)
     }
 
-    func driver() async throws -> DockerClusterDriver {
-        if let existing = state.withLock({ $0 }) { return existing }
-        let client = DockerClient(endpoint: endpoint, logger: logger)
-        let driver = DockerClusterDriver(
-            client: client, followsEngineEvents: followsEngineEvents, registryCredentials: registryCredentials)
-        let winner = state.withLock { current -> DockerClusterDriver in
-            if let current { return current }
-            current = driver
-            return driver
-        }
-        if winner !== driver { try? await client.shutdown() }
-        do {
-            _ = try await winner.client.negotiateVersion()
-        } catch let error as DockerClientError {
-            throw SprocketError(
-                { if case .daemonUnreachable = error { return .engineUnreachable } else { return .engine } }(),
-                "\(error)", subject: endpoint.description)
-        }
-        return winner
-    }
-
-    var callStats: DockerCallStats? { state.withLock { $0?.client.callStats() } }
-
-    func shutdown() async {
-        if let driver = state.withLock({ $0 }) { try? await driver.client.shutdown() }
+    /// ``RunEnvironment/withSealedStore(of:writes:command:_:)``.
+    func withSharedSealedStore<T>(_ identity: StackIdentity, writes: Bool, command: String, _ body: () async throws -> T) async throws -> T {
+        try await runEnvironment.withSealedStore(of: identity, writes: writes, command: command, body)
     }
 }
 
@@ -190,19 +129,5 @@ extension CommandRuntime {
     /// The Vault key file `up` unseals with: the spec's `vault.key_file`, else as the `vault` commands choose.
     func vaultKeyFile(declared: String?) -> String {
         VaultKeyFileLocation.resolve(explicit: declared, environment: environment)
-    }
-}
-
-/// Where the Vault key file is, for `vault` commands and `up` alike.
-enum VaultKeyFileLocation {
-    /// `explicit` (`--key-file`, `vault.key_file`), else `SPROCKET_VAULT_KEY_FILE`, else
-    /// `~/.config/sprocketctl/vault/keys`; `~` expanded.
-    static func resolve(explicit: String?, environment: [String: String]) -> String {
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let chosen = explicit ?? environment["SPROCKET_VAULT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "\(home)/.config/sprocketctl/vault/keys"
-        if chosen == "~" { return home }
-        if chosen.hasPrefix("~/") { return home + chosen.dropFirst() }
-        return chosen
     }
 }

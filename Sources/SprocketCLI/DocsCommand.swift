@@ -22,7 +22,7 @@ struct DocsCommand: AsyncParsableCommand {
         try await CommandRuntime.run(options) { runtime in
             let stack = try runtime.loadSpec()
             let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-            let expiries = try await runtime.withSharedSealedStore(identity, writes: false) {
+            let expiries = try await runtime.withSharedSealedStore(identity, writes: false, command: "docs") {
                 try Self.recordedExpiries(runtime, stack: stack, identity: identity)
             }
             let inventory = StackInventoryBuilder(stack: stack, tokenExpiries: expiries).build()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Orchestration
 import SprocketCore
 
 struct DownCommand: AsyncParsableCommand {
@@ -34,45 +35,36 @@ struct DownCommand: AsyncParsableCommand {
                     throw ExitCode(ExitStatus.failure)
                 }
             }
-            let renderer = EventRenderer(console: runtime.console, json: options.json)
+            // `--stack` removes the swarm's objects only; with the spec, its databases and buckets are torn down too.
+            let spec = stack == nil ? try? runtime.loadSpec() : nil
+            if destroyData, let spec, spec.postgres != nil || spec.s3 != nil, runtime.console.isStandardInputTerminal, !runtime.console.confirm(
+                "Drop the databases and roles and delete the buckets (with every object) of \(spec.name)/\(spec.environment)? This cannot be undone.")
+            {
+                throw ExitCode(ExitStatus.failure)
+            }
             let started = ContinuousClock.now
-            try await runtime.withDeployment(
-                concurrency: max(1, concurrency), events: renderer.handler, sharingSealedStoreOf: identity
-            ) { deployment, engine in
-                var outcome = "failed"
-                var result: Deployment.Result?
-                defer {
-                    if options.json {
-                        runtime.console.json(RunSummary(
-                            outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0,
-                            dockerCalls: engine.callStats.map(RunSummary.Calls.init),
-                            seconds: (ContinuousClock.now - started).secondsValue))
-                    }
-                }
-                result = try await deployment.down(identity, removeVolumes: volumes, command: "down")
-                try await tearDownExternal(runtime, deployment: deployment, engine: engine)
-                outcome = "succeeded"
-                if let result, !options.json {
-                    for note in result.plan.notes { runtime.console.err("note: \(note)") }
-                    runtime.console.err(result.applied ? "down: removed \(result.plan.allChanges.count) objects of \(identity)" : "down: nothing of \(identity) is deployed")
+            let orchestrator = DownOrchestrator(
+                environment: runtime.runEnvironment, events: EventRenderer(console: runtime.console, json: options.json).handler)
+            var outcome = "failed"
+            var result: Deployment.Result?
+            defer {
+                if options.json {
+                    runtime.console.json(RunSummary(outcome: outcome, result: result, dockerCalls: orchestrator.dockerCalls, started: started))
                 }
             }
-        }
-    }
-
-    /// Databases and buckets outlive `down` unless `--destroy-data` is given and confirmed; what is kept is said.
-    private func tearDownExternal(_ runtime: CommandRuntime, deployment: Deployment, engine: EngineHandle) async throws {
-        guard stack == nil, let spec = try? runtime.loadSpec(), spec.postgres != nil || spec.s3 != nil else { return }
-        if destroyData && runtime.console.isStandardInputTerminal && !runtime.console.confirm(
-            "Drop the databases and roles and delete the buckets (with every object) of \(spec.name)/\(spec.environment)? This cannot be undone.")
-        {
-            throw ExitCode(ExitStatus.failure)
-        }
-        let secrets = try deployment.secrets(for: spec)
-        for provider in try ExternalProviders.make(spec, secrets: secrets, environment: runtime.environment, engine: engine, logger: runtime.logger) {
-            let report = try await provider.teardown(destroyData: destroyData, dryRun: false)
-            for line in ExternalProviders.render(report.removed, offline: false).dropFirst() { runtime.console.err(line) }
-            for kept in report.kept { runtime.console.err("kept: \(kept)") }
+            let done = try await orchestrator.run(
+                identity, spec: spec, options: DownOrchestrator.Options(removeVolumes: volumes, destroyData: destroyData, concurrency: concurrency))
+            result = done.result
+            outcome = "succeeded"
+            for report in done.external {
+                for line in ExternalProviders.render(report.removed, offline: false).dropFirst() { runtime.console.err(line) }
+                for kept in report.kept { runtime.console.err("kept: \(kept)") }
+            }
+            if !options.json {
+                for note in done.result.plan.notes { runtime.console.err("note: \(note)") }
+                runtime.console.err(done.result.applied
+                    ? "down: removed \(done.result.plan.allChanges.count) objects of \(identity)" : "down: nothing of \(identity) is deployed")
+            }
         }
     }
 }

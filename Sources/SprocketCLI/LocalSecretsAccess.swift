@@ -32,14 +32,7 @@ struct LocalSecretsAccess {
     /// The store; creates the key file when `creatingKey` (writing commands), else nil when there is no key yet
     /// (nothing can have been stored without one).
     func open(creatingKey: Bool) throws -> LocalSecretStore? {
-        try Self.open(runtime: runtime, identity: identity, creatingKey: creatingKey)
-    }
-
-    /// The local store of `identity`, for callers that already know the stack environment (the manifest reader).
-    static func open(runtime: CommandRuntime, identity: StackIdentity, creatingKey: Bool) throws -> LocalSecretStore? {
-        guard creatingKey || FileManager.default.fileExists(atPath: runtime.keyFilePath) else { return nil }
-        let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
-        return LocalSecretStore(sealed: try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity))
+        try runtime.secretPipeline.localStore(of: identity, creatingKey: creatingKey)
     }
 
     /// Where each local secret is used in the spec: `layer/secret` names (and `secrets/<entry>` for manifest entries,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SprocketCore
+import Orchestration
 
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

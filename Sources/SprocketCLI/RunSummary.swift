@@ -1,4 +1,5 @@
 import DockerEngine
+import SprocketCore
 import Vault
 
 /// The last NDJSON line of `up --json` and `down --json`: the outcome and how many API calls the run sent to
@@ -27,4 +28,13 @@ struct RunSummary: Encodable {
     /// nil for commands that never talk to Vault (`down`); `up` always says, zeros for a stack without Vault.
     var vaultCalls: Calls?
     var seconds: Double
+}
+
+extension RunSummary {
+    /// The summary of a run that started at `started` and ended (`outcome`) with `result`, nil when it failed.
+    init(outcome: String, result: Deployment.Result?, dockerCalls: DockerCallStats?, vaultCalls: VaultCallStats? = nil, started: ContinuousClock.Instant) {
+        self.init(
+            outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0, dockerCalls: dockerCalls.map(Calls.init),
+            vaultCalls: vaultCalls.map(Calls.init), seconds: (ContinuousClock.now - started).secondsValue)
+    }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Orchestration
+import SecretPipeline
 import SprocketCore
 
 /// `secrets diff`: each manifest secret's source vs Vault vs the Docker secret each consumer mounts, by
@@ -16,31 +18,7 @@ struct SecretsDiffCommand: AsyncParsableCommand {
                 runtime.console.err("secrets diff: the stack has no `secrets:` manifest")
                 return
             }
-            let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-            let sourceValues = try await ManifestSourceReader(runtime: runtime, stack: stack).read(stack.secretManifest)
-            let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
-            let storedValues: [String: SensitiveBytes] = try await runtime.withSharedSealedStore(identity, writes: false) {
-                let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
-                var values: [String: SensitiveBytes] = [:]
-                for entry in stack.secretManifest.entries {
-                    guard case .generate = entry.source, let value = try store.value(named: entry.storeKey) else { continue }
-                    values[entry.name] = SensitiveBytes(value)
-                }
-                return values
-            }
-            let vault = try ManifestSync.vaultHop(for: stack, runtime: runtime)
-            var rows: [SecretManifestDiffer.Row] = []
-            do {
-                try await runtime.withDeployment { _, engine in
-                    let services = Array(Set(stack.secretManifest.entries.flatMap { $0.consumers.map(\.service) })).sorted()
-                    let mounts = try await SecretManifestDiffer.serviceMounts(try await engine.driver().client, identity: identity, services: services)
-                    rows = try await SecretManifestDiffer(stack: stack, key: key, vault: vault, mounts: mounts, storedValues: storedValues).diff(sourceValues: sourceValues)
-                }
-                await vault?.close()
-            } catch {
-                await vault?.close()
-                throw error
-            }
+            let rows = try await runtime.runEnvironment.diffSecrets(stack)
             if options.json {
                 for row in rows { runtime.console.json(row) }
             } else {

@@ -28,7 +28,7 @@ struct SecretsGetCommand: AsyncParsableCommand {
                                     hint: "pass --reveal to print the value into a pipe or file on purpose")
             }
             let access = try LocalSecretsAccess(runtime: runtime, stackOverride: local.stack)
-            let stored = try await runtime.withSharedSealedStore(access.identity, writes: false) {
+            let stored = try await runtime.withSharedSealedStore(access.identity, writes: false, command: "secrets get") {
                 try access.open(creatingKey: false)?.value(named: name)
             }
             guard let value = stored else {

@@ -33,7 +33,7 @@ struct SecretsImportEnvCommand: AsyncParsableCommand {
                                     hint: "fix every line listed (the file is read strictly so that no value is taken two ways)")
             }
             let selected = try Self.select(parsed, only: only)
-            let imported: Bool = try await runtime.withSharedSealedStore(access.identity, writes: true) {
+            let imported: Bool = try await runtime.withSharedSealedStore(access.identity, writes: true, command: "secrets import-env") {
                 guard let store = try access.open(creatingKey: true) else { return false }
                 try store.set(selected.map { ($0.name, Array($0.value.unredactedValue.utf8)) })
                 return true

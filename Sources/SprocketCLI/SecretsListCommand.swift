@@ -23,7 +23,7 @@ struct SecretsListCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let access = try LocalSecretsAccess(runtime: runtime, stackOverride: local.stack)
-            let stored = try await runtime.withSharedSealedStore(access.identity, writes: false) {
+            let stored = try await runtime.withSharedSealedStore(access.identity, writes: false, command: "secrets list") {
                 try access.open(creatingKey: false)?.entries() ?? []
             }
             let rows = try Self.rows(stored: stored, usages: access.usages)

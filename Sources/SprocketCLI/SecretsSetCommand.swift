@@ -39,7 +39,7 @@ struct SecretsSetCommand: AsyncParsableCommand {
                                     hint: "give the value on stdin (e.g. `printf %s \"$VALUE\" | sprocketctl secrets set \(name)`) or with --from-file")
             }
             SecretRedactor.shared.register(value, name: name)
-            let stored: String? = try await runtime.withSharedSealedStore(access.identity, writes: true) {
+            let stored: String? = try await runtime.withSharedSealedStore(access.identity, writes: true, command: "secrets set") {
                 guard let store = try access.open(creatingKey: true) else { return nil }
                 try store.set(name, value: value)
                 return try store.entries().first { $0.name == name }?.fingerprint ?? ""

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Orchestration
 import SprocketCore
 
 struct StateCommand: AsyncParsableCommand {
@@ -56,7 +57,8 @@ struct StateCommand: AsyncParsableCommand {
                     throw SprocketError(.stateCorrupt, "not a state export: \(error)", subject: input)
                 }
                 let store = try runtime.stateStore(for: identity)
-                try await store.withLock(command: "state import", now: Date(), warn: { runtime.console.err("warning: \($0)") }) {
+                try await store.withLease(command: "state import", now: Date(), warn: { runtime.console.err("warning: \($0)") }) { lease in
+                    try await lease.check(before: "importing the state into \(store.location)")
                     try await store.importState(export)
                 }
                 runtime.console.err("imported \(export.runs.count) runs into \(store.location)")
@@ -81,7 +83,7 @@ struct StateCommand: AsyncParsableCommand {
             try await CommandRuntime.run(options) { runtime in
                 let identity = try runtime.identity(stackOverride: stack)
                 let source = try runtime.stateStore(for: identity)
-                let target = try CommandRuntime.stateStore(url: destination, identity: identity, environment: runtime.environment)
+                let target = try StateLocations.stateStore(url: destination, identity: identity, environment: runtime.environment)
                 let count = try await StateMigration.migrate(from: source, to: target, command: "state migrate", now: Date())
                 runtime.console.err("migrated \(count) runs of \(identity) from \(source.location) to \(target.location)")
                 runtime.console.err("use --state \(destination) (or SPROCKET_STATE) from now on (the sealed secret store went along; machines using it need the same key file)")

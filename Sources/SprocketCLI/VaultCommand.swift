@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SecretPipeline
+import SprocketCore
 import Vault
 
 /// `sprocketctl vault`: bring up and keep up a HashiCorp Vault (or OpenBao) on its own, against any address.
@@ -15,7 +17,8 @@ struct VaultCommand: AsyncParsableCommand {
             refused inside a git work tree unless git ignores it. Its passphrase is asked for on a terminal (echo \
             off), else read from SPROCKET_VAULT_PASSPHRASE. Keys and tokens are never printed, except by \
             `vault init --show` on a terminal.
-            Exit codes: 0 success; 1 failure; 2 `vault status` found Vault sealed or not initialised.
+            Exit codes: 0 success; 1 failure; 2 `vault status` found Vault sealed or not initialised; 4 (with -f) \
+            another run holds the stack environment's lock; 6 (with -f) the command lost that lock to another run.
             """,
         subcommands: [
             VaultInitCommand.self, VaultUnsealCommand.self, VaultStatusCommand.self, VaultWatchCommand.self,
@@ -57,12 +60,13 @@ struct VaultCommandRuntime {
 
     /// Runs a body with a Vault client, shut down afterwards; errors become a message and exit code 1.
     static func run(
-        _ options: VaultOptions, json: Bool = false, requestTimeout: Duration = .seconds(30),
+        _ options: VaultOptions, json: Bool = false, requestTimeout: Duration = .seconds(30), calls: VaultCallCounter = VaultCallCounter(),
         _ body: (VaultCommandRuntime, VaultClient) async throws -> Void
     ) async throws {
         let runtime = VaultCommandRuntime(options: options, json: json)
         do {
-            let client = try VaultClient(configuration: try runtime.configuration(requestTimeout: requestTimeout), logger: runtime.logger)
+            let client = try VaultClient(
+                configuration: try runtime.configuration(requestTimeout: requestTimeout), logger: runtime.logger, calls: calls)
             do {
                 try await body(runtime, client)
             } catch {
@@ -77,10 +81,15 @@ struct VaultCommandRuntime {
         }
     }
 
+    /// Exit code 1, except for a lock held by another run (4) and a lease lost while the command held it (6).
     func report(_ error: any Error) -> ExitCode {
         if json { console.json(ErrorOutput(error: String(describing: error), diagnostics: nil)) }
         console.err("error: \(error)")
-        return ExitCode(ExitStatus.failure)
+        switch (error as? SprocketError)?.code {
+        case .locked?: return ExitCode(ExitStatus.locked)
+        case .leaseLost?: return ExitCode(ExitStatus.leaseLost)
+        default: return ExitCode(ExitStatus.failure)
+        }
     }
 
     /// `VAULT_*` from the environment, with `--addr` taking precedence over `VAULT_ADDR`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SprocketCore
 import Vault
 #if canImport(Glibc)
 import Glibc
@@ -15,10 +16,14 @@ struct VaultInitCommand: AsyncParsableCommand {
             If Vault is initialised but the key file is missing, the command stops and lists the recovery options. \
             The key file location is checked before anything is sent to Vault. With --separate-shares each share \
             goes to its own file (<key file>.share-<i>-of-<n>) under its own passphrase (on a terminal you are \
-            asked for each; else SPROCKET_VAULT_SHARE_PASSPHRASE_<i>) and the key file keeps only the root token.
+            asked for each; else SPROCKET_VAULT_SHARE_PASSPHRASE_<i>) and the key file keeps only the root token. \
+            With -f, the stack environment's lease is held throughout (as `up` holds it) and every write to Vault is \
+            checked against it; a run that lost it stops with exit code 6 and writes nothing more.
             """)
 
     @OptionGroup var options: VaultOptions
+
+    @OptionGroup var lease: StackLeaseOptions
 
     @Option(help: "Unseal key shares to create.")
     var shares = 5
@@ -33,10 +38,23 @@ struct VaultInitCommand: AsyncParsableCommand {
     var show = false
 
     func run() async throws {
-        try await VaultCommandRuntime.run(options) { runtime, client in
+        let environment = ProcessInfo.processInfo.environment
+        let stack: StackSpec?
+        do {
+            stack = try lease.stack(processEnvironment: environment)
+        } catch {
+            Console().err("error: \(error)")
+            throw ExitCode(error is SpecError ? ExitStatus.invalidSpec : ExitStatus.failure)
+        }
+        let calls = VaultCallCounter()
+        try await VaultCommandRuntime.run(lease.defaults(for: options, stack: stack), calls: calls) { runtime, client in
             if show && isatty(STDOUT_FILENO) != 1 { throw VaultInputError.showNeedsTerminal }
             let bootstrap = VaultBootstrap(client: client, keyFile: runtime.keyFile, passphrase: runtime.passphrases.provider)
-            let report = try await bootstrap.run(.init(shares: shares, threshold: threshold, separateShares: separateShares))
+            let report = try await lease.holding(
+                stack, command: "vault init", calls: calls, processEnvironment: environment, warn: { runtime.console.err("warning: \($0)") }
+            ) {
+                try await bootstrap.run(.init(shares: shares, threshold: threshold, separateShares: separateShares))
+            }
             let address = client.configuration.address
             let unsealed = report.status.sealed ? "still sealed" : "unsealed"
             switch report.outcome {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DockerEngine
 import Foundation
+import Orchestration
 import SprocketCore
 import Traefik
 

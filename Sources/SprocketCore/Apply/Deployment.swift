@@ -145,8 +145,13 @@ public struct Deployment: Sendable {
     }
 
     /// Removes every object of the stack environment; volumes only with `removeVolumes`.
-    public func down(_ identity: StackIdentity, removeVolumes: Bool, command: String) async throws -> Result {
+    /// - Parameter lease: the run's lease when the caller holds the lock already (``withRunLease(_:command:_:)``);
+    ///   nil: the lock is taken for this call only.
+    public func down(_ identity: StackIdentity, removeVolumes: Bool, command: String, lease: (any StateLease)? = nil) async throws -> Result {
         let store = try stateStore(for: identity)
+        if let lease {
+            return try await down(identity, removeVolumes: removeVolumes, command: command, store: store, lease: lease)
+        }
         return try await store.withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }) { lease in
             try await down(identity, removeVolumes: removeVolumes, command: command, store: store, lease: lease)
         }

@@ -33,8 +33,21 @@ public struct LocalStateStore: Sendable {
         return state
     }
 
+    /// Writes `state` as the next revision, only if `state.json` still holds the revision `state` was loaded
+    /// with (compare-and-swap; the compare and the atomic rename run under the stack environment's lock, which every
+    /// writer holds). A run that misjudged its lock (a lock file removed by hand, a state folder shared over a
+    /// network file system) thus cannot overwrite newer work: it gets a conflict and writes nothing.
+    /// - Throws: ``SprocketError`` with code ``SprocketError/Code/conflict`` when another run saved meanwhile.
     public func save(_ state: StackState) throws {
-        try AtomicFile.write(Self.encode(state), to: statePath)
+        let current = try load()
+        guard current.revision == state.revision else {
+            throw SprocketError(
+                .conflict, "state.json is at revision \(current.revision ?? 0), not \(state.revision ?? 0) as this run read it: another run saved it meanwhile",
+                subject: statePath, hint: "nothing was written; read `sprocketctl history`, then `plan`, and run again")
+        }
+        var next = state
+        next.revision = (state.revision ?? 0) + 1
+        try AtomicFile.write(Self.encode(next), to: statePath)
     }
 
     public func record(_ run: RunRecord) throws {
@@ -94,7 +107,10 @@ public struct LocalStateStore: Sendable {
         }
         // An export without a sealed store never deletes a local one: generated values cannot be recreated,
         // and the store is useless without the local key anyway.
-        try save(export.state)
+        // The export replaces the state whatever revision it had where it came from.
+        var imported = export.state
+        imported.revision = try load().revision
+        try save(imported)
     }
 
     public static func encode(_ value: some Encodable) throws -> [UInt8] {

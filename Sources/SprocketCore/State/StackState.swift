@@ -10,6 +10,9 @@ public struct StackState: Sendable, Codable, Hashable {
     /// HMAC-SHA256 fingerprints of secret values under the local key, by secret name.
     public var secretFingerprints: [String: String]
     public var updatedAt: Date?
+    /// How many times the local state was saved: a save is refused unless the file still holds the revision this
+    /// copy was loaded with (``LocalStateStore/save(_:)``). nil in files written before revisions were kept.
+    public var revision: Int?
 
     public init(identity: StackIdentity) {
         schemaVersion = LocalStateStore.schemaVersion

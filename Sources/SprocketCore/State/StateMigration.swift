@@ -15,9 +15,12 @@ public enum StateMigration {
             throw SprocketError(
                 .stateCorrupt, "cannot migrate \(source.identity) into the state of \(destination.identity)", subject: destination.location)
         }
-        return try await source.withLock(command: command, now: now) {
-            try await destination.withLock(command: command, now: now) {
+        // Both leases are checked just before the write: a migration paused past either one writes nothing.
+        return try await source.withLease(command: command, now: now) { sourceLease in
+            try await destination.withLease(command: command, now: now) { destinationLease in
                 let export = try await source.export()
+                try await sourceLease.check(before: "copying the state to \(destination.location)")
+                try await destinationLease.check(before: "importing the state into \(destination.location)")
                 try await destination.importState(export)
                 return export.runs.count
             }

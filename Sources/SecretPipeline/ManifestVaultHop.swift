@@ -5,21 +5,21 @@ import Vault
 
 /// The Vault hop of the secret manifest: reads and writes each entry's KV v2 field with the root token from the
 /// stack's Vault key file. Values stay in ``SensitiveBytes``; only fingerprints and versions leave this type.
-struct ManifestVaultHop {
+public struct ManifestVaultHop: Sendable {
     /// One entry's field as Vault holds it now.
-    struct Current {
-        var value: SensitiveBytes?
+    public struct Current: Sendable {
+        public var value: SensitiveBytes?
         /// The secret's current version (0: the secret does not exist).
-        var version: Int
+        public var version: Int
         /// All fields of that version, so writing one field keeps the others.
-        var data: VaultSecretData
+        public var data: VaultSecretData
     }
 
-    let client: VaultClient
-    let address: String
+    public let client: VaultClient
+    public let address: String
 
     /// Opens a client with the root token of `keyFile` (sealed with `passphrase`), counting its calls in `calls`.
-    static func open(vault: VaultSpec, keyFile: String, passphrase: String?, logger: Logger, calls: VaultCallCounter) throws -> ManifestVaultHop {
+    public static func open(vault: VaultSpec, keyFile: String, passphrase: String?, logger: Logger, calls: VaultCallCounter) throws -> ManifestVaultHop {
         guard let passphrase, !passphrase.isEmpty else {
             throw SprocketError(
                 .secretUnavailable, "the Vault-backed manifest secrets need the root token from \(keyFile)", subject: vault.address,
@@ -31,12 +31,12 @@ struct ManifestVaultHop {
         return ManifestVaultHop(client: client, address: vault.address)
     }
 
-    func close() async {
+    public func close() async {
         client.setToken(nil)
         try? await client.shutdown()
     }
 
-    func read(_ location: SecretManifestEntry.VaultLocation) async throws -> Current {
+    public func read(_ location: SecretManifestEntry.VaultLocation) async throws -> Current {
         let path = try kvPath(location)
         do {
             guard let secret = try await client.secretIfPresent(at: path) else {
@@ -56,7 +56,7 @@ struct ManifestVaultHop {
     /// fields, with `cas` = the version read; then reads it back. Several manifest entries may share one secret
     /// (one field each): they are written together, since a second write with the same `cas` would be refused.
     /// Returns the new version.
-    func write(_ values: [String: SensitiveBytes], to location: SecretManifestEntry.VaultLocation, over current: Current) async throws -> Int {
+    public func write(_ values: [String: SensitiveBytes], to location: SecretManifestEntry.VaultLocation, over current: Current) async throws -> Int {
         let path = try kvPath(location)
         var data = current.data
         for (field, value) in values { data.values[field] = .string(String(decoding: value.bytes, as: UTF8.self)) }

@@ -9,7 +9,7 @@ import SprocketCore
 /// Doppler secrets are fetched with one download per project/config (only the names the manifest uses), or, with
 /// `doppler: {source: local}`, read from the stack environment's local store under their Doppler names.
 /// `generate:` entries have no source value: the syncer keeps the one already in Vault or the sealed store.
-struct ManifestSourceReader {
+public struct ManifestSourceReader {
     var environment: [String: String]
     var logger: Logger
     /// Opens the stack environment's local store (only called for `local:` entries, which `doppler: {source: local}`
@@ -18,15 +18,15 @@ struct ManifestSourceReader {
 
     /// A reader for `stack`'s manifest in this command: the process environment, and the stack environment's local
     /// store (opened only if the manifest reads it; a missing key file means nothing was ever set).
-    init(runtime: CommandRuntime, stack: StackSpec) {
-        environment = runtime.environment
-        logger = runtime.logger
+    public init(settings: SecretPipelineSettings, stack: StackSpec) {
+        environment = settings.environment
+        logger = settings.logger
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        localStore = { try LocalSecretsAccess.open(runtime: runtime, identity: identity, creatingKey: false) }
+        localStore = { try settings.localStore(of: identity, creatingKey: false) }
     }
 
     /// The source value of every entry except `generate:` ones, by entry name.
-    func read(_ manifest: SecretManifest) async throws -> [String: SensitiveBytes] {
+    public func read(_ manifest: SecretManifest) async throws -> [String: SensitiveBytes] {
         var values: [String: SensitiveBytes] = [:]
         var dopplerGroups: [DopplerScope: [SecretManifestEntry]] = [:]
         for entry in manifest.entries {

@@ -1,19 +1,20 @@
 import Foundation
+import SecretPipeline
 import SprocketCore
 import Vault
 
-/// `up` for a stack with a `secrets:` manifest: syncs every manifest secret (source -> Vault -> sealed store)
+/// The phase of `up` for a stack with a `secrets:` manifest: syncs every manifest secret (source -> Vault -> sealed store)
 /// before the whole stack is planned, so the layers that mount them see their current values. A changed value
 /// gives a new content-hashed Docker secret and the plan rolls exactly its consumers; nothing changed means no
 /// Vault write and an unchanged plan.
 ///
 /// Vault-backed entries need Vault unsealed: this step brings up the layers up to Vault's (after syncing the entries
-/// without Vault, which those layers may consume), then checks the unseal gate. It runs before `UpVaultCredentials`,
-/// whose own first phase then finds nothing to change.
-struct UpSecretSync {
-    var runtime: CommandRuntime
+/// without Vault, which those layers may consume), then checks the unseal gate. It runs before
+/// ``VaultCredentialsPhase``, whose own first phase then finds nothing to change.
+struct SecretSyncPhase {
+    var settings: SecretPipelineSettings
     var gate: VaultUnsealGate?
-    var json: Bool
+    var notices: RunNoticeHandler
     /// The run's lease, held for the whole `up`.
     var lease: any StateLease
 
@@ -22,7 +23,7 @@ struct UpSecretSync {
         events: @escaping ApplyEventHandler
     ) async throws {
         guard !stack.secretManifest.isEmpty else { return }
-        let sync = ManifestSync(runtime: runtime, lease: lease)
+        let sync = ManifestSync(settings: settings, lease: lease)
         // Sources first: an unreachable Doppler stops `up` before anything (Vault's layers included) changes.
         let sourceValues = try await sync.readSources(stack)
         if let gate, let vault = stack.vault, stack.secretManifest.entries.contains(where: { $0.vault != nil }) {
@@ -35,13 +36,8 @@ struct UpSecretSync {
             try await bringUpVault(stack, vault: vault, gate: gate, deployment: deployment, options: options, command: command,
                                    rollsBack: rollsBack, events: events)
         }
-        let reports = try await sync.apply(stack, sourceValues: sourceValues, command: command)
-        for report in reports {
-            if json {
-                runtime.console.json(report)
-            } else if report.action != .unchanged {
-                runtime.console.err(SecretSyncLine.describe(report))
-            }
+        for report in try await sync.apply(stack, sourceValues: sourceValues, command: command) {
+            notices(.secretSynced(report))
         }
     }
 

@@ -1,26 +1,21 @@
 import Foundation
+import SecretPipeline
 import SprocketCore
 import Vault
 
-/// `up` for a stack whose later layers mount credentials that exist only once Vault is initialised (`vault.tokens`,
+/// The phase of `up` for a stack whose later layers mount credentials that exist only once Vault is initialised (`vault.tokens`,
 /// the keys of `vault.unsealer`): the layers up to Vault's first, then Vault itself (initialised, unsealed, mounts
 /// and policies), then the tokens (minted, renewed or replaced) and the unsealer's keys (derived from the key file),
 /// and only then the whole stack, so the layers that mount them as Docker secrets see their current values.
 ///
 /// On a settled stack every step is a no-op: the first phase plans no change, Vault is unsealed, every token and
 /// the unsealer's keys are kept, and the second phase plans no change.
-struct UpVaultCredentials {
-    var runtime: CommandRuntime
+struct VaultCredentialsPhase {
+    var settings: SecretPipelineSettings
     var gate: VaultUnsealGate
-    var json: Bool
+    var notices: RunNoticeHandler
     /// The run's lease, held for the whole `up`.
     var lease: any StateLease
-
-    /// The event a token's report becomes in `up --json`.
-    struct TokenEvent: Encodable {
-        var event = "vault-token"
-        var token: VaultTokenKeeper.Report
-    }
 
     /// Runs the first phase and keeps the tokens. Returns whether the first phase applied a change.
     func run(
@@ -39,7 +34,7 @@ struct UpVaultCredentials {
                 first, options: Planner.Options(layers: selected, prune: options.prune), command: "\(command) (layers up to \(vault.layer))",
                 rollsBack: rollsBack, lease: lease)
             applied = result.applied
-            if applied { runtime.console.err("up: layers up to \(vault.layer) converged (run \(result.runID ?? "-")); now Vault's credentials") }
+            if applied { notices(.layersConverged(upTo: vault.layer, runID: result.runID)) }
         }
         if !applied {
             let failed = try await gate.ensure(events: events).filter { !$0.passed }
@@ -63,7 +58,7 @@ struct UpVaultCredentials {
         let revoked = try await withSealedStore(of: stack, command: "\(command) (revoking replaced vault tokens)") { store, identity in
             try await gate.revokeRetiredTokens(store: store, identity: identity)
         }
-        if revoked > 0 && !json { runtime.console.err("vault: revoked \(revoked) replaced token\(revoked == 1 ? "" : "s"), now that their consumers run with the new ones") }
+        if revoked > 0 { notices(.tokensRevoked(revoked)) }
     }
 
     /// Runs `body` with the stack environment's sealed store, once the run's lease still holds.
@@ -72,9 +67,7 @@ struct UpVaultCredentials {
     ) async throws -> T {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         try await lease.check(before: command)
-        let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
-        let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
-        return try await body(store, identity)
+        return try await body(try settings.sealedStore(of: identity), identity)
     }
 
     /// The unsealer's key file and passphrase, derived once from the operator's key file (again only after Vault
@@ -92,18 +85,7 @@ struct UpVaultCredentials {
                 hint: "nothing after layer \(stack.vault?.layer ?? "?") changed; set SPROCKET_VAULT_PASSPHRASE to the key file's passphrase")
         }
         guard let outcome, outcome != .kept else { return }
-        if json {
-            runtime.console.json(UnsealerEvent(outcome: outcome.rawValue))
-        } else {
-            runtime.console.err("vault unsealer: \(outcome.rawValue) its keys (\(VaultUnsealerSecret.allCases.map(\.secretName).joined(separator: ", ")): "
-                                + "the unseal shares Vault needs, no root token)")
-        }
-    }
-
-    /// The event the unsealer's keys become in `up --json`.
-    struct UnsealerEvent: Encodable {
-        var event = "vault-unsealer-keys"
-        var outcome: String
+        notices(.unsealerKeys(outcome))
     }
 
     private func keepTokens(_ stack: StackSpec, store: SealedSecretStore, identity: StackIdentity) async throws {
@@ -116,23 +98,6 @@ struct UpVaultCredentials {
                 .gateFailed, "Vault tokens could not be kept: \(error)", subject: stack.vault?.address,
                 hint: "nothing after layer \(stack.vault?.layer ?? "?") changed; check the policies the tokens name and `sprocketctl vault status`")
         }
-        for report in reports {
-            if json {
-                runtime.console.json(TokenEvent(token: report))
-            } else if report.action != .kept {
-                runtime.console.err(VaultTokenLine.describe(report))
-            }
-        }
-    }
-}
-
-/// One line about a token, for `up` and `vault status`. Names the token, never its value.
-enum VaultTokenLine {
-    static func describe(_ report: VaultTokenKeeper.Report) -> String {
-        let expiry = report.expiresAt.map { "expires \($0.formatted(.iso8601))" } ?? "expiry unknown"
-        var line = "vault token \(report.name) (\(report.secret) -> \(report.consumers.joined(separator: ", "))): \(report.action.rawValue), \(expiry)"
-        if report.periodic { line += ", periodic" }
-        if let note = report.note { line += "; \(note)" }
-        return line
+        for report in reports { notices(.vaultToken(report)) }
     }
 }

@@ -7,9 +7,9 @@ import Synchronization
 
 /// The stack's systems outside Docker (`postgres:`, `s3:`) as ``ExternalResourceProvider``s, built from the spec
 /// and the values of the secrets they name.
-enum ExternalProviders {
+public enum ExternalProviders {
     /// - Throws: ``SprocketError`` when a credential the spec names has no value.
-    static func make(
+    public static func make(
         _ stack: StackSpec, secrets: [String: SecretMaterial], environment: [String: String], engine: EngineHandle, logger: Logger
     ) throws -> [any ExternalResourceProvider] {
         var providers: [any ExternalResourceProvider] = []
@@ -40,7 +40,7 @@ enum ExternalProviders {
     }
 
     /// Every declared resource as a change to make, for `plan --offline` (no system is asked).
-    static func declaredResources(_ stack: StackSpec) -> [ExternalChange] {
+    public static func declaredResources(_ stack: StackSpec) -> [ExternalChange] {
         var changes: [ExternalChange] = []
         if let postgres = stack.postgres {
             let endpoint = "\(postgres.host):\(postgres.port)"
@@ -68,7 +68,7 @@ enum ExternalProviders {
     }
 
     /// Plan lines in the style of the Docker plan: `+ postgres role sprocket_api`, `~ s3 bucket-policy replays`.
-    static func render(_ changes: [ExternalChange], offline: Bool) -> [String] {
+    public static func render(_ changes: [ExternalChange], offline: Bool) -> [String] {
         guard !changes.isEmpty else { return [] }
         var lines = [offline ? "outside Docker (declared; not checked offline):" : "outside Docker:"]
         for change in changes {
@@ -86,19 +86,19 @@ enum ExternalProviders {
 
 /// Runs the providers' gate checks (log in as each role; a canary object per consumer) once the layer they
 /// belong to converged. The providers are set after secrets are resolved, which happens inside the deployment.
-final class ExternalCheckGate: LayerGate {
+public final class ExternalCheckGate: LayerGate {
     private let providers = Mutex<[any ExternalResourceProvider]>([])
     private let firstLayer: String?
 
-    init(firstLayer: String?) {
+    public init(firstLayer: String?) {
         self.firstLayer = firstLayer
     }
 
-    func set(_ providers: [any ExternalResourceProvider]) {
+    public func set(_ providers: [any ExternalResourceProvider]) {
         self.providers.withLock { $0 = providers }
     }
 
-    func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
+    public func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
         var results: [GateCheckResult] = []
         for provider in providers.withLock({ $0 }) where (provider.layer ?? firstLayer) == layer.name {
             for result in await provider.check() {

@@ -5,28 +5,28 @@ import SprocketCore
 /// `secrets diff`: where every hop of each manifest secret stands, compared by HMAC-SHA256 fingerprints under the
 /// local key: the source, the Vault version, and the Docker secret each consuming service actually mounts
 /// (compared with the name the current value would produce). Never reads out or prints a value.
-struct SecretManifestDiffer {
+public struct SecretManifestDiffer {
     /// One consuming service's hop.
-    struct ServiceHop: Encodable, Equatable {
-        var service: String
-        var target: String
+    public struct ServiceHop: Encodable, Equatable, Sendable {
+        public var service: String
+        public var target: String
         /// The Docker secret the service mounts at `target` now (nil: not mounted, or no such service).
-        var mounted: String?
-        var expected: String
-        var inStep: Bool
+        public var mounted: String?
+        public var expected: String
+        public var inStep: Bool
     }
 
     /// One entry's hops and the problems found.
-    struct Row: Encodable, Equatable {
-        var name: String
-        var source: String
-        var sourceFingerprint: String?
-        var vault: String?
-        var vaultVersion: Int?
-        var vaultFingerprint: String?
-        var services: [ServiceHop]
-        var problems: [String]
-        var inStep: Bool { problems.isEmpty }
+    public struct Row: Encodable, Equatable, Sendable {
+        public var name: String
+        public var source: String
+        public var sourceFingerprint: String?
+        public var vault: String?
+        public var vaultVersion: Int?
+        public var vaultFingerprint: String?
+        public var services: [ServiceHop]
+        public var problems: [String]
+        public var inStep: Bool { problems.isEmpty }
 
         enum CodingKeys: String, CodingKey {
             case name, source, sourceFingerprint, vault, vaultVersion, vaultFingerprint, services, problems
@@ -41,7 +41,17 @@ struct SecretManifestDiffer {
     /// The values kept in the sealed store, by entry name: the only "source" a `generate:` entry without Vault has.
     var storedValues: [String: SensitiveBytes] = [:]
 
-    func diff(sourceValues: [String: SensitiveBytes]) async throws -> [Row] {
+    public init(
+        stack: StackSpec, key: SecretKey, vault: ManifestVaultHop?, mounts: [String: [String: String]], storedValues: [String: SensitiveBytes] = [:]
+    ) {
+        self.stack = stack
+        self.key = key
+        self.vault = vault
+        self.mounts = mounts
+        self.storedValues = storedValues
+    }
+
+    public func diff(sourceValues: [String: SensitiveBytes]) async throws -> [Row] {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         var rows: [Row] = []
         for entry in stack.secretManifest.entries {
@@ -92,7 +102,7 @@ struct SecretManifestDiffer {
     }
 
     /// The secret mounts of the stack's services: logical name -> (target path -> Docker secret name).
-    static func serviceMounts(_ client: DockerClient, identity: StackIdentity, services: [String]) async throws -> [String: [String: String]] {
+    public static func serviceMounts(_ client: DockerClient, identity: StackIdentity, services: [String]) async throws -> [String: [String: String]] {
         var result: [String: [String: String]] = [:]
         let listed = try await client.listServices(filters: DockerFilters(["name": ["\(identity.prefix)_"]]))
         for service in services {

@@ -9,9 +9,9 @@ import SprocketCore
 /// shared one (a differing local copy is kept aside, never lost), and after a command that may write it, a changed
 /// copy is shared again, only if S3 still holds what was read. S3 holds ciphertext only; the key
 /// (`SPROCKET_KEY_FILE`) is shared between operators out of band, like Pulumi's passphrase.
-struct SealedStoreMirror {
-    let store: S3StateStore
-    let localPath: String
+public struct SealedStoreMirror: Sendable {
+    public let store: S3StateStore
+    public let localPath: String
     /// What was read from S3 (nil: nothing shared yet).
     private(set) var pulled: S3Object?
     /// The local bytes right after the pull, to tell whether the command changed them.
@@ -19,7 +19,12 @@ struct SealedStoreMirror {
 
     /// Downloads the shared store over the local working copy.
     /// - Returns: the path a differing local copy was kept at, for a warning.
-    mutating func pull(now: Date = Date()) async throws -> String? {
+    public init(store: S3StateStore, localPath: String) {
+        self.store = store
+        self.localPath = localPath
+    }
+
+    public mutating func pull(now: Date = Date()) async throws -> String? {
         pulled = try await store.sealedSecrets()
         var keptAside: String?
         if let shared = pulled {
@@ -38,32 +43,10 @@ struct SealedStoreMirror {
     }
 
     /// Shares the local working copy if it changed since ``pull(now:)`` (or was never shared).
-    func push() async throws {
+    public func push() async throws {
         guard let local = try AtomicFile.read(localPath) else { return }
         guard pulled == nil || local != pulledLocal else { return }
         if let pulled, local == pulled.body { return }
         try await store.saveSealedSecrets(local, replacing: pulled?.etag)
-    }
-}
-
-extension CommandRuntime {
-    /// Runs `body` with the sealed store of `identity` mirrored from the S3 state (pulled before; pushed after when
-    /// `writes`, also when `body` fails, since a failed `up` may already have deployed generated values). With local
-    /// state it just runs `body`.
-    func withSharedSealedStore<T>(_ identity: StackIdentity, writes: Bool, _ body: () async throws -> T) async throws -> T {
-        guard let factory = remoteStateFactory, let shared = try factory(identity) as? S3StateStore else { return try await body() }
-        var mirror = SealedStoreMirror(store: shared, localPath: store(for: identity).sealedSecretsPath)
-        if let aside = try await mirror.pull() {
-            console.err("warning: the local sealed store differed from the one shared in \(shared.location); the local copy was kept at \(aside)")
-        }
-        let result: T
-        do {
-            result = try await body()
-        } catch {
-            if writes { try? await mirror.push() }
-            throw error
-        }
-        if writes { try await mirror.push() }
-        return result
     }
 }

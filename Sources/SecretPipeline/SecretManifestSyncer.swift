@@ -6,10 +6,10 @@ import SprocketCore
 ///
 /// Every source and every Vault field is read before anything is written, so a failure leaves nothing
 /// half-applied. Reports carry fingerprints and versions, never values.
-struct SecretManifestSyncer {
+public struct SecretManifestSyncer {
     /// What happened to one entry.
-    struct Report: Encodable, Equatable {
-        enum Action: String, Encodable {
+    public struct Report: Encodable, Equatable, Sendable {
+        public enum Action: String, Encodable, Sendable {
             /// Source, Vault and the stored value already agreed.
             case unchanged
             /// A new Vault version was written (and the stored value updated).
@@ -18,13 +18,13 @@ struct SecretManifestSyncer {
             case stored
         }
 
-        var event = "secret-sync"
-        var name: String
-        var source: String
-        var vault: String?
-        var vaultVersion: Int?
-        var action: Action
-        var fingerprint: String
+        public var event = "secret-sync"
+        public var name: String
+        public var source: String
+        public var vault: String?
+        public var vaultVersion: Int?
+        public var action: Action
+        public var fingerprint: String
     }
 
     var manifest: SecretManifest
@@ -33,7 +33,7 @@ struct SecretManifestSyncer {
     var store: SealedSecretStore
     var key: SecretKey
 
-    func sync(sourceValues: [String: SensitiveBytes]) async throws -> [Report] {
+    public func sync(sourceValues: [String: SensitiveBytes]) async throws -> [Report] {
         var currents: [String: ManifestVaultHop.Current] = [:]
         if let vault {
             for entry in manifest.entries {
@@ -99,14 +99,5 @@ struct SecretManifestSyncer {
                                 subject: entry.location.description, hint: "this is a bug: every source is read before syncing")
         }
         return value
-    }
-}
-
-/// One line about a synced secret, for `up` and `secrets sync`. Names the secret and its version, never its value.
-enum SecretSyncLine {
-    static func describe(_ report: SecretManifestSyncer.Report) -> String {
-        var line = "secret \(report.name) (\(report.source)"
-        if let vault = report.vault { line += " -> vault \(vault)" + (report.vaultVersion.map { " v\($0)" } ?? "") }
-        return line + "): \(report.action.rawValue)"
     }
 }

@@ -41,6 +41,14 @@ public struct SecretPipelineSettings: Sendable {
         return try SealedSecretStore(path: localState(identity).sealedSecretsPath, key: key, identity: identity)
     }
 
+    /// `tokens` as the sealed store of `identity` last recorded them: no Vault call and no passphrase; without a key
+    /// file or a store yet, each is reported as never minted (nothing is created to find that out).
+    public func recordedTokens(_ tokens: [VaultTokenSpec], of identity: StackIdentity) throws -> [VaultTokenKeeper.Report] {
+        guard FileManager.default.fileExists(atPath: keyFilePath), FileManager.default.fileExists(atPath: localState(identity).sealedSecretsPath)
+        else { return try VaultTokenKeeper.recorded(tokens, in: nil) }
+        return try VaultTokenKeeper.recorded(tokens, in: try sealedStore(of: identity))
+    }
+
     /// The local secrets of `identity`; with `creatingKey` false, nil when there is no key file yet (nothing can have
     /// been stored without one).
     public func localStore(of identity: StackIdentity, creatingKey: Bool) throws -> LocalSecretStore? {

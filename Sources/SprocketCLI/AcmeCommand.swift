@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LetsEncrypt
+import Orchestration
 import SprocketCore
 
 /// `sprocketctl acme`: Let's Encrypt without accidents.
@@ -40,7 +41,7 @@ struct AcmeCheckCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let spec = try runtime.loadSpec()
-            let hosts = Self.acmeHosts(of: spec)
+            let hosts = AcmeLedgerUpdates.acmeHosts(of: spec)
             guard !hosts.isEmpty else {
                 if options.json { runtime.console.json(ACMESafetyReport(stagingRequested: staging, ledgerPath: "", decisions: [])) }
                 runtime.console.out("no route of \(spec.name)/\(spec.environment) uses an ACME resolver: nothing to check")
@@ -55,7 +56,7 @@ struct AcmeCheckCommand: AsyncParsableCommand {
             }
             let resolver = try dns.resolver()
             let identity = StackIdentity(stack: spec.name, environment: spec.environment)
-            let ledgerPath = ledger ?? "\(runtime.store(for: identity).directory)/acme-ledger.json"
+            let ledgerPath = ledger ?? AcmeLedgerUpdates.ledgerPath(stateFolder: runtime.store(for: identity).directory)
             let policy = ACMEResolverPolicy(
                 stagingRequested: stagingRequested, force: force, productionResolver: spec.routing.acme.resolver,
                 stagingResolver: "\(spec.routing.acme.resolver)-staging")
@@ -81,18 +82,5 @@ struct AcmeCheckCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.changesPresent)
             }
         }
-    }
-
-    /// The hosts of every router that asks an ACME resolver for its certificate, in first-seen order.
-    static func acmeHosts(of spec: StackSpec) -> [String] {
-        let parser = TraefikRuleParser(version: spec.routing.traefik)
-        var hosts: [String] = []
-        for router in RouteLabelCompiler(stack: spec).compiledRouters() where router.certResolver != nil {
-            guard let rule = try? parser.parse(router.rule) else { continue }
-            for matcher in rule.matchers where matcher.name.lowercased() == "host" {
-                for host in matcher.arguments where !hosts.contains(host) { hosts.append(host) }
-            }
-        }
-        return hosts
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import DockerEngine
 import Foundation
-import Orchestration
 import LetsEncrypt
+import Orchestration
 import SprocketCore
 
 /// `sprocketctl acme failures`: the certificate orders Traefik's ACME resolver failed for the spec's hosts, read from
@@ -35,8 +35,8 @@ struct AcmeFailuresCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let spec = try runtime.loadSpec()
-            let hosts = AcmeCheckCommand.acmeHosts(of: spec)
-            let ledgerPath = ledger ?? AcmeLedgerUpdates.ledgerPath(runtime, stack: spec)
+            let hosts = AcmeLedgerUpdates.acmeHosts(of: spec)
+            let ledgerPath = ledger ?? runtime.acmeLedgerPath(spec)
             guard !hosts.isEmpty else {
                 if options.json { runtime.console.json(AcmeFailuresReport(traefikService: nil, ledgerPath: ledgerPath, hosts: [], recorded: 0)) }
                 runtime.console.out("no route of \(spec.name)/\(spec.environment) uses an ACME resolver: nothing to check")

@@ -42,11 +42,8 @@ struct DocsCommand: AsyncParsableCommand {
     /// Token expiries as the sealed store last recorded them; empty when there are no tokens, no key file or no
     /// store (docs never creates a key or asks Vault).
     static func recordedExpiries(_ runtime: CommandRuntime, stack: StackSpec, identity: StackIdentity) throws -> [String: Date] {
-        guard let tokens = stack.vault?.tokens, !tokens.isEmpty, FileManager.default.fileExists(atPath: runtime.keyFilePath) else { return [:] }
-        let path = runtime.store(for: identity).sealedSecretsPath
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        let store = try SealedSecretStore(path: path, key: try SecretKey.loadOrCreate(at: runtime.keyFilePath), identity: identity)
-        let reports = try VaultTokenKeeper.recorded(tokens, in: store)
+        guard let tokens = stack.vault?.tokens, !tokens.isEmpty else { return [:] }
+        let reports = try runtime.secretPipeline.recordedTokens(tokens, of: identity)
         return Dictionary(reports.compactMap { report in report.expiresAt.map { (report.name, $0) } }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -69,7 +69,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let reports = (try? StatusCommand.vaultTokens(runtime, identity: identity, stackOverride: nil)) ?? []
             for report in reports { expiries[report.name] = report.expiresAt }
         }
-        let ledgerPath = AcmeLedgerUpdates.ledgerPath(runtime, stack: stack)
+        let ledgerPath = runtime.acmeLedgerPath(stack)
         var ledger: CertificateLedger?
         var ledgerProblem: [DoctorCheckResult] = []
         do {

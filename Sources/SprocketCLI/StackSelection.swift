@@ -22,3 +22,10 @@ extension CommandRuntime {
         try runEnvironment.state.stateStore(for: identity)
     }
 }
+
+extension CommandRuntime {
+    /// The Let's Encrypt ledger of `stack`'s environment, in its local state folder.
+    func acmeLedgerPath(_ stack: StackSpec) -> String {
+        AcmeLedgerUpdates.ledgerPath(stateFolder: store(for: StackIdentity(stack: stack.name, environment: stack.environment)).directory)
+    }
+}

@@ -51,12 +51,7 @@ extension StatusCommand {
     /// The spec's Vault tokens as the sealed store last recorded them (no Vault call, no passphrase needed).
     static func vaultTokens(_ runtime: CommandRuntime, identity: StackIdentity, stackOverride: String?) throws -> [VaultTokenKeeper.Report] {
         guard stackOverride == nil, let tokens = (try? runtime.loadSpec())?.vault?.tokens, !tokens.isEmpty else { return [] }
-        guard FileManager.default.fileExists(atPath: runtime.keyFilePath) else {
-            return try VaultTokenKeeper.recorded(tokens, in: nil)
-        }
-        let store = try SealedSecretStore(
-            path: runtime.store(for: identity).sealedSecretsPath, key: try SecretKey.loadOrCreate(at: runtime.keyFilePath), identity: identity)
-        return try VaultTokenKeeper.recorded(tokens, in: store)
+        return try runtime.secretPipeline.recordedTokens(tokens, of: identity)
     }
 
     /// The declared databases, roles and buckets as their systems report them (asks PostgreSQL and S3).

@@ -43,15 +43,15 @@ struct UpCommand: AsyncParsableCommand {
             let spec = try runtime.loadSpec()
             let stack = try await AcmeLedgerUpdates.resolverForRun(
                 spec, forceStaging: acmeStaging, allowProduction: acmeProduction,
-                ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: spec),
-                preflight: AcmeCheckCommand.acmeHosts(of: spec).isEmpty ? nil : try dns.preflight(for: spec.routing), skipPreflight: skipDNSPreflight
+                ledgerPath: runtime.acmeLedgerPath(spec),
+                preflight: AcmeLedgerUpdates.acmeHosts(of: spec).isEmpty ? nil : try dns.preflight(for: spec.routing), skipPreflight: skipDNSPreflight
             ) { runtime.console.err("warning: \($0)") }
             let started = ContinuousClock.now
             // The route gate reads Traefik's API from a job on its network: its own engine connection, opened on first use.
             let routeEngine = EngineHandle(endpoint: try DockerEndpoint.fromEnvironment(runtime.environment), logger: runtime.logger)
             let routeGate = VerifyRouteGate(
                 stack: stack, client: { try await routeEngine.driver().client }, logger: runtime.logger, caBundle: trust.caBundle,
-                ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: spec))
+                ledgerPath: runtime.acmeLedgerPath(spec))
             let orchestrator = UpOrchestrator(
                 environment: runtime.runEnvironment, events: EventRenderer(console: runtime.console, json: options.json).handler,
                 notices: RunNoticeRenderer(console: runtime.console, json: options.json).handler)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DockerEngine
 import Foundation
+import Orchestration
 import SprocketCore
 
 struct VerifyCommand: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 var checked = try await Verifier(runner: CheckRunner(probe: probe), redeployer: probe).verify(stack, fix: fix)
                 if let routes = try await VerifyRoutesLayer.check(
                     stack, client: try await engine.driver().client, logger: runtime.logger, caBundle: trust.caBundle,
-                    ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: stack), note: { if !options.json { runtime.console.err($0) } })
+                    ledgerPath: runtime.acmeLedgerPath(stack), note: { if !options.json { runtime.console.err($0) } })
                 {
                     checked = VerifyReport(stack: checked.stack, environment: checked.environment, layers: checked.layers + [routes], fixed: checked.fixed)
                 }

@@ -86,7 +86,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             } catch let error as TraefikAPIError {
                 throw VerifyRoutesError.apiUnusable(error, budget: self.budget)
             }
-            report.unexpected.removeAll { Self.belongsToAnotherEnvironment($0.router, of: stack) }
+            report.unexpected.removeAll { VerifyRouteRun.belongsToAnotherEnvironment($0.router, of: stack) }
             var probes: [RouteProbeCheck]?
             if probe {
                 let plan = RouteProbePlan(
@@ -95,7 +95,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
                 let results = try await RouteProbe(caBundle: trust.caBundle).probe(targets.compactMap(\.self))
                 probes = plan.checks(compiled, targets: targets, results: results)
                 // What is really served feeds the staging-first rule of `up` and the rate-limit ledger.
-                let recorded = try AcmeLedgerUpdates.record(results, ledgerPath: AcmeLedgerUpdates.ledgerPath(runtime, stack: stack))
+                let recorded = try AcmeLedgerUpdates.record(results, ledgerPath: runtime.acmeLedgerPath(stack))
                 if !recorded.isEmpty && !options.json {
                     runtime.console.err("recorded Let's Encrypt certificates of \(recorded.joined(separator: ", ")) in the issuance ledger")
                 }
@@ -119,7 +119,7 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             runtime.console.err("verifying the routers of \(stack.name)/\(stack.environment) in \(traefik.dockerName)'s API, read from its network (budget \(self.budget))...")
         }
         let engine = EngineHandle(endpoint: try DockerEndpoint.fromEnvironment(runtime.environment), logger: runtime.logger)
-        let ledgerPath = AcmeLedgerUpdates.ledgerPath(runtime, stack: stack)
+        let ledgerPath = runtime.acmeLedgerPath(stack)
         let result: VerifyRouteRun.Outcome
         do {
             result = try await VerifyRouteRun(
@@ -185,16 +185,6 @@ struct VerifyRoutesCommand: AsyncParsableCommand {
             default:
                 return
             }
-        }
-    }
-
-    /// Whether an unexpected router is really another environment's whose name starts like ours
-    /// (`sprocket-prod-eu-web` when verifying `prod`).
-    static func belongsToAnotherEnvironment(_ router: String, of stack: StackSpec) -> Bool {
-        let own = TraefikName.sanitize("\(stack.name)-\(stack.environment)") + "-"
-        return stack.declaredEnvironments.contains { other in
-            let prefix = TraefikName.sanitize("\(stack.name)-\(other)") + "-"
-            return prefix.count > own.count && prefix.hasPrefix(own) && router.hasPrefix(prefix)
         }
     }
 

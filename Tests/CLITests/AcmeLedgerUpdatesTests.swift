@@ -4,6 +4,7 @@ import SprocketCore
 import SprocketTestSupport
 import Testing
 import Traefik
+@testable import Orchestration
 @testable import SprocketCLI
 
 @Suite("Staging first in up, fed by the certificates verify routes sees")

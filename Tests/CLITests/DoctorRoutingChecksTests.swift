@@ -4,6 +4,7 @@ import SprocketCore
 import SprocketTestSupport
 import Testing
 
+@testable import Orchestration
 @testable import SprocketCLI
 
 @Suite("DoctorRoutingChecks: HTTP redirect, ACME storage, certificate expiry and rate limits")

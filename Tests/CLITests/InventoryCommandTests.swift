@@ -103,7 +103,7 @@ struct InventoryCommandTests {
             "accessor": "acc", "policies": ["platform-read"], "lifetimeSeconds": 2_764_800, "periodic": true,
             "createdAt": expiry.timeIntervalSinceReferenceDate - 100, "expiresAt": expiry.timeIntervalSinceReferenceDate,
         ]
-        try store.replace(named: VaultTokenSpec.recordKey("platform"), with: Array(try JSONSerialization.data(withJSONObject: record)))
+        try store.replace(named: SealedStoreKey.vaultTokenRecord("platform").rawValue, with: Array(try JSONSerialization.data(withJSONObject: record)))
         let run = try await CLIBinary.runDetached(["docs", "-f", folder.path, "--env", "prod"],
                                     environment: ["SPROCKET_KEY_FILE": keyFile, "SPROCKET_STATE_DIR": stateDirectory])
         #expect(run.status == 0, "\(run.stderr)")

@@ -4,6 +4,7 @@ import SprocketCore
 import SprocketTestSupport
 import Testing
 import Traefik
+@testable import Orchestration
 @testable import SprocketCLI
 
 /// The pure parts of the in-swarm HTTPS route check: the job's answer lines, which CA a resolver stands for, the

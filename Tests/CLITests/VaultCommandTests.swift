@@ -210,10 +210,10 @@ struct VaultCommandTests {
         }
     }
 
-    @Test("vault watch as a subprocess: the emulator restarted sealed is unsealed within a few check intervals, and the watcher says so (emulator)")
+    @Test("vault watch as a subprocess: the emulator restarted sealed is unsealed by the watcher, which says so (emulator)")
     func watchUnsealsARestartEmulator() async throws { try await watchUnsealsARestart(.emulator) }
 
-    @Test("vault watch as a subprocess: the emulator restarted sealed is unsealed within a few check intervals, and the watcher says so (real OpenBao)")
+    @Test("vault watch as a subprocess: the emulator restarted sealed is unsealed by the watcher, which says so (real OpenBao)")
     func watchUnsealsARestartOpenBao() async throws { try await watchUnsealsARestart(.openBao) }
 
     private func watchUnsealsARestart(_ backend: VaultTestBackend) async throws {
@@ -244,16 +244,12 @@ struct VaultCommandTests {
             }
             try #require(process.isRunning, "watch exited: \(output()) \((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")")
 
-            let clock = ContinuousClock()
-            let restartedAt = clock.now
             try await setup.emulator.restart()
             // No check that it is sealed now: on a loaded machine the watcher may already have unsealed it. Its
             // report below ("… unsealed … after it was seen sealed") shows it was.
+            // The next health check (every 2 s) finds it sealed and unseals it at once; how fast is a benchmark's
+            // question (bench/vault-unseal), so the wait is only bounded.
             try await Self.waitFor("the unseal", timeout: .seconds(30)) { try await !setup.isSealed }
-            let elapsed = clock.now - restartedAt
-            // The next health check (every 2 s) finds it sealed and unseals it at once: typically 2-3 s here. The
-            // bound is loose on purpose: a loaded machine delays the subprocess, and speed is not what this tests.
-            #expect(elapsed < .seconds(15), "unsealed \(elapsed) after the restart")
             // The watcher prints its line once Vault's answer to the last share is back: wait for it.
             try await Self.waitFor("the watcher's report", timeout: .seconds(10)) {
                 output().contains("Vault at \(setup.emulator.address) unsealed") || !process.isRunning

@@ -24,7 +24,7 @@ struct VaultCompanionServiceTests {
                     app-read:
                       - {path: "platform/*", access: [read]}
                   tokens:
-                    app: {policies: [app-read], period: 20s, consumers: [app-svc]}
+                    app: {policies: [app-read], period: 60s, consumers: [app-svc]}
                   unsealer: {interval: 500ms}
                   renewer: {interval: 1s}
                 """)
@@ -46,8 +46,9 @@ struct VaultCompanionServiceTests {
                 let unsealerLog = try await Self.docker(["service", "logs", "--raw", "\(prefix)_vault-unsealer"])
                 #expect(unsealerLog.stdout.contains(#""event":"unsealed""#), "\(unsealerLog.stdout)\(unsealerLog.stderr)")
 
-                // The token's period is 20 s: past half of it, the renewer renews it with itself.
-                let renewerLog = try await Self.waitForLog(#""event":"renewed""#, service: "\(prefix)_vault-token-renewer", timeout: .seconds(60))
+                // The token's period is 60 s: past half of it, the renewer renews it with itself. (A shorter period let the
+                // token expire on a loaded machine while OpenBao was still sealed, and a sealed Vault renews nothing.)
+                let renewerLog = try await Self.waitForLog(#""event":"renewed""#, service: "\(prefix)_vault-token-renewer", timeout: .seconds(90))
                 #expect(renewerLog.contains(#""event":"renewed""#), "\(renewerLog)")
 
                 let second = try await stack.sprocketctl(["up", "--yes", "--json", "-f", stack.folder.path], environment: environment)

@@ -60,7 +60,7 @@ struct VaultUnsealerKeysTests {
             #expect(try Self.open(store, in: folder).unsealKeys == Array(rekeyed.unsealKeys.prefix(3)))
             #expect(try store.value(named: VaultUnsealerSecret.passphrase.storeKey) != oldPassphrase)
 
-            try store.replace(named: VaultUnsealerSecret.recordKey, with: Array("stale".utf8))
+            try store.replace(named: SealedStoreKey.vaultUnsealerRecord.rawValue, with: Array("stale".utf8))
             #expect(try keeper.keep(from: rekeyed, keyFile: "/k") == .replaced)
             #expect(try Self.open(store, in: folder).unsealKeys.count == 3)
         }

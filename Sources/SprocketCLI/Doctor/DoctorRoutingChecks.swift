@@ -1,5 +1,6 @@
 import Foundation
 import LetsEncrypt
+import Orchestration
 import SprocketCore
 
 /// `doctor` checks of HTTPS (docs/pain-points.md #18: the HTTP→HTTPS redirect silently removed so port 80 answered 404, Let's
@@ -92,7 +93,7 @@ struct DoctorRoutingChecks {
     }
 
     /// The hosts that get Let's Encrypt certificates in this environment.
-    private var acmeHosts: [String] { AcmeCheckCommand.acmeHosts(of: stack).sorted() }
+    private var acmeHosts: [String] { AcmeLedgerUpdates.acmeHosts(of: stack).sorted() }
 
     /// #18: the ledger (kept by `verify routes --probe`) knows when each served certificate was issued.
     func certificateExpiry() -> DoctorCheckResult {

@@ -18,10 +18,8 @@ public struct LocalSecretStore: Sendable {
         self.sealed = sealed
     }
 
-    static let prefix = "local/"
-
-    /// The key of a local secret in the sealed store.
-    public static func storeKey(_ name: String) -> String { prefix + name }
+    /// What every local secret's entry in the sealed store starts with (``SealedStoreKey/local(_:)``).
+    static let prefix = SealedStoreKey.local("").rawValue
 
     /// Letters, digits, `_`, `-` and `.`, starting with a letter or `_`, at most 128 characters: a Docker secret
     /// name and an environment variable name both fit.
@@ -37,7 +35,7 @@ public struct LocalSecretStore: Sendable {
 
     /// The stored value, or nil when it was never set.
     public func value(named name: String) throws -> [UInt8]? {
-        try sealed.value(named: Self.storeKey(name))
+        try sealed.value(named: SealedStoreKey.local(name).rawValue)
     }
 
     /// Stores one value, replacing any previous one.
@@ -57,7 +55,7 @@ public struct LocalSecretStore: Sendable {
                                     hint: "an empty secret is almost always a mistake: provide the value on stdin or with --from-file")
             }
         }
-        try sealed.replace(values.map { (Self.storeKey($0.name), $0.value) })
+        try sealed.replace(values.map { (SealedStoreKey.local($0.name).rawValue, $0.value) })
     }
 
     /// Every stored local secret with its fingerprint and time of the last change, sorted by name.

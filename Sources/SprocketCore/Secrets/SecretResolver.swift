@@ -100,12 +100,12 @@ public struct SecretResolver: Sendable {
                     subject: secret.location.description, hint: "this is a bug in the caller: `up` opens the store before resolving")
             }
             if isOffline || !generatesMissing {
-                if let value = try store.value(named: secret.name) {
+                if let value = try store.value(named: SealedStoreKey.generated(secret.name).rawValue) {
                     return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
                 }
                 return SecretMaterial(name: secret.name, content: nil, unavailableReason: "generated at the first `up`")
             }
-            let value = try store.valueOrGenerate(named: secret.name) {
+            let value = try store.valueOrGenerate(named: SealedStoreKey.generated(secret.name).rawValue) {
                 RandomSecret.generate(length: length, alphabet: alphabet)
             }
             return SecretMaterial(name: secret.name, content: SensitiveBytes(value))
@@ -115,7 +115,7 @@ public struct SecretResolver: Sendable {
     /// A Vault token: minted by `up` (after Vault's layer) into the sealed store; never generated here.
     private func vaultToken(_ secret: SecretSpec, token: String) throws -> SecretMaterial {
         try stored(
-            secret, storeKey: VaultTokenSpec.storeKey(token), reason: "Vault token `\(token)` is minted by `up` once Vault is unsealed",
+            secret, storeKey: SealedStoreKey.vaultToken(token).rawValue, reason: "Vault token `\(token)` is minted by `up` once Vault is unsealed",
             missing: "and none was minted",
             hint: "Vault must be reachable, initialised and unsealed before the layers that consume the token: check `sprocketctl vault status`")
     }
@@ -123,7 +123,7 @@ public struct SecretResolver: Sendable {
     /// A manifest secret: read from its source (and Vault) into the sealed store by `secrets sync`, which `up` runs first.
     private func manifestSecret(_ secret: SecretSpec, entry: String) throws -> SecretMaterial {
         try stored(
-            secret, storeKey: SecretManifestEntry.storeKey(entry), reason: "manifest secret `\(entry)` is read from its source by `secrets sync`",
+            secret, storeKey: SealedStoreKey.manifest(entry).rawValue, reason: "manifest secret `\(entry)` is read from its source by `secrets sync`",
             missing: "and it has not been synced", hint: "run `sprocketctl secrets sync` (or `up`, which syncs first) with the source reachable")
     }
 

@@ -57,7 +57,7 @@ public struct SecretSpec: Sendable, Hashable {
         /// Half of the unsealer's custody (``VaultUnsealerSecret``): derived by `up` once Vault is initialised.
         case vaultUnsealer(VaultUnsealerSecret)
         /// `local: NAME` (or `local: true`, `source: local`): a value set by hand with `sprocketctl secrets set NAME`
-        /// into the stack's sealed store (under ``LocalSecretStore/storeKey(_:)``); the embedded default for local use.
+        /// into the stack's sealed store (under ``SealedStoreKey/local(_:)``); the embedded default for local use.
         case local(name: String)
         /// A secret of the stack's `secrets:` manifest (by name): `secrets sync` keeps its value in the sealed store;
         /// the loader adds one such secret per manifest entry to the layer of its first consumer.

@@ -2,7 +2,7 @@
 /// file, or generated once), optionally provisioned to a Vault KV v2 path, and mounted in their consumers.
 ///
 /// `secrets sync` (and `up`, before the consuming layers) reads every source, writes Vault when a value changed,
-/// and keeps the value a Docker secret is created from in the sealed store under ``SecretManifestEntry/storeKey``.
+/// and keeps the value a Docker secret is created from in the sealed store under ``SealedStoreKey/manifest(_:)``.
 public struct SecretManifest: Sendable, Hashable {
     /// Where the values of `doppler:` entries are read in this environment.
     public enum DopplerSource: String, Sendable, Hashable, CaseIterable {
@@ -111,8 +111,5 @@ public struct SecretManifestEntry: Sendable, Hashable {
     }
 
     /// The sealed-store entry that holds the value the Docker secret is created from.
-    public var storeKey: String { Self.storeKey(name) }
-
-    /// The sealed-store entry of the manifest secret `name`.
-    public static func storeKey(_ name: String) -> String { "manifest-secret/\(name)" }
+    public var storeKey: String { SealedStoreKey.manifest(name).rawValue }
 }

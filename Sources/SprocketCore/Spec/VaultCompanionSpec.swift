@@ -99,8 +99,5 @@ public enum VaultUnsealerSecret: String, Sendable, Hashable, CaseIterable {
     public var secretName: String { "vault-unsealer-\(rawValue)" }
 
     /// The sealed-store entry holding it.
-    public var storeKey: String { "vault-unsealer/\(rawValue)" }
-
-    /// The sealed-store entry recording which key shares the derived key file holds (a digest, never a share).
-    public static let recordKey = "vault-unsealer-record"
+    public var storeKey: String { SealedStoreKey.vaultUnsealer(self).rawValue }
 }

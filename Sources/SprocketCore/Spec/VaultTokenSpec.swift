@@ -34,12 +34,6 @@ public struct VaultTokenSpec: Sendable, Hashable {
     /// The stack secret that carries the token: `vault-token-<name>`.
     public var secretName: String { "vault-token-\(name)" }
 
-    /// The sealed-store entry holding the token itself.
-    public static func storeKey(_ name: String) -> String { "vault-token/\(name)" }
-
-    /// The sealed-store entry holding what is known about the token (accessor, policies, lifetime), as JSON.
-    public static func recordKey(_ name: String) -> String { "vault-token-record/\(name)" }
-
     /// The lifetime the token is created with.
     public var lifetime: Duration { period ?? ttl ?? Self.defaultLifetime }
 

@@ -30,7 +30,7 @@ public struct VaultUnsealerKeys: Sendable {
         }
         let shares = Array(material.unsealKeys.prefix(needed))
         let fingerprint = Self.fingerprint(of: shares)
-        let recorded = try store.value(named: VaultUnsealerSecret.recordKey).map { String(decoding: $0, as: UTF8.self) }
+        let recorded = try store.value(named: SealedStoreKey.vaultUnsealerRecord.rawValue).map { String(decoding: $0, as: UTF8.self) }
         let complete = try VaultUnsealerSecret.allCases.allSatisfy { try store.value(named: $0.storeKey) != nil }
         if recorded == fingerprint && complete { return .kept }
 
@@ -49,7 +49,7 @@ public struct VaultUnsealerKeys: Sendable {
         // One write: the key file, its passphrase and the record of which shares they hold change together.
         try store.replace([
             (VaultUnsealerSecret.keyFile.storeKey, sealed), (VaultUnsealerSecret.passphrase.storeKey, passphrase),
-            (VaultUnsealerSecret.recordKey, Array(fingerprint.utf8)),
+            (SealedStoreKey.vaultUnsealerRecord.rawValue, Array(fingerprint.utf8)),
         ])
         return recorded == nil ? .derived : .replaced
     }

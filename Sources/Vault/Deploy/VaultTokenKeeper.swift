@@ -88,7 +88,7 @@ public struct VaultTokenKeeper: Sendable {
     }
 
     private func reconcile(_ token: VaultTokenSpec) async throws -> Report {
-        guard let record = try record(of: token), try store.value(named: VaultTokenSpec.storeKey(token.name)) != nil else {
+        guard let record = try record(of: token), try store.value(named: SealedStoreKey.vaultToken(token.name).rawValue) != nil else {
             return try await mint(token, action: .created, note: nil)
         }
         guard let info = try await lookup(record.accessor) else {
@@ -105,7 +105,7 @@ public struct VaultTokenKeeper: Sendable {
             try remember(expiresAt, in: record, of: token)
             return report(token, .kept, accessor: record.accessor, expiresAt: expiresAt)
         }
-        guard info.renewable, let value = try store.value(named: VaultTokenSpec.storeKey(token.name)) else {
+        guard info.renewable, let value = try store.value(named: SealedStoreKey.vaultToken(token.name).rawValue) else {
             return try await mint(token, action: .replaced, note: "it was about to expire and cannot be renewed", retiring: record.accessor)
         }
         let renewed = try await client.renew(token: VaultSecretString(String(decoding: value, as: UTF8.self)), increment: token.lifetime)
@@ -132,22 +132,19 @@ public struct VaultTokenKeeper: Sendable {
             accessor: auth.accessor, policies: token.policies.sorted(), lifetimeSeconds: token.lifetime.wholeSeconds,
             periodic: token.period != nil, createdAt: now(), expiresAt: expiresAt)
         var entries: [(name: String, value: [UInt8])] = [
-            (VaultTokenSpec.storeKey(token.name), Array(auth.clientToken.unredactedValue.utf8)),
-            (VaultTokenSpec.recordKey(token.name), Array(try JSONEncoder().encode(record))),
+            (SealedStoreKey.vaultToken(token.name).rawValue, Array(auth.clientToken.unredactedValue.utf8)),
+            (SealedStoreKey.vaultTokenRecord(token.name).rawValue, Array(try JSONEncoder().encode(record))),
         ]
         if let retiring {
-            entries.append((Self.retiredKey(token.name), Array(try JSONEncoder().encode(try retired(token.name) + [retiring]))))
+            entries.append((SealedStoreKey.vaultTokenRetired(token.name).rawValue, Array(try JSONEncoder().encode(try retired(token.name) + [retiring]))))
         }
         // One write: the new token, its record and the old one's accessor to revoke change together.
         try store.replace(entries)
         return report(token, action, accessor: auth.accessor, expiresAt: expiresAt, note: note)
     }
 
-    /// The sealed-store entry listing accessors of replaced tokens not revoked yet (JSON array).
-    static func retiredKey(_ name: String) -> String { "vault-token-retired/\(name)" }
-
     private func retired(_ name: String) throws -> [String] {
-        guard let bytes = try store.value(named: Self.retiredKey(name)) else { return [] }
+        guard let bytes = try store.value(named: SealedStoreKey.vaultTokenRetired(name).rawValue) else { return [] }
         return (try? JSONDecoder().decode([String].self, from: Data(bytes))) ?? []
     }
 
@@ -171,7 +168,7 @@ public struct VaultTokenKeeper: Sendable {
                 }
                 revoked.append(accessor)
             }
-            try store.replace(named: Self.retiredKey(token.name), with: Array("[]".utf8))
+            try store.replace(named: SealedStoreKey.vaultTokenRetired(token.name).rawValue, with: Array("[]".utf8))
         }
         return revoked
     }
@@ -181,13 +178,13 @@ public struct VaultTokenKeeper: Sendable {
         if let known = record.expiresAt, abs(known.timeIntervalSince(expiresAt)) < 60 { return }
         var record = record
         record.expiresAt = expiresAt
-        try store.replace(named: VaultTokenSpec.recordKey(token.name), with: Array(try JSONEncoder().encode(record)))
+        try store.replace(named: SealedStoreKey.vaultTokenRecord(token.name).rawValue, with: Array(try JSONEncoder().encode(record)))
     }
 
     /// The tokens as the sealed store last recorded them, without asking Vault (for `status`).
     public static func recorded(_ tokens: [VaultTokenSpec], in store: SealedSecretStore?) throws -> [Report] {
         try tokens.map { token in
-            let record = try store?.value(named: VaultTokenSpec.recordKey(token.name)).flatMap { try? JSONDecoder().decode(Record.self, from: Data($0)) }
+            let record = try store?.value(named: SealedStoreKey.vaultTokenRecord(token.name).rawValue).flatMap { try? JSONDecoder().decode(Record.self, from: Data($0)) }
             return Report(
                 name: token.name, secret: token.secretName, consumers: token.consumers, policies: token.policies,
                 action: record == nil ? .missing : .inspected, accessor: record?.accessor, expiresAt: record?.expiresAt,
@@ -196,7 +193,7 @@ public struct VaultTokenKeeper: Sendable {
     }
 
     private func record(of token: VaultTokenSpec) throws -> Record? {
-        guard let bytes = try store.value(named: VaultTokenSpec.recordKey(token.name)) else { return nil }
+        guard let bytes = try store.value(named: SealedStoreKey.vaultTokenRecord(token.name).rawValue) else { return nil }
         return try? JSONDecoder().decode(Record.self, from: Data(bytes))
     }
 

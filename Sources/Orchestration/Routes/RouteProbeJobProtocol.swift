@@ -3,26 +3,28 @@ import Traefik
 
 /// What `sprocketctl route-probe-job` is asked: the routes to request and which certificates to trust. It reaches
 /// the job as a Docker config (never as arguments or environment: hosts and paths are the spec's, not the shell's).
-struct RouteProbeJobRequest: Codable, Sendable, Equatable {
-    var targets: [RouteProbeTarget]
+public struct RouteProbeJobRequest: Codable, Sendable, Equatable {
+    /// Where the job finds the CA bundle it trusts besides the system roots (`--ca-bundle`).
+    public static let trustBundlePath = "/run/sprocket/route-probe-ca.pem"
+    public var targets: [RouteProbeTarget]
     /// How long one connection may take, in seconds.
-    var timeoutSeconds: Int
+    public var timeoutSeconds: Int
 }
 
 /// The job's answer: one line per target (``marker``, the target's index, its ``RouteProbeResult`` as JSON), so no
 /// line gets long enough for Docker's log to split it, or a line saying why the job could not probe at all.
-enum RouteProbeJobAnswer {
-    static let marker = "sprocketctl-route-probe: "
-    static let failureMarker = "sprocketctl-route-probe-failed: "
+public enum RouteProbeJobAnswer {
+    public static let marker = "sprocketctl-route-probe: "
+    public static let failureMarker = "sprocketctl-route-probe-failed: "
 
-    static func line(index: Int, result: RouteProbeResult) throws -> String {
+    public static func line(index: Int, result: RouteProbeResult) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return "\(marker)\(index) " + String(decoding: try encoder.encode(result), as: UTF8.self)
     }
 
     /// The results by target index, and the job's own failure when it reported one.
-    static func parse(lines: [String]) -> (results: [Int: RouteProbeResult], failure: String?) {
+    public static func parse(lines: [String]) -> (results: [Int: RouteProbeResult], failure: String?) {
         var results: [Int: RouteProbeResult] = [:]
         var failure: String?
         for line in lines {

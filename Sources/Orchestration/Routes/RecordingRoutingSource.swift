@@ -3,18 +3,18 @@ import Traefik
 
 /// A routing source that keeps the last snapshot it read, so the caller can look at what Traefik's API said after
 /// ``RouteVerifier`` finished (the resolver each router really carries, for the HTTPS probes and the ledger).
-final class RecordingRoutingSource: TraefikRoutingSource {
+public final class RecordingRoutingSource: TraefikRoutingSource {
     private let source: any TraefikRoutingSource
     private let snapshot = Mutex<TraefikRoutingSnapshot?>(nil)
 
-    init(_ source: any TraefikRoutingSource) {
+    public init(_ source: any TraefikRoutingSource) {
         self.source = source
     }
 
     /// The last snapshot read, nil before the first successful read.
-    var last: TraefikRoutingSnapshot? { snapshot.withLock { $0 } }
+    public var last: TraefikRoutingSnapshot? { snapshot.withLock { $0 } }
 
-    func routingSnapshot() async throws -> TraefikRoutingSnapshot {
+    public func routingSnapshot() async throws -> TraefikRoutingSnapshot {
         let read = try await source.routingSnapshot()
         snapshot.withLock { $0 = read }
         return read

@@ -10,30 +10,30 @@ import Traefik
 /// The API answers on the `traefik` entry point (:8080), which the generated static configuration never
 /// publishes; the job reaches it by the service's name on the network (docs/traefik.md says why this way).
 /// Traefik's log (for routers it dropped without listing them) is read through the engine API.
-struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
+public struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
     /// One request the job makes through the `web` entry point.
-    struct Probe: Sendable {
+    public struct Probe: Sendable {
         var router: String
         var host: String
         var path: String
     }
 
-    let client: DockerClient
-    let traefik: TraefikDeployment
-    let image: String
-    let labels: [String: String]
-    var probes: [Probe] = []
-    var timeout: Duration = .seconds(90)
+    public let client: DockerClient
+    public let traefik: TraefikDeployment
+    public let image: String
+    public let labels: [String: String]
+    public var probes: [Probe] = []
+    public var timeout: Duration = .seconds(90)
 
     /// The API as the job sees it, for messages.
-    var endpoint: String { "http://\(traefik.service.name):\(TraefikDeployment.apiPort)" }
+    public var endpoint: String { "http://\(traefik.service.name):\(TraefikDeployment.apiPort)" }
     private var place: String { "(read by a job on network \(traefik.network))" }
 
-    static let marker = "@@sprocket"
+    public static let marker = "@@sprocket"
     /// How long one request through the `web` entry point may take.
-    static let probeSeconds = 5
+    public static let probeSeconds = 5
 
-    func routingSnapshot() async throws -> TraefikRoutingSnapshot {
+    public func routingSnapshot() async throws -> TraefikRoutingSnapshot {
         var environment = ["TRAEFIK_HOST=\(traefik.service.name)"]
         for (index, probe) in probes.enumerated() {
             environment += ["PROBE_\(index)_HOST=\(probe.host)", "PROBE_\(index)_PATH=\(probe.path)"]
@@ -60,7 +60,7 @@ struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
             endpoint: "\(endpoint) \(place)")
     }
 
-    func recentLogLines() async throws -> [String] {
+    public func recentLogLines() async throws -> [String] {
         try await client.serviceLogs(traefik.dockerName, tail: 2_000, timeout: .seconds(30)).map(\.text)
     }
 
@@ -94,7 +94,7 @@ struct TraefikOverlaySource: TraefikRoutingSource, TraefikLogSource {
 
     /// The bodies (lines joined without separator: folding only split them), their wget exit statuses, and each
     /// probe's HTTP status (nil when no status line came back).
-    static func sections(_ lines: [String]) -> (body: [String: String], status: [String: Int], probes: [Int: RouteRequestAnswer]) {
+    public static func sections(_ lines: [String]) -> (body: [String: String], status: [String: Int], probes: [Int: RouteRequestAnswer]) {
         var body: [String: String] = [:]
         var status: [String: Int] = [:]
         var probes: [Int: RouteRequestAnswer] = [:]

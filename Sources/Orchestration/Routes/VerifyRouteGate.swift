@@ -7,17 +7,29 @@ import Traefik
 /// far must be present and enabled in real Traefik's API, error-free, and answer through the `web` entry point, and
 /// HTTPS routes through `websecure` with a usable certificate (``VerifyRouteRun``). A failure is a failed gate check, so the run stops and rolls back, and its `seen` quotes
 /// Traefik's API error or else the line of Traefik's log that explains it.
-struct VerifyRouteGate: LayerGate {
-    let stack: StackSpec
-    let client: @Sendable () async throws -> DockerClient
-    var budget: Duration = RouteVerifier.defaultBudget
-    let logger: Logger
+public struct VerifyRouteGate: LayerGate {
+    public let stack: StackSpec
+    public let client: @Sendable () async throws -> DockerClient
+    public var budget: Duration = RouteVerifier.defaultBudget
+    public let logger: Logger
     /// `--ca-bundle`: what HTTPS routes' certificates must chain to; nil: this machine's system bundle.
-    var caBundle: String?
+    public var caBundle: String?
     /// The issuance ledger the served certificates and Traefik's failed orders are recorded in.
-    var ledgerPath: String?
+    public var ledgerPath: String?
 
-    func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
+    public init(
+        stack: StackSpec, client: @escaping @Sendable () async throws -> DockerClient, budget: Duration = RouteVerifier.defaultBudget,
+        logger: Logger, caBundle: String? = nil, ledgerPath: String? = nil
+    ) {
+        self.stack = stack
+        self.client = client
+        self.budget = budget
+        self.logger = logger
+        self.caBundle = caBundle
+        self.ledgerPath = ledgerPath
+    }
+
+    public func evaluate(layer: DesiredLayer, events: ApplyEventHandler) async throws -> [GateCheckResult] {
         guard let traefik = TraefikDeployment(stack: stack), !traefik.isStandIn else { return [] }
         let order = LayerOrder.sorted(stack.layers.map { ($0.name, $0.needs.map(\.name)) })
         guard let current = order.firstIndex(of: layer.name), let own = order.firstIndex(of: traefik.layer), current >= own else { return [] }
@@ -43,7 +55,7 @@ struct VerifyRouteGate: LayerGate {
     }
 
     /// What the run added to the issuance ledger, for the operator.
-    static func ledgerNotes(_ outcome: VerifyRouteRun.Outcome, ledgerPath: String?) -> [String] {
+    public static func ledgerNotes(_ outcome: VerifyRouteRun.Outcome, ledgerPath: String?) -> [String] {
         guard let ledgerPath else { return [] }
         var notes: [String] = []
         if !outcome.recordedIssued.isEmpty {
@@ -55,7 +67,7 @@ struct VerifyRouteGate: LayerGate {
         return notes
     }
 
-    static func results(_ report: RouteVerificationReport, declared: [DeclaredRouter], layer: String) -> [GateCheckResult] {
+    public static func results(_ report: RouteVerificationReport, declared: [DeclaredRouter], layer: String) -> [GateCheckResult] {
         let failures = Dictionary(
             zip(report.failures.map(\.router), VerifyRouteRun.failureLines(report, declared: declared)), uniquingKeysWith: { first, _ in first })
         return (report.routers + report.unexpected).map { verdict in

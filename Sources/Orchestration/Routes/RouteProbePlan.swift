@@ -6,14 +6,21 @@ import Traefik
 /// The Host (and SNI) is the first `Host` of the router's rule and the path its first `PathPrefix`/`Path`, so
 /// the request reaches exactly that router. Routers on `websecure` (or with TLS) are requested over HTTPS on 443,
 /// the rest over HTTP on 80 (other ports when the entry points listen elsewhere).
-struct RouteProbePlan {
-    var version: TraefikMajorVersion
-    var nodeAddress: String
-    var httpPort = 80
-    var httpsPort = 443
+public struct RouteProbePlan {
+    public var version: TraefikMajorVersion
+    public var nodeAddress: String
+    public var httpPort = 80
+    public var httpsPort = 443
+
+    public init(version: TraefikMajorVersion, nodeAddress: String, httpPort: Int = 80, httpsPort: Int = 443) {
+        self.version = version
+        self.nodeAddress = nodeAddress
+        self.httpPort = httpPort
+        self.httpsPort = httpsPort
+    }
 
     /// The request for `router`, nil when its rule names no host to ask for (e.g. only `HostRegexp`).
-    func target(for router: CompiledRouter) -> RouteProbeTarget? {
+    public func target(for router: CompiledRouter) -> RouteProbeTarget? {
         guard let rule = try? TraefikRuleParser(version: version).parse(router.rule) else { return nil }
         let matchers = rule.matchers
         guard let host = matchers.first(where: { $0.name == "Host" })?.arguments.first else { return nil }
@@ -25,7 +32,7 @@ struct RouteProbePlan {
 
     /// One check per router, in order; `targets` and `results` as ``target(for:)`` and the probe gave them
     /// (`results` holds one entry per non-nil target).
-    func checks(_ routers: [CompiledRouter], targets: [RouteProbeTarget?], results: [RouteProbeResult]) -> [RouteProbeCheck] {
+    public func checks(_ routers: [CompiledRouter], targets: [RouteProbeTarget?], results: [RouteProbeResult]) -> [RouteProbeCheck] {
         var remaining = results.makeIterator()
         return zip(routers, targets).map { router, target in
             guard target != nil, let result = remaining.next() else {
@@ -37,7 +44,7 @@ struct RouteProbePlan {
 
     /// What is wrong with a response, nil when the route works. `untrustedAllowed`: a certificate that does not
     /// verify is fine (a staging CA's, which no client trusts, when no CA bundle says otherwise).
-    static func problem(_ result: RouteProbeResult, router: CompiledRouter, untrustedAllowed: Bool = false) -> String? {
+    public static func problem(_ result: RouteProbeResult, router: CompiledRouter, untrustedAllowed: Bool = false) -> String? {
         guard let status = result.statusCode else { return "no response: \(result.error ?? "unknown error")" }
         if status == 404 { return "HTTP 404: Traefik matched no router for this Host and path" }
         if status >= 500 { return "HTTP \(status): the router matched but its service did not answer (no healthy servers?)" }
@@ -52,22 +59,22 @@ struct RouteProbePlan {
 }
 
 /// The outcome of probing one router.
-struct RouteProbeCheck: Encodable {
-    var router: String
+public struct RouteProbeCheck: Encodable {
+    public var router: String
     /// What the request saw; nil when the router was not probed.
-    var result: RouteProbeResult?
+    public var result: RouteProbeResult?
     /// Why the route fails, nil when it works.
-    var problem: String?
+    public var problem: String?
     /// Why it was not probed.
-    var note: String?
+    public var note: String?
 
-    var passed: Bool { problem == nil }
+    public var passed: Bool { problem == nil }
 
-    enum CodingKeys: String, CodingKey {
+    public enum CodingKeys: String, CodingKey {
         case router, passed, result, problem, note
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(router, forKey: .router)
         try container.encode(passed, forKey: .passed)

@@ -12,28 +12,28 @@ import Traefik
 /// needs the served certificate (Traefik's default or not, issuer, expiry, chain), which busybox cannot read.
 /// The image has no CA certificates of its own: the caller's bundle (`--ca-bundle`, else this machine's system
 /// bundle) is mounted into the job.
-struct SwarmRouteProbe {
-    let client: DockerClient
-    let traefik: TraefikDeployment
-    let labels: [String: String]
+public struct SwarmRouteProbe: Sendable {
+    public let client: DockerClient
+    public let traefik: TraefikDeployment
+    public let labels: [String: String]
     /// The PEM file whose certificates a served certificate must chain to; nil: this machine's system bundle.
-    var caBundle: String?
-    var connectionTimeout: Duration = .seconds(10)
-    var jobTimeout: Duration = .seconds(120)
+    public var caBundle: String?
+    public var connectionTimeout: Duration = .seconds(10)
+    public var jobTimeout: Duration = .seconds(120)
 
     /// Where a system's CA bundle usually is (Debian/Ubuntu/Alpine, Fedora/RHEL, others).
-    static let systemBundles = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"]
+    public static let systemBundles = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"]
 
     /// One result per target, in order.
     /// - Throws: ``SprocketError`` naming the bundle when it cannot be read, the runner image when it cannot be made,
     ///   and the job when it ends without answering for every target.
-    func probe(_ targets: [RouteProbeTarget]) async throws -> [RouteProbeResult] {
+    public func probe(_ targets: [RouteProbeTarget]) async throws -> [RouteProbeResult] {
         guard !targets.isEmpty else { return [] }
         let request = RouteProbeJobRequest(targets: targets, timeoutSeconds: Int(connectionTimeout.components.seconds))
         let requestPath = "/run/sprocket/route-probe-request.json"
         var files = [SwarmOneShotJob.File(target: requestPath, content: [UInt8](try JSONEncoder().encode(request)), isSecret: false)]
         if let bundle = try trustBundle() {
-            files.append(SwarmOneShotJob.File(target: RouteProbeJobCommand.trustBundlePath, content: bundle, isSecret: false))
+            files.append(SwarmOneShotJob.File(target: RouteProbeJobRequest.trustBundlePath, content: bundle, isSecret: false))
         }
         let (image, constraints) = try await ExecutableImage().ensureOnThisNode(on: client, subject: "the TLS route probe")
         let job = SwarmOneShotJob(

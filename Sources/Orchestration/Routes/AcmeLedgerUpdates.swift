@@ -9,20 +9,33 @@ import Traefik
 /// every ACME certificate they see is
 /// recorded once (by its `notBefore`), staging and production apart. `up` then goes to production only for hosts
 /// that already have a certificate: a host never issued before gets the staging CA first.
-enum AcmeLedgerUpdates {
+public enum AcmeLedgerUpdates {
     /// Let's Encrypt's staging issuers say so in their names ("(STAGING) Pretend Pear X1", "(STAGING) Ersatz …").
-    static func environment(ofIssuer issuer: String) -> ACMEEnvironment? {
+    public static func environment(ofIssuer issuer: String) -> ACMEEnvironment? {
         guard issuer.contains("Let's Encrypt") || issuer.contains("(STAGING)") else { return nil }
         return issuer.contains("(STAGING)") ? .staging : .production
     }
+    /// The hosts of every router that asks an ACME resolver for its certificate, in first-seen order.
+    public static func acmeHosts(of spec: StackSpec) -> [String] {
+        let parser = TraefikRuleParser(version: spec.routing.traefik)
+        var hosts: [String] = []
+        for router in RouteLabelCompiler(stack: spec).compiledRouters() where router.certResolver != nil {
+            guard let rule = try? parser.parse(router.rule) else { continue }
+            for matcher in rule.matchers where matcher.name.lowercased() == "host" {
+                for host in matcher.arguments where !hosts.contains(host) { hosts.append(host) }
+            }
+        }
+        return hosts
+    }
 
-    static func ledgerPath(_ runtime: CommandRuntime, stack: StackSpec) -> String {
-        "\(runtime.store(for: StackIdentity(stack: stack.name, environment: stack.environment)).directory)/acme-ledger.json"
+
+    public static func ledgerPath(stateFolder: String) -> String {
+        "\(stateFolder)/acme-ledger.json"
     }
 
     /// Which CA a resolver of `stack` uses: the staging resolver of a staging-first run (``ACMESettings/stagingResolverName``)
     /// staging, the spec's resolver staging or production as `routing.acme.staging` says; nil for any other name.
-    static func environment(ofResolver name: String, stack: StackSpec) -> ACMEEnvironment? {
+    public static func environment(ofResolver name: String, stack: StackSpec) -> ACMEEnvironment? {
         let acme = stack.routing.acme
         if name == acme.resolver { return acme.staging ? .staging : .production }
         if name == acme.stagingResolverName { return .staging }
@@ -34,7 +47,7 @@ enum AcmeLedgerUpdates {
     /// Where a failed order is filed: Let's Encrypt's directories by their URL; another CA under the environment of
     /// the resolver that logged it when the spec points that environment at this very CA
     /// (`routing.acme.staging_directory`, `production_directory`); any other CA (a test CA) under staging.
-    static func environment(of failure: ACMEOrderFailure, stack: StackSpec) -> ACMEEnvironment {
+    public static func environment(of failure: ACMEOrderFailure, stack: StackSpec) -> ACMEEnvironment {
         if let letsEncrypt = ACMEEnvironment.allCases.first(where: { $0.directoryURL == failure.caServer }) { return letsEncrypt }
         if let resolver = failure.resolver, let configured = environment(ofResolver: resolver, stack: stack),
             directory(configured, of: stack) == failure.caServer
@@ -47,7 +60,7 @@ enum AcmeLedgerUpdates {
     /// Records the failed validations among `failures` (Traefik's log), each filed by ``environment(of:stack:)``;
     /// returns those newly recorded. Reading the same failures again records nothing
     /// (``CertificateLedger/recordFailures(_:unknownCA:)``).
-    static func recordFailures(_ failures: [ACMEOrderFailure], stack: StackSpec, ledgerPath: String) throws -> [ACMEOrderFailure] {
+    public static func recordFailures(_ failures: [ACMEOrderFailure], stack: StackSpec, ledgerPath: String) throws -> [ACMEOrderFailure] {
         var ledger = try CertificateLedger(path: ledgerPath)
         var recorded: [ACMEOrderFailure] = []
         for filedUnder in ACMEEnvironment.allCases {
@@ -57,7 +70,7 @@ enum AcmeLedgerUpdates {
     }
 
     /// The ACME directory `stack` uses for `environment`.
-    static func directory(_ environment: ACMEEnvironment, of stack: StackSpec) -> String {
+    public static func directory(_ environment: ACMEEnvironment, of stack: StackSpec) -> String {
         let acme = stack.routing.acme
         return acme.directoryOverride ?? (environment == .staging ? acme.stagingDirectory : acme.productionDirectory)
     }
@@ -65,7 +78,7 @@ enum AcmeLedgerUpdates {
     /// Where the certificates of a CA other than Let's Encrypt are filed: per host, the environment of the resolver
     /// its router carries, when the spec points that environment at another CA (`routing.acme.staging_directory`,
     /// `production_directory`). Let's Encrypt's certificates are filed by their issuer instead.
-    static func customCAEnvironments(_ hostResolvers: [String: String], stack: StackSpec) -> [String: ACMEEnvironment] {
+    public static func customCAEnvironments(_ hostResolvers: [String: String], stack: StackSpec) -> [String: ACMEEnvironment] {
         hostResolvers.compactMapValues { resolver in
             guard let resolverEnvironment = environment(ofResolver: resolver, stack: stack) else { return nil }
             let caDirectory = directory(resolverEnvironment, of: stack)
@@ -75,7 +88,7 @@ enum AcmeLedgerUpdates {
 
     /// Records the ACME certificates among `results`: Let's Encrypt's by their issuer, another CA's for the hosts
     /// `customCA` files under an environment (never Traefik's default certificate); returns the hosts newly recorded.
-    static func record(_ results: [RouteProbeResult], ledgerPath: String, customCA: [String: ACMEEnvironment] = [:]) throws -> [String] {
+    public static func record(_ results: [RouteProbeResult], ledgerPath: String, customCA: [String: ACMEEnvironment] = [:]) throws -> [String] {
         var ledger = try CertificateLedger(path: ledgerPath)
         var recorded: [String] = []
         for result in results {
@@ -99,11 +112,11 @@ enum AcmeLedgerUpdates {
     /// a failing host stops the run before anything changes, with what to fix. `preflight` is nil when no public
     /// address of the ingress node is known, which also stops a production run; `skipPreflight` (split-horizon DNS,
     /// a load balancer in front) trusts the operator instead.
-    static func resolverForRun(
+    public static func resolverForRun(
         _ stack: StackSpec, forceStaging: Bool, allowProduction: Bool, ledgerPath: String,
         preflight: ACMEPreflight?, skipPreflight: Bool = false, warn: (String) -> Void
     ) async throws -> StackSpec {
-        let hosts = AcmeCheckCommand.acmeHosts(of: stack)
+        let hosts = Self.acmeHosts(of: stack)
         guard !hosts.isEmpty, !stack.routing.acme.staging else { return stack }
         if forceStaging {
             warn("using Let's Encrypt's staging CA for this run (--acme-staging): browsers will not trust its certificates")
@@ -150,7 +163,7 @@ enum AcmeLedgerUpdates {
     /// routers' labels and Traefik's static configuration both change, and the certificates the staging resolver
     /// obtained stay apart from the production resolver's in Traefik's storage, so the run that moves to production
     /// gets a production certificate instead of Traefik serving the stored staging one.
-    static func withStaging(_ stack: StackSpec) -> StackSpec {
+    public static func withStaging(_ stack: StackSpec) -> StackSpec {
         var stack = stack
         stack.routing.acme.resolver = stack.routing.acme.stagingResolverName
         stack.routing.acme.staging = true
@@ -160,5 +173,5 @@ enum AcmeLedgerUpdates {
 
 extension SprocketError.Code {
     /// Let's Encrypt's production CA refused before anything changed: a host fails the DNS preflight.
-    static let preflightFailed = SprocketError.Code(rawValue: "preflight-failed")
+    public static let preflightFailed = SprocketError.Code(rawValue: "preflight-failed")
 }

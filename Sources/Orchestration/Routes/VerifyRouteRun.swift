@@ -7,30 +7,43 @@ import Traefik
 /// `routes:`, and hand-written in labels) present and enabled in Traefik's API without errors, compiled ones as
 /// compiled, and each plain-HTTP route answering through the `web` entry point. Routers the API does not list
 /// are explained by the matching line of Traefik's log. Shared by `verify`, `verify routes` and `up`'s route gate.
-struct VerifyRouteRun {
-    let stack: StackSpec
-    let traefik: TraefikDeployment
-    let client: DockerClient
-    var budget: Duration = RouteVerifier.defaultBudget
-    var logger: Logger
+public struct VerifyRouteRun {
+    public let stack: StackSpec
+    public let traefik: TraefikDeployment
+    public let client: DockerClient
+    public var budget: Duration = RouteVerifier.defaultBudget
+    public var logger: Logger
     /// The certificates HTTPS routes must chain to (`--ca-bundle`); nil: the system's bundle of this machine.
-    var caBundle: String?
+    public var caBundle: String?
     /// The issuance ledger the served certificates and Traefik's failed orders are recorded in; nil: not recorded.
-    var ledgerPath: String?
+    public var ledgerPath: String?
+
+    public init(
+        stack: StackSpec, traefik: TraefikDeployment, client: DockerClient, budget: Duration = RouteVerifier.defaultBudget, logger: Logger,
+        caBundle: String? = nil, ledgerPath: String? = nil
+    ) {
+        self.stack = stack
+        self.traefik = traefik
+        self.client = client
+        self.budget = budget
+        self.logger = logger
+        self.caBundle = caBundle
+        self.ledgerPath = ledgerPath
+    }
 
     /// What one run found.
-    struct Outcome {
-        var report: RouteVerificationReport
-        var declared: [DeclaredRouter]
+    public struct Outcome {
+        public var report: RouteVerificationReport
+        public var declared: [DeclaredRouter]
         /// The HTTPS probes from inside the swarm, one per router requested over HTTPS.
-        var tlsChecks: [RouteProbeCheck] = []
+        public var tlsChecks: [RouteProbeCheck] = []
         /// Hosts whose certificates were newly recorded in the ledger, and how many failed orders were.
-        var recordedIssued: [String] = []
-        var recordedFailures = 0
+        public var recordedIssued: [String] = []
+        public var recordedFailures = 0
     }
 
     /// The routers of the given layers (all when nil), judged within the budget.
-    func run(layers: Set<String>? = nil) async throws -> Outcome {
+    public func run(layers: Set<String>? = nil) async throws -> Outcome {
         let declared = DeclaredRouter.all(in: stack).filter { layers?.contains($0.layer) ?? true }
         let services = Set(declared.map(\.specService))
         let compiled = RouteLabelCompiler(stack: stack).compiledRouters().filter { services.contains($0.specService) }
@@ -53,7 +66,7 @@ struct VerifyRouteRun {
         // A router of a later layer is not judged yet, but it is the spec's, not an orphan: the gate after an earlier
         // layer sees the routers the previous run left in later layers.
         let everyDeclared = Set(DeclaredRouter.all(in: stack).map(\.name))
-        report.unexpected.removeAll { VerifyRoutesCommand.belongsToAnotherEnvironment($0.router, of: stack) || everyDeclared.contains($0.router) }
+        report.unexpected.removeAll { Self.belongsToAnotherEnvironment($0.router, of: stack) || everyDeclared.contains($0.router) }
         var outcome = Outcome(report: report, declared: declared)
         try await checkTLS(compiled, outcome: &outcome, snapshot: recording.last, remaining: budget - (ContinuousClock.now - started), source: source)
         return outcome
@@ -104,10 +117,20 @@ struct VerifyRouteRun {
             tls.results, ledgerPath: ledgerPath, customCA: AcmeLedgerUpdates.customCAEnvironments(hostResolvers, stack: stack))
         outcome.recordedFailures = try AcmeLedgerUpdates.recordFailures(tls.acmeFailures, stack: stack, ledgerPath: ledgerPath).count
     }
+    /// Whether an unexpected router is really another environment's whose name starts like ours
+    /// (`sprocket-prod-eu-web` when verifying `prod`).
+    public static func belongsToAnotherEnvironment(_ router: String, of stack: StackSpec) -> Bool {
+        let own = TraefikName.sanitize("\(stack.name)-\(stack.environment)") + "-"
+        return stack.declaredEnvironments.contains { other in
+            let prefix = TraefikName.sanitize("\(stack.name)-\(other)") + "-"
+            return prefix.count > own.count && prefix.hasPrefix(own) && router.hasPrefix(prefix)
+        }
+    }
+
 
     /// One line per failed router: its name, the spec service and file:line that declare it, Traefik's own words,
     /// and what to do.
-    static func failureLines(_ report: RouteVerificationReport, declared: [DeclaredRouter]) -> [String] {
+    public static func failureLines(_ report: RouteVerificationReport, declared: [DeclaredRouter]) -> [String] {
         let byName = Dictionary(declared.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         return report.failures.map { verdict in
             let origin = byName[verdict.router].map { " (service `\($0.specService)`, \($0.location))" } ?? ""
@@ -116,7 +139,7 @@ struct VerifyRouteRun {
         }
     }
 
-    static func hint(for findings: [RouteFinding], router: DeclaredRouter?) -> String {
+    public static func hint(for findings: [RouteFinding], router: DeclaredRouter?) -> String {
         let place = router.map { "at \($0.location)" } ?? "in the spec"
         for finding in findings {
             switch finding {

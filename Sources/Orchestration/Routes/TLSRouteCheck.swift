@@ -10,18 +10,18 @@ import Traefik
 /// Traefik serves its default certificate until its resolver obtained one, so a router with a resolver on the
 /// default certificate is requested again until the budget ends, unless Traefik's log shows an order for its host
 /// that failed since this check started: then the failure is final, and Traefik's line and what to do are quoted.
-struct TLSRouteCheck {
-    let stack: StackSpec
-    let prober: @Sendable ([RouteProbeTarget]) async throws -> [RouteProbeResult]
-    let logSource: any TraefikLogSource
-    var budget: Duration
+public struct TLSRouteCheck {
+    public let stack: StackSpec
+    public let prober: @Sendable ([RouteProbeTarget]) async throws -> [RouteProbeResult]
+    public let logSource: any TraefikLogSource
+    public var budget: Duration
     /// Whether certificates must verify against the trust bundle (`--ca-bundle` given); otherwise a staging
     /// resolver's certificate may be untrusted.
-    var strictTrust = false
-    var pause: Duration = .seconds(3)
+    public var strictTrust = false
+    public var pause: Duration = .seconds(3)
 
     /// What the check found.
-    struct Outcome {
+    public struct Outcome {
         /// One check per router probed, in the order given.
         var checks: [RouteProbeCheck] = []
         /// What each probe saw (for the issuance ledger).
@@ -34,7 +34,7 @@ struct TLSRouteCheck {
 
     /// Probes `routers` (those requested over HTTPS; others are skipped). `resolvers` holds the resolver each router
     /// carries in Traefik's API (the staging one after a staging-first `up`), by full name.
-    func run(_ routers: [CompiledRouter], address: String, resolvers: [String: String]) async throws -> Outcome {
+    public func run(_ routers: [CompiledRouter], address: String, resolvers: [String: String]) async throws -> Outcome {
         let plan = RouteProbePlan(version: stack.routing.traefik, nodeAddress: address, httpsPort: TraefikDeployment.websecurePort)
         let secure = routers.compactMap { router -> (CompiledRouter, RouteProbeTarget)? in
             guard let target = plan.target(for: router), target.scheme == .https else { return nil }

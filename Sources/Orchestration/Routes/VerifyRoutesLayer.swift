@@ -5,9 +5,9 @@ import Traefik
 
 /// The routes part of plain `verify`: the stack's routers in the Traefik it runs, as one more report layer
 /// (`routes`), one check per router.
-enum VerifyRoutesLayer {
+public enum VerifyRoutesLayer {
     /// The layer, nil when the stack runs no Traefik (or a stand-in) or declares no router.
-    static func check(
+    public static func check(
         _ stack: StackSpec, client: DockerClient, budget: Duration = .seconds(30), logger: Logger, caBundle: String? = nil, ledgerPath: String? = nil,
         note: (String) -> Void = { _ in }
     ) async throws -> VerifyReport.Layer? {

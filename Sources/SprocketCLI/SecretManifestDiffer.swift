@@ -40,6 +40,8 @@ struct SecretManifestDiffer {
     var mounts: [String: [String: String]]
     /// The values kept in the sealed store, by entry name: the only "source" a `generate:` entry without Vault has.
     var storedValues: [String: SensitiveBytes] = [:]
+    /// The sealed store's secret naming key (nil before the first `up` that needed one).
+    var namingKey: SecretNamingKey?
 
     func diff(sourceValues: [String: SensitiveBytes]) async throws -> [Row] {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
@@ -64,9 +66,10 @@ struct SecretManifestDiffer {
             }
             for consumer in entry.consumers {
                 let mounted = mounts[consumer.service]?[consumer.target]
+                // A legacy name the service mounts for the current value is in step: `up` keeps it (docs/secrets.md).
                 let expected = deployValue.map { value in
-                    identity.versionedObjectName(
-                        entry.name, suffix: ContentHash.objectSuffix(stack: identity.prefix, name: entry.name, content: value.bytes))
+                    DockerSecretNaming(identity: identity, key: namingKey, deployedNames: Set([mounted].compactMap { $0 }))
+                        .name(of: entry.name, value: value.bytes).dockerName
                 } ?? "unknown (no value yet)"
                 let inStep = mounted == expected
                 row.services.append(ServiceHop(service: consumer.service, target: consumer.target, mounted: mounted, expected: expected, inStep: inStep))

@@ -19,14 +19,14 @@ struct SecretsDiffCommand: AsyncParsableCommand {
             let identity = StackIdentity(stack: stack.name, environment: stack.environment)
             let sourceValues = try await ManifestSourceReader(runtime: runtime, stack: stack).read(stack.secretManifest)
             let key = try SecretKey.loadOrCreate(at: runtime.keyFilePath)
-            let storedValues: [String: SensitiveBytes] = try await runtime.withSharedSealedStore(identity, writes: false) {
+            let (storedValues, namingKey) = try await runtime.withSharedSealedStore(identity, writes: false) {
                 let store = try SealedSecretStore(path: runtime.store(for: identity).sealedSecretsPath, key: key, identity: identity)
                 var values: [String: SensitiveBytes] = [:]
                 for entry in stack.secretManifest.entries {
                     guard case .generate = entry.source, let value = try store.value(named: entry.storeKey) else { continue }
                     values[entry.name] = SensitiveBytes(value)
                 }
-                return values
+                return (values, try SecretNamingKey.stored(in: store))
             }
             let vault = try ManifestSync.vaultHop(for: stack, runtime: runtime)
             var rows: [SecretManifestDiffer.Row] = []
@@ -34,7 +34,9 @@ struct SecretsDiffCommand: AsyncParsableCommand {
                 try await runtime.withDeployment { _, engine in
                     let services = Array(Set(stack.secretManifest.entries.flatMap { $0.consumers.map(\.service) })).sorted()
                     let mounts = try await SecretManifestDiffer.serviceMounts(try await engine.driver().client, identity: identity, services: services)
-                    rows = try await SecretManifestDiffer(stack: stack, key: key, vault: vault, mounts: mounts, storedValues: storedValues).diff(sourceValues: sourceValues)
+                    rows = try await SecretManifestDiffer(
+                        stack: stack, key: key, vault: vault, mounts: mounts, storedValues: storedValues, namingKey: namingKey
+                    ).diff(sourceValues: sourceValues)
                 }
                 await vault?.close()
             } catch {

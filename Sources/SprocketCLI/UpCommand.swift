@@ -25,6 +25,11 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "On failure, leave the failed state in place (for debugging) instead of restoring what the run changed.")
     var noRollback = false
 
+    @Option(name: .customLong("rekey-secrets"), help: ArgumentHelp(
+        "Move at most N secrets still named by the legacy plain hash of their value to keyed names (their consumers roll).",
+        valueName: "N"))
+    var rekeySecrets = 0
+
     @Flag(name: .customLong("acme-staging"), help: "Use Let's Encrypt's staging CA for this run (untrusted certificates, no rate-limit risk).")
     var acmeStaging = false
 
@@ -38,6 +43,10 @@ struct UpCommand: AsyncParsableCommand {
 
     @OptionGroup var trust: RouteTrustOptions
 
+    func validate() throws {
+        guard rekeySecrets >= 0 else { throw ValidationError("--rekey-secrets \(rekeySecrets): give a count of 0 or more") }
+    }
+
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let spec = try runtime.loadSpec()
@@ -48,7 +57,7 @@ struct UpCommand: AsyncParsableCommand {
             ) { runtime.console.err("warning: \($0)") }
             let renderer = EventRenderer(console: runtime.console, json: options.json)
             let started = ContinuousClock.now
-            let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)
+            let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune, rekeySecrets: rekeySecrets)
             let vaultGate = stack.vault.map { vault in
                 VaultUnsealGate(
                     vault: vault, keyFile: runtime.vaultKeyFile(declared: vault.keyFile),

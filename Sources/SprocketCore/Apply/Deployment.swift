@@ -38,7 +38,11 @@ public struct Deployment: Sendable {
 
     /// Plans against the cluster (or against nothing, offline). Writes nothing unless `generateSecrets` (only
     /// `up`, under the lock, asks for that).
-    public func prepare(_ stack: StackSpec, options: Planner.Options, offline: Bool, generateSecrets: Bool = false) async throws -> Prepared {
+    /// - Parameter fence: Called before the secret naming key is written to the sealed store (`up`: its lease check).
+    public func prepare(
+        _ stack: StackSpec, options: Planner.Options, offline: Bool, generateSecrets: Bool = false,
+        fence: (@Sendable (String) async throws -> Void)? = nil
+    ) async throws -> Prepared {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         let secrets = try resolveSecrets(stack, identity: identity, offline: offline, generate: generateSecrets && !offline)
         let observed: ObservedState
@@ -48,8 +52,8 @@ public struct Deployment: Sendable {
             observed = try await context.driver().observe(identity)
         }
         // The engine is observed first: a secret deployed under its legacy name is kept, which only the engine tells.
-        let desired = try desiredState(
-            stack, secrets: secrets, observed: observed, options: options, createsNamingKey: generateSecrets && !offline)
+        let desired = try await desiredState(
+            stack, secrets: secrets, observed: observed, options: options, createsNamingKey: generateSecrets && !offline, fence: fence)
         let plan = Planner(options: options).plan(desired: desired, observed: observed)
         return Prepared(stack: stack, desired: desired, observed: observed, plan: plan, secrets: secrets)
     }
@@ -82,7 +86,9 @@ public struct Deployment: Sendable {
         for run in try await store.markInterruptedRuns(now: context.now()) {
             context.events(.warning("run \(run.id) (\(run.command)) was interrupted; this run re-plans from the cluster"))
         }
-        let prepared = try await prepare(stack, options: options, offline: false, generateSecrets: true)
+        let prepared = try await prepare(stack, options: options, offline: false, generateSecrets: true) { operation in
+            try await lease.check(before: operation)
+        }
         // A blocker is a difference too, even when it is the only one: never report "no changes" over it.
         guard prepared.plan.blockers.isEmpty else {
             throw SprocketError(
@@ -267,8 +273,9 @@ public struct Deployment: Sendable {
     /// The key is created only by a mutating run (`createsNamingKey`: `up`, under its lease) and only when a secret
     /// needs a keyed name; a plan without a key shows such a secret with a placeholder name.
     func desiredState(
-        _ stack: StackSpec, secrets: [String: SecretMaterial], observed: ObservedState, options: Planner.Options, createsNamingKey: Bool
-    ) throws -> DesiredState {
+        _ stack: StackSpec, secrets: [String: SecretMaterial], observed: ObservedState, options: Planner.Options, createsNamingKey: Bool,
+        fence: (@Sendable (String) async throws -> Void)? = nil
+    ) async throws -> DesiredState {
         let identity = observed.identity
         var naming = DesiredStateBuilder.SecretNamingInputs(
             key: try sealedStore(identity, creating: false).flatMap { try SecretNamingKey.stored(in: $0) },
@@ -276,6 +283,7 @@ public struct Deployment: Sendable {
         let desired = DesiredStateBuilder(stack: stack, secrets: secrets, secretNaming: naming).build()
         let needsKey = desired.layers.flatMap(\.secrets).contains { $0.secretNaming == .awaitingKey }
         guard needsKey, createsNamingKey, let store = try sealedStore(identity, creating: true) else { return desired }
+        try await fence?("creating the secret naming key in the sealed store")
         naming.key = try SecretNamingKey.storedOrCreated(in: store)
         return DesiredStateBuilder(stack: stack, secrets: secrets, secretNaming: naming).build()
     }

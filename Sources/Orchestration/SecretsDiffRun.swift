@@ -11,21 +11,22 @@ extension RunEnvironment {
         let sourceValues = try await ManifestSourceReader(settings: settings, stack: stack).read(stack.secretManifest)
         let key = try SecretKey.loadOrCreate(at: keyFilePath)
         // `generate:` entries have no source: their value is the one kept in the sealed store.
-        let storedValues: [String: SensitiveBytes] = try await withSealedStore(of: identity, writes: false, command: "secrets diff") {
+        let (storedValues, namingKey) = try await withSealedStore(of: identity, writes: false, command: "secrets diff") {
             let store = try SealedSecretStore(path: state.store(for: identity).sealedSecretsPath, key: key, identity: identity)
             var values: [String: SensitiveBytes] = [:]
             for entry in stack.secretManifest.entries {
                 guard case .generate = entry.source, let value = try store.value(named: entry.storeKey) else { continue }
                 values[entry.name] = SensitiveBytes(value)
             }
-            return values
+            return (values, try SecretNamingKey.stored(in: store))
         }
         let vault = try ManifestSync.vaultHop(for: stack, settings: settings)
         do {
             let rows = try await withDeployment { _, engine in
                 let services = Array(Set(stack.secretManifest.entries.flatMap { $0.consumers.map(\.service) })).sorted()
                 let mounts = try await SecretManifestDiffer.serviceMounts(try await engine.driver().client, identity: identity, services: services)
-                return try await SecretManifestDiffer(stack: stack, key: key, vault: vault, mounts: mounts, storedValues: storedValues)
+                return try await SecretManifestDiffer(
+                    stack: stack, key: key, vault: vault, mounts: mounts, storedValues: storedValues, namingKey: namingKey)
                     .diff(sourceValues: sourceValues)
             }
             await vault?.close()

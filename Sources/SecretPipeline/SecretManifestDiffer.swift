@@ -40,15 +40,19 @@ public struct SecretManifestDiffer {
     var mounts: [String: [String: String]]
     /// The values kept in the sealed store, by entry name: the only "source" a `generate:` entry without Vault has.
     var storedValues: [String: SensitiveBytes] = [:]
+    /// The sealed store's secret naming key (nil before the first `up` that needed one).
+    var namingKey: SecretNamingKey?
 
     public init(
-        stack: StackSpec, key: SecretKey, vault: ManifestVaultHop?, mounts: [String: [String: String]], storedValues: [String: SensitiveBytes] = [:]
+        stack: StackSpec, key: SecretKey, vault: ManifestVaultHop?, mounts: [String: [String: String]], storedValues: [String: SensitiveBytes] = [:],
+        namingKey: SecretNamingKey?
     ) {
         self.stack = stack
         self.key = key
         self.vault = vault
         self.mounts = mounts
         self.storedValues = storedValues
+        self.namingKey = namingKey
     }
 
     public func diff(sourceValues: [String: SensitiveBytes]) async throws -> [Row] {
@@ -74,9 +78,10 @@ public struct SecretManifestDiffer {
             }
             for consumer in entry.consumers {
                 let mounted = mounts[consumer.service]?[consumer.target]
+                // A legacy name the service mounts for the current value is in step: `up` keeps it (docs/secrets.md).
                 let expected = deployValue.map { value in
-                    identity.versionedObjectName(
-                        entry.name, suffix: ContentHash.objectSuffix(stack: identity.prefix, name: entry.name, content: value.bytes))
+                    DockerSecretNaming(identity: identity, key: namingKey, deployedNames: Set([mounted].compactMap { $0 }))
+                        .name(of: entry.name, value: value.bytes).dockerName
                 } ?? "unknown (no value yet)"
                 let inStep = mounted == expected
                 row.services.append(ServiceHop(service: consumer.service, target: consumer.target, mounted: mounted, expected: expected, inStep: inStep))

@@ -20,10 +20,19 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Do not plan removal of objects that are gone from the spec.")
     var noPrune = false
 
+    @Option(name: .customLong("rekey-secrets"), help: ArgumentHelp(
+        "Show the move of at most N secrets still named the legacy way to keyed names, as `up --rekey-secrets N` does it.",
+        valueName: "N"))
+    var rekeySecrets = 0
+
+    func validate() throws {
+        guard rekeySecrets >= 0 else { throw ValidationError("--rekey-secrets \(rekeySecrets): give a count of 0 or more") }
+    }
+
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
             let stack = try runtime.loadSpec()
-            let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune)
+            let plannerOptions = Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune, rekeySecrets: rekeySecrets)
             var plan: Plan?
             var external: [ExternalChange] = []
             let shared = offline ? nil : StackIdentity(stack: stack.name, environment: stack.environment)

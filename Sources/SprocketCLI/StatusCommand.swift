@@ -17,12 +17,15 @@ struct StatusCommand: AsyncParsableCommand {
         try await CommandRuntime.run(options) { runtime in
             let identity = try runtime.identity(stackOverride: stack)
             try await runtime.withDeployment(sharingSealedStoreOf: identity) { deployment, engine in
-                let reports = try await deployment.context.driver().status(identity)
+                let driver = try await deployment.context.driver()
+                let reports = try await driver.status(identity)
+                let legacyNamed = DockerSecretNaming.legacyNamedSecrets(in: try await driver.observe(identity)).count
                 let tokens = try Self.vaultTokens(runtime, identity: identity, stackOverride: stack)
                 let external = try await Self.externalResources(runtime, deployment: deployment, engine: engine, stackOverride: stack)
                 if options.json {
                     runtime.console.json(StatusOutput(
-                        stack: identity.stack, environment: identity.environment, services: reports, vaultTokens: tokens, external: external))
+                        stack: identity.stack, environment: identity.environment, services: reports, legacyNamedSecrets: legacyNamed,
+                        vaultTokens: tokens, external: external))
                     return
                 }
                 defer {
@@ -41,6 +44,10 @@ struct StatusCommand: AsyncParsableCommand {
                 for line in TextTable.render([header] + rows) { runtime.console.out(line) }
                 for report in reports where report.runningTasks < report.desiredTasks {
                     if let error = report.lastError { runtime.console.out("\(report.name): \(error)") }
+                }
+                if legacyNamed > 0 {
+                    runtime.console.out(
+                        "secrets: \(legacyNamed) still named by the legacy plain hash of the value (`sprocketctl up --rekey-secrets N` moves them)")
                 }
             }
         }
@@ -102,6 +109,8 @@ struct StatusOutput: Encodable {
     var stack: String
     var environment: String
     var services: [ServiceStatusReport]
+    /// Secrets still named by the legacy plain hash of their value (docs/secrets.md, "How secrets are named").
+    var legacyNamedSecrets: Int
     /// The stack's Vault tokens (`vault.tokens`) with their recorded expiry.
     var vaultTokens: [VaultTokenKeeper.Report]
     /// The declared databases, roles and buckets (`postgres:`, `s3:`) as they stand.

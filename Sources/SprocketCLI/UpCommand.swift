@@ -25,6 +25,11 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "On failure, leave the failed state in place (for debugging) instead of restoring what the run changed.")
     var noRollback = false
 
+    @Option(name: .customLong("rekey-secrets"), help: ArgumentHelp(
+        "Move at most N secrets still named by the legacy plain hash of their value to keyed names (their consumers roll).",
+        valueName: "N"))
+    var rekeySecrets = 0
+
     @Flag(name: .customLong("acme-staging"), help: "Use Let's Encrypt's staging CA for this run (untrusted certificates, no rate-limit risk).")
     var acmeStaging = false
 
@@ -37,6 +42,10 @@ struct UpCommand: AsyncParsableCommand {
     @OptionGroup var dns: DNSPreflightOptions
 
     @OptionGroup var trust: RouteTrustOptions
+
+    func validate() throws {
+        guard rekeySecrets >= 0 else { throw ValidationError("--rekey-secrets \(rekeySecrets): give a count of 0 or more") }
+    }
 
     func run() async throws {
         try await CommandRuntime.run(options) { runtime in
@@ -66,7 +75,8 @@ struct UpCommand: AsyncParsableCommand {
             do {
                 result = try await orchestrator.run(
                     stack, options: UpOrchestrator.Options(
-                        planner: Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune), concurrency: concurrency,
+                        planner: Planner.Options(layers: layer.isEmpty ? nil : Set(layer), prune: !noPrune, rekeySecrets: rekeySecrets),
+                        concurrency: concurrency,
                         rollsBack: !noRollback),
                     extraGates: [routeGate], confirm: confirmation(runtime))
                 await routeEngine.shutdown()

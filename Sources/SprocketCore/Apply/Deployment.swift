@@ -38,16 +38,22 @@ public struct Deployment: Sendable {
 
     /// Plans against the cluster (or against nothing, offline). Writes nothing unless `generateSecrets` (only
     /// `up`, under the lock, asks for that).
-    public func prepare(_ stack: StackSpec, options: Planner.Options, offline: Bool, generateSecrets: Bool = false) async throws -> Prepared {
+    /// - Parameter fence: Called before the secret naming key is written to the sealed store (`up`: its lease check).
+    public func prepare(
+        _ stack: StackSpec, options: Planner.Options, offline: Bool, generateSecrets: Bool = false,
+        fence: (@Sendable (String) async throws -> Void)? = nil
+    ) async throws -> Prepared {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         let secrets = try resolveSecrets(stack, identity: identity, offline: offline, generate: generateSecrets && !offline)
-        let desired = DesiredStateBuilder(stack: stack, secrets: secrets).build()
         let observed: ObservedState
         if offline {
             observed = .empty(identity)
         } else {
             observed = try await context.driver().observe(identity)
         }
+        // The engine is observed first: a secret deployed under its legacy name is kept, which only the engine tells.
+        let desired = try await desiredState(
+            stack, secrets: secrets, observed: observed, options: options, createsNamingKey: generateSecrets && !offline, fence: fence)
         let plan = Planner(options: options).plan(desired: desired, observed: observed)
         return Prepared(stack: stack, desired: desired, observed: observed, plan: plan, secrets: secrets)
     }
@@ -80,12 +86,21 @@ public struct Deployment: Sendable {
         for run in try await store.markInterruptedRuns(now: context.now()) {
             context.events(.warning("run \(run.id) (\(run.command)) was interrupted; this run re-plans from the cluster"))
         }
-        let prepared = try await prepare(stack, options: options, offline: false, generateSecrets: true)
+        let prepared = try await prepare(stack, options: options, offline: false, generateSecrets: true) { operation in
+            try await lease.check(before: operation)
+        }
         // A blocker is a difference too, even when it is the only one: never report "no changes" over it.
         guard prepared.plan.blockers.isEmpty else {
             throw SprocketError(
                 .unsupportedChange, prepared.plan.blockers.joined(separator: "\n"),
                 hint: "nothing was changed; resolve the listed changes and run again")
+        }
+        // A placeholder name must never reach the engine: `prepare` created the naming key (or failed) above.
+        if let unnamed = prepared.desired.layers.flatMap(\.secrets).first(where: { $0.secretNaming == .awaitingKey }) {
+            throw SprocketError(
+                .secretStore, "secret '\(unnamed.name)' has no name: the secret naming key could not be created",
+                subject: self.store(for: StackIdentity(stack: stack.name, environment: stack.environment)).sealedSecretsPath,
+                hint: "check that the state folder is writable, and run again")
         }
         guard prepared.plan.hasChanges else {
             try await checkSettled(StackIdentity(stack: stack.name, environment: stack.environment), layers: options.layers)
@@ -244,16 +259,38 @@ public struct Deployment: Sendable {
         let needsStore = stack.layers.contains { layer in
             layer.secrets.contains { $0.source.usesSealedStore }
         }
-        var sealedStore: SealedSecretStore?
-        // Without generating, a missing key means no generated value exists yet: do not create a key just to look.
-        if needsStore && (generate || FileManager.default.fileExists(atPath: context.keyFilePath)) {
-            let key = try SecretKey.loadOrCreate(at: context.keyFilePath)
-            sealedStore = try SealedSecretStore(path: store(for: identity).sealedSecretsPath, key: key, identity: identity)
-        }
+        let sealedStore = needsStore ? try sealedStore(identity, creating: generate) : nil
         return try SecretResolver(
             processEnvironment: context.processEnvironment, store: sealedStore, isOffline: offline, generatesMissing: generate,
             redactor: context.redactor
         ).resolve(stack)
+    }
+
+    /// The stack environment's sealed store. Without `creating`, a missing key file means nothing was ever sealed:
+    /// no key is created just to look (nil).
+    private func sealedStore(_ identity: StackIdentity, creating: Bool) throws -> SealedSecretStore? {
+        guard creating || FileManager.default.fileExists(atPath: context.keyFilePath) else { return nil }
+        let key = try SecretKey.loadOrCreate(at: context.keyFilePath)
+        return try SealedSecretStore(path: store(for: identity).sealedSecretsPath, key: key, identity: identity)
+    }
+
+    /// The desired state, its Docker secrets named under the stack environment's naming key (``DockerSecretNaming``).
+    /// The key is created only by a mutating run (`createsNamingKey`: `up`, under its lease) and only when a secret
+    /// needs a keyed name; a plan without a key shows such a secret with a placeholder name.
+    func desiredState(
+        _ stack: StackSpec, secrets: [String: SecretMaterial], observed: ObservedState, options: Planner.Options, createsNamingKey: Bool,
+        fence: (@Sendable (String) async throws -> Void)? = nil
+    ) async throws -> DesiredState {
+        let identity = observed.identity
+        var naming = DesiredStateBuilder.SecretNamingInputs(
+            key: try sealedStore(identity, creating: false).flatMap { try SecretNamingKey.stored(in: $0) },
+            deployedNames: Set(observed.secrets.map(\.dockerName)), rekeyLimit: options.rekeySecrets, rekeyLayers: options.layers)
+        let desired = DesiredStateBuilder(stack: stack, secrets: secrets, secretNaming: naming).build()
+        let needsKey = desired.layers.flatMap(\.secrets).contains { $0.secretNaming == .awaitingKey }
+        guard needsKey, createsNamingKey, let store = try sealedStore(identity, creating: true) else { return desired }
+        try await fence?("creating the secret naming key in the sealed store")
+        naming.key = try SecretNamingKey.storedOrCreated(in: store)
+        return DesiredStateBuilder(stack: stack, secrets: secrets, secretNaming: naming).build()
     }
 
     private func fingerprints(_ secrets: [String: SecretMaterial]) -> [String: String] {

@@ -11,8 +11,8 @@ public struct DriftBaseline: Sendable, Hashable {
     /// own them and they carry no ownership labels, so the engine observation never lists them: drift skips them
     /// instead of calling them missing.
     public var externalNames: Set<String>
-    /// Secrets whose value, and so whose content-hashed Docker name, is not known here (a `generate:` secret
-    /// read without the key or sealed store): they are matched by kind and logical name instead.
+    /// Secrets whose value, and so whose fingerprinted Docker name, is not known here (a `generate:` secret
+    /// read without the key or sealed store, or no secret naming key yet): they are matched by kind and logical name instead.
     public var unversionedObjects: Set<ResourceID>
     /// Facts about the choice of baseline, shown with the report.
     public var notes: [String]
@@ -44,7 +44,8 @@ public struct DriftBaseline: Sendable, Hashable {
             external += layer.networks.filter(\.isExternal).map(\.dockerName)
             external += layer.volumes.filter(\.isExternal).map(\.dockerName)
             external += (layer.configs + layer.secrets).filter(\.isExternal).map(\.dockerName)
-            unversioned += (layer.configs + layer.secrets).filter { !$0.isExternal && $0.content == nil }
+            // No value, or no naming key yet to name it with: which version is current cannot be told by name.
+            unversioned += (layer.configs + layer.secrets).filter { !$0.isExternal && ($0.content == nil || $0.secretNaming == .awaitingKey) }
                 .map { ResourceID($0.kind, $0.name) }
         }
         self.init(

@@ -24,7 +24,8 @@ public struct DriftDetector: Sendable {
             return left < right
         }
         return DriftReport(
-            identity: observed.identity, baselineRunID: baseline.runID, findings: findings, notes: baseline.notes)
+            identity: observed.identity, baselineRunID: baseline.runID, findings: findings,
+            notes: baseline.notes + Self.legacyNamingNotes(observed))
     }
 
     private func serviceFindings(
@@ -84,6 +85,13 @@ public struct DriftDetector: Sendable {
             live.secrets[index].objectName = wanted.objectName
         }
         return live
+    }
+
+    /// Secrets still named the legacy way are not drift (`up` keeps them on purpose), but how many remain is worth a line.
+    private static func legacyNamingNotes(_ observed: ObservedState) -> [String] {
+        let count = DockerSecretNaming.legacyNamedSecrets(in: observed).count
+        guard count > 0 else { return [] }
+        return ["\(count) secret\(count == 1 ? "" : "s") still named by the legacy plain hash of the value (`sprocketctl up --rekey-secrets N` moves them)"]
     }
 
     /// How many tasks should run: the applied replica count, not the engine's desired count, since scaling a

@@ -96,7 +96,8 @@ public struct DesiredVolume: Sendable, Hashable, Codable {
     public var specHash: String { ContentHash.of(self) }
 }
 
-/// One version of a config or secret. Its Docker name carries the content hash, so "exists" means "up to date".
+/// One version of a config or secret. Its Docker name carries a fingerprint of the content (a plain hash for a
+/// config, a keyed one for a secret), so "exists" means "up to date".
 public struct DesiredObject: Sendable, Hashable {
     public var kind: ResourceKind
     public var name: String
@@ -107,11 +108,14 @@ public struct DesiredObject: Sendable, Hashable {
     public var content: SensitiveBytes?
     /// The content-hash suffix (also stored as the spec-hash label).
     public var contentSuffix: String
+    /// How a secret's name was derived (``DockerSecretNaming``); nil for configs, external and unresolved secrets.
+    public var secretNaming: DockerSecretNaming.Scheme?
 
     public init(
         kind: ResourceKind, name: String, dockerName: String, isExternal: Bool, labels: [String: String],
-        content: SensitiveBytes?, contentSuffix: String
+        content: SensitiveBytes?, contentSuffix: String, secretNaming: DockerSecretNaming.Scheme? = nil
     ) {
+        self.secretNaming = secretNaming
         self.kind = kind
         self.name = name
         self.dockerName = dockerName

@@ -1,19 +1,43 @@
 /// Turns a loaded spec (plus the secrets' values) into the ``DesiredState``: Docker names, labels, hashes.
 public struct DesiredStateBuilder: Sendable {
+    /// What names the stack's Docker secrets (see ``DockerSecretNaming``).
+    public struct SecretNamingInputs: Sendable {
+        /// The stack environment's naming key; nil before the first `up` that needs one.
+        public var key: SecretNamingKey?
+        /// Docker names of the stack environment's secrets on the engine now (empty offline).
+        public var deployedNames: Set<String>
+        /// At most this many secrets still deployed under a legacy name move to a keyed name in this run
+        /// (`up --rekey-secrets N`); the others keep their legacy name until their value changes.
+        public var rekeyLimit: Int
+        /// Only secrets of these layers move (nil: any layer), so that `--layer` does not move another layer's secret.
+        public var rekeyLayers: Set<String>?
+
+        public init(key: SecretNamingKey? = nil, deployedNames: Set<String> = [], rekeyLimit: Int = 0, rekeyLayers: Set<String>? = nil) {
+            self.key = key
+            self.deployedNames = deployedNames
+            self.rekeyLimit = rekeyLimit
+            self.rekeyLayers = rekeyLayers
+        }
+    }
+
     public var stack: StackSpec
     public var secrets: [String: SecretMaterial]
+    public var secretNaming: SecretNamingInputs
 
-    public init(stack: StackSpec, secrets: [String: SecretMaterial]) {
+    public init(stack: StackSpec, secrets: [String: SecretMaterial], secretNaming: SecretNamingInputs = SecretNamingInputs()) {
         self.stack = stack
         self.secrets = secrets
+        self.secretNaming = secretNaming
     }
 
     public var identity: StackIdentity { StackIdentity(stack: stack.name, environment: stack.environment) }
 
     public func build() -> DesiredState {
         let order = LayerOrder.sorted(stack.layers.map { ($0.name, $0.needs.map(\.name)) })
-        let objectNames = versionedObjectNames()
-        let layers = order.compactMap { stack.layer(named: $0) }.map { layer in
+        let orderedLayers = order.compactMap { stack.layer(named: $0) }
+        let naming = dockerSecretNaming(orderedLayers)
+        let objectNames = versionedObjectNames(naming)
+        let layers = orderedLayers.map { layer in
             DesiredLayer(
                 name: layer.name,
                 needs: layer.needs.map(\.name),
@@ -21,7 +45,7 @@ public struct DesiredStateBuilder: Sendable {
                 networks: layer.networks.map { network($0, layer: layer.name) },
                 volumes: layer.volumes.map { volume($0, layer: layer.name) },
                 configs: layer.configs.map { config($0, layer: layer.name) },
-                secrets: layer.secrets.map { secret($0, layer: layer.name) },
+                secrets: layer.secrets.map { secret($0, layer: layer.name, naming: naming) },
                 services: layer.services.map { service($0, layer: layer.name, objectNames: objectNames) },
                 checks: CheckResolver(stack: stack).gateChecks(for: layer)
             )
@@ -63,6 +87,8 @@ public struct DesiredStateBuilder: Sendable {
                 kind: .config, name: spec.name, dockerName: name, isExternal: true, labels: [:], content: nil,
                 contentSuffix: "external")
         }
+        // A config keeps the plain content hash: its content is no secret (anyone who may read the name may
+        // `docker config inspect` the content itself), and a plain hash needs no key, so offline plans name it too.
         let content = spec.content ?? []
         let suffix = ContentHash.objectSuffix(stack: identity.prefix, name: spec.name, content: content)
         return DesiredObject(
@@ -71,7 +97,23 @@ public struct DesiredStateBuilder: Sendable {
             content: SensitiveBytes(content), contentSuffix: suffix)
     }
 
-    private func secret(_ spec: SecretSpec, layer: String) -> DesiredObject {
+    /// The naming of this run, with the secrets the bounded migration moves: the first ``SecretNamingInputs/rekeyLimit``
+    /// still deployed under a legacy name, in layer order then by name, so that every plan of a run picks the same ones.
+    private func dockerSecretNaming(_ orderedLayers: [LayerSpec]) -> DockerSecretNaming {
+        var naming = DockerSecretNaming(identity: identity, key: secretNaming.key, deployedNames: secretNaming.deployedNames)
+        guard secretNaming.rekeyLimit > 0 else { return naming }
+        var candidates: [String] = []
+        for layer in orderedLayers where secretNaming.rekeyLayers?.contains(layer.name) ?? true {
+            for spec in layer.secrets.sorted(by: { $0.name < $1.name }) {
+                guard let content = secrets[spec.name]?.content else { continue }  // external, or no value: nothing to move
+                if naming.name(of: spec.name, value: content.bytes).scheme == .legacy { candidates.append(spec.name) }
+            }
+        }
+        naming.rekeying = Set(candidates.prefix(secretNaming.rekeyLimit))
+        return naming
+    }
+
+    private func secret(_ spec: SecretSpec, layer: String, naming: DockerSecretNaming) -> DesiredObject {
         if case .external(let name) = spec.source {
             return DesiredObject(
                 kind: .secret, name: spec.name, dockerName: name, isExternal: true, labels: [:], content: nil,
@@ -84,20 +126,20 @@ public struct DesiredStateBuilder: Sendable {
                 isExternal: false, labels: labels(spec.labels, layer: layer, name: spec.name), content: nil,
                 contentSuffix: "unresolved")
         }
-        let suffix = ContentHash.objectSuffix(stack: identity.prefix, name: spec.name, content: content.bytes)
+        let name = naming.name(of: spec.name, value: content.bytes)
         return DesiredObject(
-            kind: .secret, name: spec.name, dockerName: identity.versionedObjectName(spec.name, suffix: suffix),
-            isExternal: false, labels: labels(spec.labels, layer: layer, name: spec.name), content: content,
-            contentSuffix: suffix)
+            kind: .secret, name: spec.name, dockerName: name.dockerName, isExternal: false,
+            labels: labels(spec.labels, layer: layer, name: spec.name), content: content, contentSuffix: name.suffix,
+            secretNaming: name.scheme)
     }
 
     /// Docker names of every config and secret version, by logical name.
-    private func versionedObjectNames() -> (configs: [String: String], secrets: [String: String]) {
+    private func versionedObjectNames(_ naming: DockerSecretNaming) -> (configs: [String: String], secrets: [String: String]) {
         var configs: [String: String] = [:]
         var secretNames: [String: String] = [:]
         for layer in stack.layers {
             for spec in layer.configs { configs[spec.name] = config(spec, layer: layer.name).dockerName }
-            for spec in layer.secrets { secretNames[spec.name] = secret(spec, layer: layer.name).dockerName }
+            for spec in layer.secrets { secretNames[spec.name] = secret(spec, layer: layer.name, naming: naming).dockerName }
         }
         return (configs, secretNames)
     }

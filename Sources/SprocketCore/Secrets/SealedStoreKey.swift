@@ -17,6 +17,8 @@ public enum SealedStoreKey: Sendable, Hashable, CustomStringConvertible {
     case vaultUnsealer(VaultUnsealerSecret)
     /// Which key shares the unsealer's key file holds (a digest, never a share).
     case vaultUnsealerRecord
+    /// The key that fingerprints each Docker secret's value in its name (``SecretNamingKey``).
+    case dockerSecretNamingKey
 
     /// The entry's name in the store.
     public var rawValue: String {
@@ -29,6 +31,7 @@ public enum SealedStoreKey: Sendable, Hashable, CustomStringConvertible {
         case .vaultTokenRetired(let name): "vault-token-retired/\(name)"
         case .vaultUnsealer(let part): "vault-unsealer/\(part.rawValue)"
         case .vaultUnsealerRecord: "vault-unsealer-record"
+        case .dockerSecretNamingKey: "naming-key/docker-secrets"
         }
     }
 

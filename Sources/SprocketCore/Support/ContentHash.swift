@@ -20,9 +20,10 @@ public enum ContentHash {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// The 12-hex suffix that names a config or secret version. The stack and logical name are mixed in
-    /// so that equal contents of unrelated secrets do not share a visible hash, and a hash seen in one
-    /// stack says nothing about another.
+    /// The 12-hex suffix that names a config version. The stack and logical name are mixed in so that equal
+    /// contents of unrelated configs do not share a visible hash, and a hash seen in one stack says nothing about
+    /// another. Secrets are named by ``DockerSecretNaming`` with a keyed fingerprint instead: a plain hash of a
+    /// secret lets anyone who sees the name test guesses of the value; this one only recognises their legacy names.
     public static func objectSuffix(stack: String, name: String, content: [UInt8]) -> String {
         var input = Array("sprocket-object-v1\u{0}\(stack)\u{0}\(name)\u{0}".utf8)
         input.append(contentsOf: content)

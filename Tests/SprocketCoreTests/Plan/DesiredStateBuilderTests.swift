@@ -19,12 +19,15 @@ struct DesiredStateBuilderTests {
         #expect(db.definition.mounts == [MountDefinition(type: "volume", source: "it-dev_pgdata", target: "/var/lib/postgresql/data", readOnly: false)])
     }
 
-    @Test("configs and secrets are versioned with a 12-hex content suffix", arguments: ["app-conf", "db-password"])
-    func versionedNames(_ name: String) throws {
+    @Test("configs are versioned with a 12-hex content suffix, secrets with `k` and 12 hex of a keyed fingerprint",
+          arguments: [("app-conf", ""), ("db-password", "k")])
+    func versionedNames(_ name: String, marker: String) throws {
         let object = try #require(desired.layers.flatMap { $0.configs + $0.secrets }.first { $0.name == name })
         #expect(object.dockerName == "it-dev_\(name)_\(object.contentSuffix)")
-        #expect(object.contentSuffix.count == 12)
-        #expect(object.contentSuffix.allSatisfy { "0123456789abcdef".contains($0) })
+        #expect(object.contentSuffix.hasPrefix(marker))
+        let hex = object.contentSuffix.dropFirst(marker.count)
+        #expect(hex.count == 12)
+        #expect(hex.allSatisfy { "0123456789abcdef".contains($0) })
     }
 
     @Test("the suffix is stable for equal content and changes with the content")

@@ -85,14 +85,38 @@ enum StackFixture {
         return spec
     }
 
-    /// The desired state of `stack` with every environment secret resolved to `password` (or `secrets`).
-    static func desired(_ stack: StackSpec, secrets: [String: String] = [:]) -> DesiredState {
+    /// The secret naming key of the fixtures' stack environment (a fixed one, so names are stable across tests).
+    static let namingKey = SecretNamingKey(bytes: Array(repeating: 7, count: 32))
+
+    /// The desired state of `stack` with every environment secret resolved to `password` (or `secrets`), its
+    /// secrets named under ``namingKey`` (or as `naming` says).
+    static func desired(
+        _ stack: StackSpec, secrets: [String: String] = [:],
+        naming: DesiredStateBuilder.SecretNamingInputs = .init(key: namingKey)
+    ) -> DesiredState {
+        DesiredStateBuilder(stack: stack, secrets: materials(stack, secrets: secrets), secretNaming: naming).build()
+    }
+
+    /// The values `desired` resolves: `password` unless `secrets` names another.
+    static func materials(_ stack: StackSpec, secrets: [String: String] = [:]) -> [String: SecretMaterial] {
         var materials: [String: SecretMaterial] = [:]
         for secret in stack.layers.flatMap(\.secrets) {
             let value = secrets[secret.name] ?? password
             materials[secret.name] = SecretMaterial(name: secret.name, content: SensitiveBytes(Array(value.utf8)))
         }
-        return DesiredStateBuilder(stack: stack, secrets: materials).build()
+        return materials
+    }
+
+    /// The desired state as sprocketctl deployed it before keyed names: every secret under the legacy plain hash.
+    /// Produced by telling the builder those names are deployed, which it then keeps.
+    static func legacyDesired(_ stack: StackSpec, secrets: [String: String] = [:]) -> DesiredState {
+        let identity = StackIdentity(stack: stack.name, environment: stack.environment)
+        let legacyNames = materials(stack, secrets: secrets).compactMap { name, material in
+            material.content.map {
+                identity.versionedObjectName(name, suffix: DockerSecretNaming.legacySuffix(identity: identity, name: name, value: $0.bytes))
+            }
+        }
+        return desired(stack, secrets: secrets, naming: .init(key: nil, deployedNames: Set(legacyNames)))
     }
 
     /// A cluster that already runs `stacks`, applied one after the other (each later one as an update).

@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "VaultTests",
             dependencies: [
-                "Vault", "SprocketTestSupport",
+                "Vault", "SprocketCore", "SprocketTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,14 +2,14 @@ import Foundation
 import SprocketCore
 import Vault
 
-/// One sync of a stack's manifest under its state lock: sources first, then Vault (when the stack has one and is
-/// reachable with the key file's root token), then the sealed store.
+/// One sync of a stack's manifest, under the lease of the run it is part of (`up`, `secrets sync`): sources first,
+/// then Vault (when the stack has one and is reachable with the key file's root token), then the sealed store.
 public struct ManifestSync: Sendable {
     public var settings: SecretPipelineSettings
-    /// The lease of the run this sync is part of, which already holds the lock; nil: the sync takes the local lock.
-    public var lease: (any StateLease)?
+    /// The lease of the run this sync is part of: the stack environment's one lock.
+    public var lease: any StateLease
 
-    public init(settings: SecretPipelineSettings, lease: (any StateLease)?) {
+    public init(settings: SecretPipelineSettings, lease: any StateLease) {
         self.settings = settings
         self.lease = lease
     }
@@ -27,9 +27,7 @@ public struct ManifestSync: Sendable {
     /// Vault, then the sealed store, from source values already read.
     public func apply(_ stack: StackSpec, sourceValues: [String: SensitiveBytes], command: String) async throws -> [SecretManifestSyncer.Report] {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let lock = lease == nil ? try StateLock.acquire(directory: settings.localState(identity).directory, command: "\(command) (manifest secrets)") : nil
-        defer { lock?.release() }
-        try await lease?.check(before: "syncing the manifest's secrets")
+        try await lease.check(before: "syncing the manifest's secrets")
         let key = try SecretKey.loadOrCreate(at: settings.keyFilePath)
         let store = try SealedSecretStore(path: settings.localState(identity).sealedSecretsPath, key: key, identity: identity)
         let vault = try Self.vaultHop(for: stack, settings: settings)

@@ -37,7 +37,7 @@ public struct ManifestVaultHop: Sendable {
     }
 
     public func read(_ location: SecretManifestEntry.VaultLocation) async throws -> Current {
-        let path = try kvPath(location)
+        let path = location.secret
         do {
             guard let secret = try await client.secretIfPresent(at: path) else {
                 return Current(value: nil, version: 0, data: VaultSecretData(values: [:]))
@@ -57,7 +57,7 @@ public struct ManifestVaultHop: Sendable {
     /// (one field each): they are written together, since a second write with the same `cas` would be refused.
     /// Returns the new version.
     public func write(_ values: [String: SensitiveBytes], to location: SecretManifestEntry.VaultLocation, over current: Current) async throws -> Int {
-        let path = try kvPath(location)
+        let path = location.secret
         var data = current.data
         for (field, value) in values { data.values[field] = .string(String(decoding: value.bytes, as: UTF8.self)) }
         let fields = values.keys.sorted().joined(separator: ", ")
@@ -80,14 +80,5 @@ public struct ManifestVaultHop: Sendable {
             }
         }
         return written.version
-    }
-
-    private func kvPath(_ location: SecretManifestEntry.VaultLocation) throws -> VaultKVPath {
-        do {
-            return try VaultKVPath(mount: location.mount, path: location.path)
-        } catch {
-            throw SprocketError(.secretUnavailable, "\(location) is not a usable KV v2 path: \(error)", subject: address,
-                                hint: "fix the entry's `vault:` in stack.yaml")
-        }
     }
 }

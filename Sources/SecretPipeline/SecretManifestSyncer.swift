@@ -43,22 +43,22 @@ public struct SecretManifestSyncer {
         }
         // Every value first; then one Vault write per secret path holding all its changed fields.
         var deployed: [String: SensitiveBytes] = [:]
-        var changedFields: [String: (location: SecretManifestEntry.VaultLocation, current: ManifestVaultHop.Current, values: [String: SensitiveBytes])] = [:]
+        var changedFields: [VaultKVPath: (location: SecretManifestEntry.VaultLocation, current: ManifestVaultHop.Current, values: [String: SensitiveBytes])] = [:]
         for entry in manifest.entries {
             if vault != nil, let location = entry.vault, let current = currents[entry.name] {
                 let desired = try desiredValue(entry, sourceValues: sourceValues, vaultValue: current.value)
                 deployed[entry.name] = desired
                 if current.value != desired {
-                    let path = Self.secretPath(location)
+                    let path = location.secret
                     changedFields[path, default: (location, current, [:])].values[location.field] = desired
                 }
             } else {
                 deployed[entry.name] = try desiredValue(entry, sourceValues: sourceValues, vaultValue: nil)
             }
         }
-        var writtenVersions: [String: Int] = [:]
+        var writtenVersions: [VaultKVPath: Int] = [:]
         if let vault {
-            for (path, change) in changedFields.sorted(by: { $0.key < $1.key }) {
+            for (path, change) in changedFields.sorted(by: { $0.key.description < $1.key.description }) {
                 writtenVersions[path] = try await vault.write(change.values, to: change.location, over: change.current)
             }
         }
@@ -67,9 +67,9 @@ public struct SecretManifestSyncer {
             guard let value = deployed[entry.name] else { continue }
             var action = Report.Action.unchanged
             var version = currents[entry.name]?.version
-            if let location = entry.vault, let written = writtenVersions[Self.secretPath(location)] {
+            if let location = entry.vault, let written = writtenVersions[location.secret] {
                 version = written
-                if changedFields[Self.secretPath(location)]?.values[location.field] != nil { action = .vaultWritten }
+                if changedFields[location.secret]?.values[location.field] != nil { action = .vaultWritten }
             }
             if try store.value(named: entry.storeKey) != value.bytes {
                 try store.replace(named: entry.storeKey, with: value.bytes)
@@ -80,11 +80,6 @@ public struct SecretManifestSyncer {
                 vaultVersion: vault == nil ? nil : version, action: action, fingerprint: key.fingerprint(value.bytes)))
         }
         return reports
-    }
-
-    /// The KV v2 secret a location's field belongs to.
-    private static func secretPath(_ location: SecretManifestEntry.VaultLocation) -> String {
-        "\(location.mount)/\(location.path)"
     }
 
     /// The source's value; for `generate:` the one already kept (Vault first, then the store), else a new one.

@@ -1,3 +1,4 @@
+import SprocketCore
 /// The Vault module: an HTTP API client for HashiCorp Vault (and OpenBao), and the key custody around it.
 ///
 /// - ``VaultClient``: `sys/init`, `sys/seal-status`, `sys/unseal`, `sys/seal`, `sys/health`, `sys/mounts`, KV v2

@@ -1,4 +1,5 @@
 import Foundation
+import SprocketCore
 import Logging
 import SprocketTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import SprocketCore
 import Testing
 import Vault
 

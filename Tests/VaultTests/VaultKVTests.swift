@@ -1,4 +1,5 @@
 import Foundation
+import SprocketCore
 import SprocketTestSupport
 import Testing
 import Vault

@@ -1,3 +1,4 @@
+import SprocketCore
 import SprocketTestSupport
 import Testing
 import Vault

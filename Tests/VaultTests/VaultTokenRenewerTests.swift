@@ -14,6 +14,10 @@ struct VaultTokenRenewerTests {
         }
     }
 
+    /// How many real seconds one test second is: 1 on the emulator's frozen clock; 5 on real OpenBao, where a
+    /// loaded machine can take seconds between two calls and a 6 s token would expire before the test looks at it.
+    static func scale(_ vault: UnsealedVault) -> Int { vault.emulator != nil ? 1 : 5 }
+
     static func withTokenFiles<T: Sendable>(_ tokens: [String: VaultSecretString], _ body: ([(name: String, path: String)]) async throws -> T) async throws -> T {
         let folder = try TemporaryDirectory(prefix: "renewer")
         defer { folder.remove() }
@@ -34,25 +38,26 @@ struct VaultTokenRenewerTests {
     private func periodic(_ backend: VaultTestBackend) async throws {
         let clock = VaultEmulatorClock(frozenAt: Date(timeIntervalSince1970: 1_800_000_000))
         try await withUnsealedVault(backend, clock: clock) { vault in
-            let token = try await vault.client.createToken(VaultTokenRequest(policies: [], period: .seconds(6), orphan: true))
+            let scale = Self.scale(vault)
+            let token = try await vault.client.createToken(VaultTokenRequest(policies: [], period: .seconds(6 * scale), orphan: true))
             try await Self.withTokenFiles(["vault-token-app": token.clientToken]) { files in
                 try await vault.withClient(token: VaultSecretString("")) { client in
                     let renewer = VaultTokenRenewer(client: client, tokenFiles: files, interval: .seconds(1))
                     let first = await renewer.pass()
                     #expect(first.map(\.kind) == ["fresh"], "\(first)")
-                    try await Self.elapse(4, vault, clock)
+                    try await Self.elapse(Double(4 * scale), vault, clock)
                     let second = await renewer.pass()
                     guard case .renewed(let name, let granted) = second.first else {
                         Issue.record("expected a renewal: \(second)")
                         return
                     }
-                    #expect(name == "vault-token-app" && granted == .seconds(6))
+                    #expect(name == "vault-token-app" && granted == .seconds(6 * scale))
                     #expect(!second.description.contains(token.clientToken.unredactedValue), "events name the file, never the token")
                 }
             }
             try await vault.withClient(token: token.clientToken) { app in
                 let ttl = try await app.lookupSelf().ttl
-                #expect(ttl >= 5, "renewed for a full period")
+                #expect(ttl >= 5 * scale, "renewed for a full period")
             }
         }
     }
@@ -66,13 +71,14 @@ struct VaultTokenRenewerTests {
     private func problems(_ backend: VaultTestBackend) async throws {
         let clock = VaultEmulatorClock(frozenAt: Date(timeIntervalSince1970: 1_800_000_000))
         try await withUnsealedVault(backend, clock: clock) { vault in
+            let scale = Self.scale(vault)
             let capped = try await vault.client.createToken(
-                VaultTokenRequest(policies: [], ttl: .seconds(6), explicitMaxTTL: .seconds(8), orphan: true))
+                VaultTokenRequest(policies: [], ttl: .seconds(6 * scale), explicitMaxTTL: .seconds(8 * scale), orphan: true))
             let revoked = try await vault.client.createToken(VaultTokenRequest(policies: [], ttl: .seconds(600), orphan: true))
             try await vault.client.revoke(token: revoked.clientToken)
             try await Self.withTokenFiles(["a-capped": capped.clientToken, "b-revoked": revoked.clientToken]) { files in
                 let withMissing = files + [(name: "c-missing", path: "/nonexistent/vault-token-x")]
-                try await Self.elapse(4, vault, clock)
+                try await Self.elapse(Double(4 * scale), vault, clock)
                 try await vault.withClient(token: VaultSecretString("")) { client in
                     let events = await VaultTokenRenewer(client: client, tokenFiles: withMissing, interval: .seconds(1)).pass()
                     #expect(events.map(\.kind) == ["capped", "rejected", "failed"], "\(events)")

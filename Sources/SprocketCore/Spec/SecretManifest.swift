@@ -66,21 +66,22 @@ public struct SecretManifestEntry: Sendable, Hashable {
         }
     }
 
-    /// A KV v2 location: `platform/prod/oauth/google#client_secret` is mount `platform`, path `prod/oauth/google`,
-    /// field `client_secret` (default field: `value`).
+    /// A field of a KV v2 secret: `platform/prod/oauth/google#client_secret` is the secret `platform/prod/oauth/google`
+    /// (mount `platform`, path `prod/oauth/google`), field `client_secret` (default field: `value`).
     public struct VaultLocation: Sendable, Hashable, CustomStringConvertible {
-        public var mount: String
-        public var path: String
+        public var secret: VaultKVPath
         public var field: String
 
-        public init(mount: String, path: String, field: String) {
-            self.mount = mount
-            self.path = path
+        public init(secret: VaultKVPath, field: String) {
+            self.secret = secret
             self.field = field
         }
 
+        public var mount: String { secret.mount }
+        public var path: String { secret.path }
+
         /// `mount/path#field`.
-        public var description: String { "\(mount)/\(path)#\(field)" }
+        public var description: String { "\(secret)#\(field)" }
     }
 
     /// A service that mounts the secret, and where.

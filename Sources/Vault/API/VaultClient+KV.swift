@@ -1,4 +1,5 @@
 import Foundation
+import SprocketCore
 
 extension VaultClient {
     /// Reads a KV v2 secret. `GET /v1/:mount/data/:path[?version=N]`.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import SprocketCore
 import Logging
 import NIOCore
 import NIOSSL

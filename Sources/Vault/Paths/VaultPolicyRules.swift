@@ -1,3 +1,4 @@
+import SprocketCore
 /// A capability in a Vault ACL policy rule.
 public enum VaultCapability: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
     case create, read, update, patch, delete, list, sudo, deny

@@ -32,7 +32,7 @@ struct SecretManifestParserTests {
         let entry = try #require(stack.secretManifest.entries.first)
         #expect(stack.secretManifest.dopplerProject == "platform" && stack.secretManifest.dopplerConfig == "prd")
         #expect(entry.source == .doppler(project: nil, config: nil, name: "GOOGLE_CLIENT_SECRET"))
-        #expect(entry.vault == SecretManifestEntry.VaultLocation(mount: "platform", path: "prod/oauth/google", field: "client_secret"))
+        #expect(entry.vault == SecretManifestEntry.VaultLocation(secret: try VaultKVPath(mount: "platform", path: "prod/oauth/google"), field: "client_secret"))
         #expect(entry.consumers.map(\.target) == ["/app/secret/google.txt", "/run/secrets/google-client"])
         let app = try #require(stack.layer(named: "app"))
         #expect(app.secrets.map(\.source) == [.manifest(name: "google-client")])

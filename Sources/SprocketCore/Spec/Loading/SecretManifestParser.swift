@@ -127,7 +127,13 @@ struct SecretManifestParser {
                 hint: "write `<mount>/<path>#<field>`, e.g. `platform/${env}/oauth/google#client_secret`")
             return nil
         }
-        return SecretManifestEntry.VaultLocation(mount: segments[0], path: segments.dropFirst().joined(separator: "/"), field: field)
+        do {
+            return SecretManifestEntry.VaultLocation(
+                secret: try VaultKVPath(mount: segments[0], path: segments.dropFirst().joined(separator: "/")), field: field)
+        } catch {
+            context.diagnostics.error(node.location, "`\(key).vault` is `\(text)`: \(error)", hint: "write `<mount>/<path>#<field>`")
+            return nil
+        }
     }
 
     /// `[{service, target}, ...]` or `[service, ...]` (target `/run/secrets/<name>`).

@@ -75,6 +75,7 @@ struct SecretManifestParserTests {
         ("secrets:\n  key:\n    environment: A\n", "stack.yaml:9", "has no `consumers`"),
         ("secrets:\n  key:\n    environment: A\n    consumers: [nobody]\n", "stack.yaml:11", "`nobody`, which is not a service"),
         ("secrets:\n  key:\n    environment: A\n    vault: justmount\n    consumers: [api]\n", "stack.yaml:11", "not a KV v2 location"),
+        ("secrets:\n  key:\n    environment: A\n    vault: platform/data/prod/db\n    consumers: [api]\n", "stack.yaml:11", "data/ and metadata/ are added for you"),
         ("secrets:\n  key:\n    environment: A\n    vault: kv/a/b\n    consumers: [proxy]\n", "stack.yaml:12", "before Vault is unsealed"),
         ("secrets:\n  key:\n    doppler: {config: c}\n    consumers: [api]\n", "stack.yaml:10", "has no `name`"),
         ("secrets:\n  key:\n    generate: {length: 4}\n    consumers: [api]\n", "stack.yaml:10", "generate.length"),

@@ -54,6 +54,11 @@ public struct ManifestSourceReader {
                 values[entry.name] = SensitiveBytes(Array(data))
             case .generate:
                 continue
+            case .external, .vaultToken, .vaultUnsealer, .manifest:
+                // Layer secrets' sources; the manifest's parser gives an entry none of them.
+                throw SprocketError(
+                    .secretUnavailable, "secret '\(entry.name)': \(entry.source.summary) is not a source a `secrets:` entry can have",
+                    subject: entry.location.description, hint: "give the entry `doppler:`, `environment:`, `file:`, `generate:` or `local:`")
             }
         }
         for (scope, entries) in dopplerGroups.sorted(by: { $0.key.description < $1.key.description }) {

@@ -103,6 +103,7 @@ public struct SecretManifestDiffer {
         case .file(let path): "file \(path)"
         case .generate: "the generated value"
         case .local(let name): "local secret \(name) (`sprocketctl secrets set \(name)`)"
+        case .external, .vaultToken, .vaultUnsealer, .manifest: entry.source.summary
         }
     }
 

@@ -84,10 +84,10 @@ public struct SecretManifestSyncer {
 
     /// The source's value; for `generate:` the one already kept (Vault first, then the store), else a new one.
     private func desiredValue(_ entry: SecretManifestEntry, sourceValues: [String: SensitiveBytes], vaultValue: SensitiveBytes?) throws -> SensitiveBytes {
-        if case .generate(let length) = entry.source {
+        if case .generate(let length, let alphabet) = entry.source {
             if let vaultValue { return vaultValue }
             if let stored = try store.value(named: entry.storeKey) { return SensitiveBytes(stored) }
-            return SensitiveBytes(RandomSecret.generate(length: length, alphabet: .alphanumeric))
+            return SensitiveBytes(RandomSecret.generate(length: length, alphabet: alphabet))
         }
         guard let value = sourceValues[entry.name] else {
             throw SprocketError(.secretUnavailable, "secret '\(entry.name)' has no value from \(entry.source.summary)",

@@ -26,16 +26,23 @@ struct DoctorVaultChecksTests {
         DoctorVaultChecks(stack: stack, keyFile: keyFile, permissions: { $0 == keyFile ? mode : nil }, workTree: { _ in tree })
     }
 
-    @Test("#7: a path with data/ or on an undeclared mount fails and says the right form", arguments: [
-        ("platform/data/prod/jwt#value", "`platform/prod/jwt#value`"),
-        ("platform/metadata/prod/jwt", "`platform/prod/jwt#value`"),
-        ("legacy/prod/jwt", "`legacy`, which `vault.mounts` does not declare"),
-    ])
-    func wrongPaths(path: String, expected: String) throws {
-        let stack = try Self.stack("  jwt: {generate: {length: 32}, vault: \"\(path)\", consumers: [api]}")
+    @Test("#7: a path on an undeclared mount fails and says which mounts are declared")
+    func undeclaredMount() throws {
+        let stack = try Self.stack("  jwt: {generate: {length: 32}, vault: \"legacy/prod/jwt\", consumers: [api]}")
         let result = Self.checks(stack).kvPaths()
         #expect(result.status == .fail)
-        #expect(result.details.joined().contains(expected), "\(result.details)")
+        #expect(result.details.joined().contains("`legacy`, which `vault.mounts` does not declare"), "\(result.details)")
+    }
+
+    @Test("#7: a secret's path with data/ or metadata/ does not load: the error is at its line and says the right form", arguments: [
+        "platform/data/prod/jwt#value", "platform/metadata/prod/jwt",
+    ])
+    func apiPrefixRefusedAtLoad(path: String) throws {
+        let error = #expect(throws: SpecError.self) {
+            try Self.stack("  jwt: {generate: {length: 32}, vault: \"\(path)\", consumers: [api]}")
+        }
+        let text = String(describing: error)
+        #expect(text.contains("stack.yaml:") && text.contains("`platform/prod/jwt#value`"), "\(text)")
     }
 
     @Test("#7: a policy rule written with data/ fails; logical paths on declared mounts pass")

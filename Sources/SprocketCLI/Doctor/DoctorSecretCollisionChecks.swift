@@ -32,7 +32,7 @@ struct DoctorSecretCollisionChecks {
             switch entry.source {
             case .doppler(_, _, let name), .local(let name): declarations[name, default: []].append((entry.name, source))
             case .environment(let variable): declarations[variable, default: []].append((entry.name, source))
-            case .file, .generate: continue
+            case .file, .generate, .external, .vaultToken, .vaultUnsealer, .manifest: continue
             }
         }
         for layer in stack.layers {

@@ -23,8 +23,9 @@ struct DoctorVaultChecks {
     }
 
     /// #7: every mount is KV version 2, whose API paths are `<mount>/data/<path>`; sprocketctl adds `data/` itself,
-    /// so a path that already has it points at `<mount>/data/data/…`, and a mount not declared under `vault.mounts`
-    /// may be KV version 1 (paths without `data/`): the original's writes and reads missed each other and 404ed.
+    /// so a policy path that already has it points at `<mount>/data/data/…` (a secret's `vault:` path with it does
+    /// not even load), and a mount not declared under `vault.mounts` may be KV version 1 (paths without `data/`):
+    /// the original's writes and reads missed each other and 404ed.
     func kvPaths() -> DoctorCheckResult {
         let mounts = Set(stack.vault?.mounts ?? [])
         var findings: [String] = []
@@ -33,10 +34,6 @@ struct DoctorVaultChecks {
             if !mounts.contains(vault.mount) {
                 findings.append("secret \(entry.name): `\(vault)` is on mount `\(vault.mount)`, which `vault.mounts` does not declare as KV v2 "
                     + "(\(entry.location)); add it to `vault.mounts`, or use one of \(mounts.sorted().joined(separator: ", "))")
-            }
-            if let logical = Self.withoutAPIPrefix(vault.path) {
-                findings.append("secret \(entry.name): `\(vault)` includes the KV v2 API prefix (\(entry.location)); write "
-                    + "`\(vault.mount)/\(logical)#\(vault.field)`: sprocketctl adds `data/` itself")
             }
         }
         for policy in stack.vault?.policies ?? [] {

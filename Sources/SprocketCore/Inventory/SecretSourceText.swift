@@ -9,10 +9,8 @@ public enum SecretSourceText {
         case .doppler(let project, let config, let name):
             let scope = [project ?? stack.secretManifest.dopplerProject, config ?? stack.secretManifest.dopplerConfig].compactMap { $0 }
             return scope.isEmpty ? "doppler \(name)" : "doppler \(scope.joined(separator: "/")) \(name)"
-        case .environment(let variable): return "environment \(variable)"
         case .file(let path): return "file \(StackInventoryBuilder.relative(path, to: stack.rootDirectory))"
-        case .generate(let length): return "generated (\(length) characters)"
-        case .local(let name): return "local store \(name)"
+        case .environment, .generate, .local, .external, .vaultToken, .vaultUnsealer, .manifest: return entry.source.summary
         }
     }
 

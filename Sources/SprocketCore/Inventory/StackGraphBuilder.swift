@@ -139,6 +139,7 @@ public struct StackGraphBuilder: Sendable {
         case .vaultUnsealer(let part): return (.secretSource, "vault-unsealer:\(part.rawValue)", "derived from the Vault key file")
         case .local(let name): return (.secretSource, "local:\(name)", "local store \(name)")
         case .manifest(let name): return (.secretSource, "manifest:\(name)", "manifest \(name)")
+        case .doppler(_, _, let name): return (.secretSource, "doppler:\(name)", "doppler \(name)")
         }
     }
 }

@@ -140,6 +140,7 @@ public struct StackInventoryBuilder: Sendable {
         case .vaultUnsealer(let part): "the unsealer's \(part == .keyFile ? "key file" : "passphrase"), derived by `up` from the Vault key file"
         case .local(let name): "local store \(name) (`secrets set`)"
         case .manifest(let name): "manifest `secrets.\(name)` (synced by `secrets sync`)"
+        case .doppler: secret.source.summary
         }
     }
 

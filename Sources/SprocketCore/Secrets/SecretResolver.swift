@@ -66,6 +66,9 @@ public struct SecretResolver: Sendable {
         switch secret.source {
         case .external:
             return SecretMaterial(name: secret.name, content: nil, unavailableReason: "external")
+        case .doppler:
+            // The loader never gives a layer secret this source: a Doppler secret reaches a layer as `.manifest`.
+            return SecretMaterial(name: secret.name, content: nil, unavailableReason: "a Doppler secret is read by `secrets sync`, not here")
         case .environment(let variable):
             if let value = processEnvironment[variable] {
                 return SecretMaterial(name: secret.name, content: SensitiveBytes(Array(value.utf8)))

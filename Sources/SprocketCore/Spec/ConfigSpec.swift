@@ -42,7 +42,13 @@ public struct ConfigSpec: Sendable, Hashable {
 /// A Docker secret declared by a layer (`secrets:`). The value is read later, by a ``SecretResolver``,
 /// so that the spec model itself never holds a secret.
 public struct SecretSpec: Sendable, Hashable {
+    /// Where a secret's value comes from: the one source type of layer secrets and of the `secrets:` manifest's
+    /// entries (``SecretManifestEntry``). A manifest entry has `doppler`, `environment`, `file`, `generate` (always
+    /// alphanumeric) or `local`; a layer secret every case but `doppler`, which only the manifest reads.
     public enum Source: Sendable, Hashable {
+        /// A secret of a Doppler config (manifest entries only); project/config nil means the manifest's defaults,
+        /// then `DOPPLER_PROJECT`/`DOPPLER_CONFIG`, then the service token's own scope.
+        case doppler(project: String?, config: String?, name: String)
         /// `file:`, resolved to an absolute path.
         case file(path: String)
         /// `environment:` the name of a process environment variable.
@@ -67,7 +73,24 @@ public struct SecretSpec: Sendable, Hashable {
         public var usesSealedStore: Bool {
             switch self {
             case .generate, .vaultToken, .vaultUnsealer, .local, .manifest: true
-            case .file, .environment, .external: false
+            case .file, .environment, .external, .doppler: false
+            }
+        }
+
+        /// A short description without any value, e.g. `doppler GOOGLE_CLIENT_SECRET`.
+        public var summary: String {
+            switch self {
+            case .doppler(let project, let config, let name):
+                let scope = [project, config].compactMap { $0 }.joined(separator: "/")
+                return scope.isEmpty ? "doppler \(name)" : "doppler \(scope) \(name)"
+            case .environment(let variable): return "environment \(variable)"
+            case .file(let path): return "file \(path)"
+            case .generate(let length, _): return "generated (\(length) characters)"
+            case .local(let name): return "local store \(name)"
+            case .external(let name): return "external secret \(name)"
+            case .vaultToken(let token): return "Vault token \(token)"
+            case .vaultUnsealer(let part): return "the unsealer's \(part.rawValue)"
+            case .manifest(let name): return "manifest secret \(name)"
             }
         }
     }

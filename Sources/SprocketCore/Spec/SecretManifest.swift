@@ -17,7 +17,7 @@ public struct SecretManifest: Sendable, Hashable {
     public var dopplerProject: String?
     public var dopplerConfig: String?
     /// `doppler: {source: local}`: the Doppler names are read from the local store instead (usually set per
-    /// environment through a setting); the parser then gives those entries the source ``SecretManifestEntry/Source/local(name:)``.
+    /// environment through a setting); the parser then gives those entries the source ``SecretSpec/Source/local(name:)``.
     public var dopplerSource: DopplerSource
     /// The entries in file order.
     public var entries: [SecretManifestEntry]
@@ -37,35 +37,6 @@ public struct SecretManifest: Sendable, Hashable {
 
 /// One secret of ``SecretManifest``.
 public struct SecretManifestEntry: Sendable, Hashable {
-    /// Where the value comes from.
-    public enum Source: Sendable, Hashable {
-        /// A secret of a Doppler config; project/config nil means the manifest's defaults, then
-        /// `DOPPLER_PROJECT`/`DOPPLER_CONFIG`, then the service token's own scope.
-        case doppler(project: String?, config: String?, name: String)
-        /// A process environment variable.
-        case environment(variable: String)
-        /// A file, resolved to an absolute path.
-        case file(path: String)
-        /// Random, created once and kept: in Vault when the entry has a Vault path, else in the sealed store.
-        case generate(length: Int)
-        /// Set by hand in the stack environment's local encrypted store (`secrets set NAME`); also what a `doppler:`
-        /// entry becomes under `doppler: {source: local}`.
-        case local(name: String)
-
-        /// A short description without any value, e.g. `doppler GOOGLE_CLIENT_SECRET`.
-        public var summary: String {
-            switch self {
-            case .doppler(let project, let config, let name):
-                let scope = [project, config].compactMap { $0 }.joined(separator: "/")
-                return scope.isEmpty ? "doppler \(name)" : "doppler \(scope) \(name)"
-            case .environment(let variable): return "environment \(variable)"
-            case .file(let path): return "file \(path)"
-            case .generate(let length): return "generated (\(length) characters)"
-            case .local(let name): return "local store \(name)"
-            }
-        }
-    }
-
     /// A field of a KV v2 secret: `platform/prod/oauth/google#client_secret` is the secret `platform/prod/oauth/google`
     /// (mount `platform`, path `prod/oauth/google`), field `client_secret` (default field: `value`).
     public struct VaultLocation: Sendable, Hashable, CustomStringConvertible {
@@ -98,12 +69,13 @@ public struct SecretManifestEntry: Sendable, Hashable {
     }
 
     public var name: String
-    public var source: Source
+    /// Where the value comes from (`doppler`, `environment`, `file`, `generate` or `local`).
+    public var source: SecretSpec.Source
     public var vault: VaultLocation?
     public var consumers: [Consumer]
     public var location: SourceLocation
 
-    public init(name: String, source: Source, vault: VaultLocation? = nil, consumers: [Consumer], location: SourceLocation) {
+    public init(name: String, source: SecretSpec.Source, vault: VaultLocation? = nil, consumers: [Consumer], location: SourceLocation) {
         self.name = name
         self.source = source
         self.vault = vault

@@ -38,7 +38,7 @@ public struct VaultKVPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The segments right after the mount that KV v2 reserves for its API.
-    static let apiSegments: Set<String> = ["data", "metadata", "delete", "undelete", "destroy", "subkeys", "config"]
+    public static let apiSegments: Set<String> = ["data", "metadata", "delete", "undelete", "destroy", "subkeys", "config"]
 
     /// `<mount>/data/<path>`: read, write, patch, soft-delete the latest version.
     public var dataPath: String { join("data") }

@@ -44,12 +44,12 @@ struct SecretManifestParserTests {
     }
 
     @Test("each source kind is read", arguments: [
-        ("environment: API_KEY", SecretManifestEntry.Source.environment(variable: "API_KEY")),
-        ("generate: {length: 48}", .generate(length: 48)),
-        ("generate: null", .generate(length: 32)),
+        ("environment: API_KEY", SecretSpec.Source.environment(variable: "API_KEY")),
+        ("generate: {length: 48}", .generate(length: 48, alphabet: .alphanumeric)),
+        ("generate: null", .generate(length: 32, alphabet: .alphanumeric)),
         ("doppler: {project: p, config: c, name: X}", .doppler(project: "p", config: "c", name: "X")),
     ])
-    func sources(line: String, expected: SecretManifestEntry.Source) throws {
+    func sources(line: String, expected: SecretSpec.Source) throws {
         let stack = try Self.load("secrets:\n  key:\n    \(line)\n    consumers: [api]\n")
         #expect(stack.secretManifest.entries.first?.source == expected)
     }

@@ -68,7 +68,7 @@ struct SecretManifestParser {
         return SecretManifestEntry(name: entry.key, source: source, vault: vault, consumers: consumers, location: entry.keyLocation)
     }
 
-    private func source(_ kind: String, _ node: YAMLNode, key: String) -> SecretManifestEntry.Source? {
+    private func source(_ kind: String, _ node: YAMLNode, key: String) -> SecretSpec.Source? {
         switch kind {
         case "doppler":
             guard let fields = context.fields(node, of: "`\(key).doppler`", known: ["project", "config", "name"]) else { return nil }
@@ -109,7 +109,7 @@ struct SecretManifestParser {
                 context.diagnostics.error(node.location, "`\(key).generate.length` is \(length)", hint: "choose a length from 8 to 4096")
                 return nil
             }
-            return .generate(length: length)
+            return .generate(length: length, alphabet: .alphanumeric)
         }
     }
 
@@ -131,7 +131,12 @@ struct SecretManifestParser {
             return SecretManifestEntry.VaultLocation(
                 secret: try VaultKVPath(mount: segments[0], path: segments.dropFirst().joined(separator: "/")), field: field)
         } catch {
-            context.diagnostics.error(node.location, "`\(key).vault` is `\(text)`: \(error)", hint: "write `<mount>/<path>#<field>`")
+            // docs/pain-points.md #7: a path with KV v2's `data/` (or `metadata/`) points at `<mount>/data/data/…`.
+            let logical = segments.dropFirst(2).joined(separator: "/")
+            context.diagnostics.error(
+                node.location, "`\(key).vault` is `\(text)`: \(error)",
+                hint: VaultKVPath.apiSegments.contains(segments[1]) && !logical.isEmpty
+                    ? "write `\(segments[0])/\(logical)#\(field)`: sprocketctl adds `data/` itself" : "write `<mount>/<path>#<field>`")
             return nil
         }
     }

@@ -63,7 +63,7 @@ struct NameCheck {
                 diagnostics.append(SpecDiagnostic(secret.location, "secret `\(secret.name)` names the invalid local secret `\(name)`",
                                                   hint: LocalSecretStore.nameHint))
             }
-        case .file, .external, .vaultToken, .vaultUnsealer, .manifest:
+        case .file, .external, .vaultToken, .vaultUnsealer, .manifest, .doppler:
             break
         }
     }

@@ -126,6 +126,9 @@ struct CommandRuntime {
             driver: { try await handle.driver() }
         )
         if let operation = environment["SPROCKET_TEST_PAUSE_BEFORE"] { context.pausePoint = TestPausePoint(operation: operation).pause }
+        if let operation = environment["SPROCKET_TEST_PAUSE_AT_CHECK"] {
+            context.leaseCheckPausePoint = TestPausePoint(operation: operation, variable: "SPROCKET_TEST_PAUSE_AT_CHECK").pause
+        }
         do {
             try await body(Deployment(context: context), handle)
         } catch {

@@ -59,6 +59,9 @@ extension CommandRuntime {
         let result: T
         do {
             result = try await body()
+        } catch let lost as SprocketError where lost.code == .leaseLost {
+            // A run that lost its lease writes nothing shared: the run that took the lock over owns the shared store.
+            throw lost
         } catch {
             if writes { try? await mirror.push() }
             throw error

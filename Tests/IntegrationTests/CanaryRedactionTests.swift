@@ -75,7 +75,7 @@ struct CanaryRedactionTests {
                 #expect(run.stderr.contains("talker"), "the crash is reported: \(run.stderr)")
             }
             let history = try await stack.sprocketctl(["history", "--json"], environment: ["CANARY_VALUE": known])
-            let persisted = VaultTokenDeployTests.files(under: stack.stateFolder.path)
+            let persisted = SecretPipelineTests.files(under: stack.stateFolder.path)
             #expect(!persisted.isEmpty, "the run recorded its outcome")
 
             for (sink, text) in [("stdout (events)", run.stdout), ("stderr (messages and log)", run.stderr), ("history", history.stdout + history.stderr)] {

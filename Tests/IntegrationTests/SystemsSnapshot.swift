@@ -1,3 +1,4 @@
+import DockerEngine
 import Foundation
 import S3
 import SprocketTestSupport

@@ -76,7 +76,7 @@ public struct Deployment: Sendable {
         var run = RunRecord(
             id: RunRecord.makeID(at: started), command: command, startedAt: started, outcome: .leaseLost, changes: [],
             snapshot: SpecSnapshot(DesiredState(identity: identity, layers: [])))
-        run.error = context.redactor.redact(String(describing: lost))
+        run.error = context.redactor.redact(SprocketError.recorded(lost))
         run.finishedAt = context.now()
         try? local.record(run)
     }
@@ -231,13 +231,14 @@ public struct Deployment: Sendable {
             run.outcome = .succeeded
         } catch let lost as SprocketError where lost.code == .leaseLost {
             run.outcome = .leaseLost
-            run.error = context.redactor.redact(String(describing: lost))
+            run.error = context.redactor.redact(SprocketError.recorded(lost))
             run.finishedAt = context.now()
             try? self.store(for: store.identity).record(run)
             throw lost
         } catch {
             run.outcome = (error as? SprocketError)?.code == .rolledBack ? .rolledBack : .failed
-            run.error = context.redactor.redact(String(describing: error))
+            // Never what a service said (a check's body, log lines): only what ``SprocketError/recordedMessage`` keeps.
+            run.error = context.redactor.redact(SprocketError.recorded(error))
             run.finishedAt = context.now()
             try? await store.record(run)
             var state = (try? await store.load()) ?? StackState(identity: store.identity)

@@ -8,7 +8,7 @@ import Vault
 /// raft on a volume, published on a loopback port), then Vault's bootstrap (init, unseal, mount `platform`, policy
 /// `platform-read`), the manifest secret `api-key` (from the environment, through Vault), a periodic token for
 /// `app-svc`, a PostgreSQL role and database on a real server, then layers `app` (`app-svc`, mounting all three) and
-/// `tail` (`tail-svc`). Each test gets its own stack name, Vault port, state folder and PostgreSQL server.
+/// `tail` (`tail-svc`), plus the generated token renewer. Each test gets its own stack name, Vault port, state folder and PostgreSQL server.
 struct PhaseFaultStack {
     static let passphrase = "phase fault passphrase 11"
 
@@ -24,7 +24,11 @@ struct PhaseFaultStack {
     var vaultKeyFile: String { "\(stack.stateFolder.path)/vault/keys" }
     var role: String { "\(rolePrefix)role" }
     var database: String { "\(rolePrefix)db" }
-    var declaredServices: Set<String> { Set(["vault", "app-svc", "tail-svc"].map { "\(stack.stackName)-default_\($0)" }) }
+    /// The services the spec declares, `vault-token-renewer` included: `vault.tokens` with a Vault the stack runs
+    /// generates it (on by default, `VaultCompanionSpec`).
+    var declaredServices: Set<String> {
+        Set(["vault", "vault-token-renewer", "app-svc", "tail-svc"].map { "\(stack.stackName)-default_\($0)" })
+    }
 
     /// Starts a PostgreSQL server and a swarm stack, writes the spec, runs `body`, and removes everything after,
     /// whether `body` passed or threw.

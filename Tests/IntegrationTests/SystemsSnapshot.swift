@@ -23,6 +23,11 @@ struct SystemsSnapshot: Equatable {
             + stack.networks().map { "network \($0.name ?? $0.id)" }
         snapshot.docker.sort()
 
+        // Before `vault init` there is no key file and nothing in Vault to list; a run that initialised it changes this line.
+        guard FileManager.default.fileExists(atPath: fixture.vaultKeyFile) else {
+            snapshot.vault = ["not initialised (no key file)"]
+            return try await snapshot.takingOthers(fixture, state: state)
+        }
         let rootToken = try VaultKeyFile(path: fixture.vaultKeyFile).load(passphrase: PhaseFaultStack.passphrase).rootToken
         let accessors = try await OrphanCensus.vaultJSON(
             address: fixture.vaultAddress, token: rootToken, method: "GET", path: "auth/token/accessors?list=true")
@@ -30,7 +35,12 @@ struct SystemsSnapshot: Equatable {
         let metadata = try await OrphanCensus.vaultJSON(
             address: fixture.vaultAddress, token: rootToken, method: "GET", path: "platform/metadata/default/api")
         snapshot.vault.append("api-key version \((metadata["data"] as? [String: Any])?["current_version"] ?? "none")")
+        return try await snapshot.takingOthers(fixture, state: state)
+    }
 
+    /// PostgreSQL's roles and the S3 state's objects.
+    private func takingOthers(_ fixture: PhaseFaultStack, state: MotoStateBucket?) async throws -> SystemsSnapshot {
+        var snapshot = self
         snapshot.postgres = try await fixture.pg.superuser(
             "SELECT rolname || ' ' || coalesce(rolpassword, '') FROM pg_authid ORDER BY rolname").split(separator: "\n").map(String.init)
         if let state {

@@ -84,6 +84,9 @@ public struct RunEnvironment: Sendable {
             driver: { try await handle.driver() }
         )
         if let operation = environment["SPROCKET_TEST_PAUSE_BEFORE"] { context.pausePoint = TestPausePoint(operation: operation).pause }
+        if let operation = environment["SPROCKET_TEST_PAUSE_AT_CHECK"] {
+            context.leaseCheckPausePoint = TestPausePoint(operation: operation, variable: "SPROCKET_TEST_PAUSE_AT_CHECK").pause
+        }
         do {
             let result = try await body(Deployment(context: context), handle)
             await handle.shutdown()

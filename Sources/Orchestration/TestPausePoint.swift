@@ -4,11 +4,18 @@ import Synchronization
 import Glibc
 #endif
 
-/// For the tests of a paused run: `SPROCKET_TEST_PAUSE_BEFORE="create service it-x_web"` makes the process stop
-/// itself (SIGSTOP) once, after the lease check of the first mutating call whose name starts with that text and
-/// before the call, as a laptop lid closed at the worst moment would. A test sends SIGCONT to resume it.
+/// For the tests of a paused or killed run: the process stops itself (SIGSTOP) once, at the first operation whose
+/// name starts with `operation`, as a laptop lid closed at the worst moment would. A test then sends SIGCONT to
+/// resume it, or SIGKILL to end it there.
+///
+/// - `SPROCKET_TEST_PAUSE_BEFORE="create service it-x_web"`: after the lease check of that Docker call and before
+///   the call (what slips between a check and its call).
+/// - `SPROCKET_TEST_PAUSE_AT_CHECK="Vault POST auth/token/create"`: right before the lease check of any operation
+///   of the run (Docker, Vault, PostgreSQL, S3, the sealed store, state): a phase boundary; resumed after a
+///   takeover, the check itself finds the lease lost.
 struct TestPausePoint: Sendable {
     let operation: String
+    var variable = "SPROCKET_TEST_PAUSE_BEFORE"
     private static let paused = Mutex(false)
 
     func pause(_ name: String) async {
@@ -18,7 +25,7 @@ struct TestPausePoint: Sendable {
             return !paused
         }
         guard first else { return }
-        FileHandle.standardError.write(Data("paused before \(name) (SPROCKET_TEST_PAUSE_BEFORE)\n".utf8))
+        FileHandle.standardError.write(Data("paused before \(name) (\(variable))\n".utf8))
         raise(SIGSTOP)
     }
 }

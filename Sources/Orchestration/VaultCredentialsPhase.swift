@@ -93,6 +93,9 @@ struct VaultCredentialsPhase {
         let reports: [VaultTokenKeeper.Report]
         do {
             reports = try await gate.keepTokens(store: store, identity: identity)
+        } catch let lost as SprocketError where lost.code == .leaseLost {
+            // Not a Vault problem: the run stops with the lease-lost exit code and message, as before any other write.
+            throw lost
         } catch {
             throw SprocketError(
                 .gateFailed, "Vault tokens could not be kept: \(error)", subject: stack.vault?.address,

@@ -39,6 +39,8 @@ public final class S3StateLease: StateLease {
         var etag: String
         var lost = false
         var heartbeat: Task<Void, Never>?
+        /// The renewal in flight, which a second caller joins instead of sending its own.
+        var renewal: Task<Bool, Never>?
         /// Until when this process may act on the lease without renewing it first: the moment the last successful
         /// write of the lock object was sent, plus the lease, minus one heartbeat interval of margin. On the
         /// continuous clock, which keeps counting while the process is stopped or the machine sleeps.
@@ -191,7 +193,23 @@ public final class S3StateLease: StateLease {
     }
 
     /// Extends the lease; false when it was lost (another run took it over) and renewing must stop.
+    ///
+    /// One renewal at a time: a process resumed after a stop finds its heartbeat and a lease check both due, and two
+    /// writes conditional on the same ETag would make the second fail and look like a takeover (the run then
+    /// stopped with "lease lost", naming itself as the holder). The second caller waits for the first's answer.
     private func renew() async -> Bool {
+        let renewal = held.withLock { held -> Task<Bool, Never> in
+            if let running = held.renewal { return running }
+            let task = Task { await self.sendRenewal() }
+            held.renewal = task
+            return task
+        }
+        let renewed = await renewal.value
+        held.withLock { if $0.renewal == renewal { $0.renewal = nil } }
+        return renewed
+    }
+
+    private func sendRenewal() async -> Bool {
         if held.withLock(\.lost) { return false }
         let sentAt = ContinuousClock.now
         let now = clock()

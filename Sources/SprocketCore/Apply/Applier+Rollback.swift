@@ -29,6 +29,7 @@ extension Applier {
         var restored: [String] = []
         var removed: [ObservedService] = []
         var failures: [String] = []
+        var recordedFailures: [String] = []
         for change in services.reversed() {
             do {
                 if let snapshot = before[change.dockerName] {
@@ -45,6 +46,7 @@ extension Applier {
                 }
             } catch {
                 failures.append("\(change.resource): \(error)")
+                recordedFailures.append("\(change.resource): \(SprocketError.recorded(error))")
             }
         }
         if failures.isEmpty {
@@ -54,19 +56,25 @@ extension Applier {
                     of: restored, layer: "rollback", timeout: LayerSpec.defaultTimeout, deadline: clock.now + LayerSpec.defaultTimeout)
             } catch {
                 failures.append("after restoring: \(error)")
+                recordedFailures.append("after restoring: \(SprocketError.recorded(error))")
             }
         }
         let names = services.map(\.resource.name)
         guard failures.isEmpty else {
-            throw SprocketError(
+            var error = SprocketError(
                 .rollbackFailed,
                 "the run failed and its rollback failed too\ncause: \(cause)\nrollback errors:\n" + failures.joined(separator: "\n"),
                 hint: "`sprocketctl status` shows where each service stands; `sprocketctl rollback` restores the last successful run")
+            error.recordedMessage = "the run failed and its rollback failed too\ncause: \(SprocketError.recorded(cause))\nrollback errors:\n"
+                + recordedFailures.joined(separator: "\n")
+            throw error
         }
         let elapsed = clock.now - started
         events(.rollbackFinished(services: names, seconds: elapsed.secondsValue))
-        throw SprocketError(
+        var error = SprocketError(
             .rolledBack, "rolled back: \(names.joined(separator: ", ")) restored to their state before this run\ncause: \(cause)",
             hint: "fix the cause and run `up` again; `up --no-rollback` leaves a failure in place for debugging")
+        error.recordedMessage = "rolled back: \(names.joined(separator: ", ")) restored to their state before this run\ncause: \(SprocketError.recorded(cause))"
+        throw error
     }
 }

@@ -59,16 +59,18 @@ public struct Applier: Sendable {
             do {
                 try await lease?.check(before: "rolling back \(journal.changes.count) changes")
             } catch var lost as SprocketError where lost.code == .leaseLost {
-                lost.cause = String(describing: error)
+                lost.cause = SprocketError.recorded(error)
                 throw lost
             }
             // With the engine gone (stopped, restarting) a rollback cannot run either; say so instead of failing twice.
             if let engineError = error as? SprocketError, engineError.code == .engineUnreachable {
-                throw SprocketError(
+                var stopped = SprocketError(
                     .engineUnreachable,
                     "the run stopped because the Docker daemon became unavailable; nothing was rolled back\n\(engineError)",
                     subject: engineError.subject,
                     hint: "once `docker info` shows `Swarm: active` again, run `up`: it re-plans from what the cluster reports")
+                stopped.recordedMessage = "the run stopped because the Docker daemon became unavailable; nothing was rolled back\n\(engineError.recordedDescription)"
+                throw stopped
             }
             try await rollBack(journal.changes, observed: observed, desired: desired, cause: error)
         }
@@ -103,9 +105,13 @@ public struct Applier: Sendable {
         let failed = results.filter { !$0.passed }
         guard !failed.isEmpty else { return }
         let lines = failed.map { "  \($0.check): expected \($0.expected), saw \($0.seen)" }
-        throw SprocketError(
+        var error = SprocketError(
             .gateFailed, "layer \(layer.name) failed its gate checks\n" + lines.joined(separator: "\n"), subject: "layer \(layer.name)",
             hint: "later layers were not deployed; fix the failing checks and run `up` again")
+        // What a check saw (a response's body, the probe's log lines) is shown, never recorded: it may hold a secret.
+        error.recordedMessage = "layer \(layer.name) failed its gate checks\n"
+            + failed.map { "  \($0.check): expected \($0.expected) (what it saw is not recorded)" }.joined(separator: "\n")
+        throw error
     }
 
     /// Removes networks and volumes, then old config and secret versions (re-checking just before that no
@@ -223,6 +229,7 @@ public struct Applier: Sendable {
 
     private func reportFailures(_ failures: [(String, String)], layer: String) async throws -> Never {
         var sections: [String] = []
+        var recorded: [String] = []
         for (service, reason) in failures {
             let diagnosis = (try? await driver.diagnose(serviceNamed: service, logLines: logLines))
                 ?? ServiceDiagnosis(taskErrors: [], logLines: [])
@@ -231,14 +238,18 @@ public struct Applier: Sendable {
             if !diagnosis.taskErrors.isEmpty {
                 section += "\n  task errors:\n" + diagnosis.taskErrors.prefix(5).map { "    \($0)" }.joined(separator: "\n")
             }
+            // The log lines are shown, never recorded: a container may print a secret.
+            recorded.append(section + (diagnosis.logLines.isEmpty ? "" : "\n  (its last \(diagnosis.logLines.count) log lines are not recorded)"))
             if !diagnosis.logLines.isEmpty {
                 section += "\n  last \(diagnosis.logLines.count) log lines:\n" + diagnosis.logLines.map { "    | \($0)" }.joined(separator: "\n")
             }
             sections.append(section)
         }
-        throw SprocketError(
+        var error = SprocketError(
             .convergence, "layer \(layer) did not converge\n" + sections.joined(separator: "\n"), subject: "layer \(layer)",
             hint: "fix the failing service and run `up` again; later layers were not deployed (`sprocketctl status` shows the rest)")
+        error.recordedMessage = "layer \(layer) did not converge\n" + recorded.joined(separator: "\n")
+        throw error
     }
 
     /// Deletes old config and secret versions, re-checking just before that nothing refers to them any more.

@@ -22,6 +22,10 @@ public struct DeploymentContext: Sendable {
     /// Called between a lease check and the mutating call it guards, with the call's name: where the tests of a
     /// paused run stop the process (`SPROCKET_TEST_PAUSE_BEFORE`, read by the CLI). A no-op otherwise.
     public var pausePoint: @Sendable (String) async -> Void = { _ in }
+    /// Called right before the run's lease is checked for an operation, with its name (a Docker call, a Vault
+    /// write, a PostgreSQL or S3 provisioning step, a state write): where the fault tests stop the process at a
+    /// phase boundary (`SPROCKET_TEST_PAUSE_AT_CHECK`), so that once resumed the check itself sees a lost lease.
+    public var leaseCheckPausePoint: @Sendable (String) async -> Void = { _ in }
     /// Every secret value the run learns is registered here as it is learned; what the run persists (a run
     /// record's error: an engine's answer, a crashing container's log lines) passes through it first.
     public var redactor: SecretRedactor = .shared

@@ -35,6 +35,10 @@ public struct SprocketError: Error, Sendable, CustomStringConvertible, Localized
     public var hint: String?
     /// The underlying error, as it described itself, when this one wraps another.
     public var cause: String?
+    /// `message` as a run record, the history or the state may keep it, when the message quotes what a service said
+    /// (a failing check's body, a crashing container's log lines): that may hold a secret this run never learned,
+    /// which the redactor cannot know. nil: `message` is safe to keep as it is.
+    public var recordedMessage: String?
 
     public init(_ code: Code, _ message: String, subject: String? = nil, hint: String? = nil, cause: (any Error)? = nil) {
         self.code = code
@@ -52,4 +56,17 @@ public struct SprocketError: Error, Sendable, CustomStringConvertible, Localized
     }
 
     public var errorDescription: String? { description }
+
+    /// ``description`` with ``recordedMessage`` in place of `message`: what is persisted of this error.
+    public var recordedDescription: String {
+        var copy = self
+        copy.message = recordedMessage ?? message
+        return copy.description
+    }
+
+    /// What a run record may keep of `error`: a ``SprocketError``'s ``recordedDescription``, any other error as it
+    /// describes itself. Still to be passed through the run's redactor.
+    public static func recorded(_ error: any Error) -> String {
+        (error as? SprocketError)?.recordedDescription ?? String(describing: error)
+    }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 extension VaultEmulatorCore {
-    /// `auth/token/…`: create, create-orphan, lookup(-self, -accessor), renew(-self), revoke(-self, -accessor).
+    /// `auth/token/…`: create, create-orphan, lookup(-self, -accessor), renew(-self), revoke(-self, -accessor), and
+    /// the `LIST` of accessors.
     mutating func handleTokens(_ call: inout Call) -> StubHTTPServer.Response {
         if let denied = authorize(call, capability: capability(for: call)) { return denied }
         guard let caller = call.token else { return Self.permissionDenied() }
@@ -28,6 +29,11 @@ extension VaultEmulatorCore {
                 return Self.errors(400, ["invalid token"])
             }
             return renew(token, call: call)
+        case ("accessors", "LIST"), ("accessors/", "LIST"):
+            // Vault asks for `sudo` on this path too (the root token has it); expired tokens are not listed.
+            if let denied = authorize(call, capability: "sudo") { return denied }
+            let accessors = (barrier?.tokens.values ?? [:].values).filter { liveToken($0.id, now: call.now) != nil }.map(\.accessor)
+            return Self.envelope(data: ["keys": .array(accessors.sorted().map(EmulatorJSON.string))])
         case ("revoke-self", "POST"), ("revoke-self", "PUT"):
             revokeTree(caller.id)
             return Self.noContent()

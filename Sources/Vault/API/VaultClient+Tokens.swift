@@ -37,6 +37,14 @@ extension VaultClient {
         try await tokenInfo(try VaultRequest.json("POST", "auth/token/lookup", body: ["token": token.unredactedValue]))
     }
 
+    /// The accessors of every token Vault holds. `GET /v1/auth/token/accessors?list=true` (a `LIST`; needs `sudo`,
+    /// which the root token has).
+    public func listTokenAccessors() async throws -> [String] {
+        struct Keys: Decodable, Sendable { var keys: [String]? }
+        let request = VaultRequest(method: "GET", path: "auth/token/accessors", query: [("list", "true")])
+        return try await sendEnvelope(Keys.self, request).data?.keys ?? []
+    }
+
     /// A token, by accessor (the answer's `id` is empty). `POST /v1/auth/token/lookup-accessor`.
     public func lookup(accessor: String) async throws -> VaultTokenInfo {
         try await tokenInfo(try VaultRequest.json("POST", "auth/token/lookup-accessor", body: ["accessor": accessor]))

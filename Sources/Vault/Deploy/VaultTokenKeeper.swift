@@ -173,6 +173,32 @@ public struct VaultTokenKeeper: Sendable {
         return revoked
     }
 
+    /// Revokes the tokens minted for this stack environment (by the `stack` and `environment` of their metadata)
+    /// that the store neither holds nor waits to revoke: minted by a run that was killed, or lost its lease to
+    /// another run, before its store was kept or shared. Call with the root token set, once the consumers run with
+    /// the tokens the store holds. Costs a `LIST` of the accessors and a lookup of each (reads); returns the
+    /// accessors revoked.
+    public func revokeStrays() async throws -> [String] {
+        var held = Set<String>()
+        for token in tokens {
+            if let record = try record(of: token) { held.insert(record.accessor) }
+            held.formUnion(try retired(token.name))
+        }
+        var revoked: [String] = []
+        for accessor in try await client.listTokenAccessors() where !held.contains(accessor) {
+            guard let info = try await lookup(accessor), let meta = info.meta,
+                meta["stack"] == identity.stack, meta["environment"] == identity.environment, meta["token"] != nil
+            else { continue }
+            do {
+                try await client.revoke(accessor: accessor)
+            } catch VaultClientError.badRequest, VaultClientError.notFound {
+                // Expired or revoked in between.
+            }
+            revoked.append(accessor)
+        }
+        return revoked
+    }
+
     /// Records a new expiry, writing only when it moved by more than a minute (a no-op `up` writes nothing).
     private func remember(_ expiresAt: Date, in record: Record, of token: VaultTokenSpec) throws {
         if let known = record.expiresAt, abs(known.timeIntervalSince(expiresAt)) < 60 { return }

@@ -66,6 +66,10 @@ public struct VaultUnsealGate: LayerGate {
         } catch let error as CancellationError {
             try? await client.shutdown()
             throw error
+        } catch let lost as SprocketError where lost.code == .leaseLost {
+            // The run lost its lock before a write: not a failed check (which would start a rollback), the run's end.
+            try? await client.shutdown()
+            throw lost
         } catch {
             let check = results.isEmpty ? Self.checkName : "vault: mounts and policies"
             let outcome = GateCheckResult(
@@ -120,18 +124,15 @@ public struct VaultUnsealGate: LayerGate {
         }
     }
 
-    /// Revokes the tokens `keepTokens` replaced, once the stack runs with the new ones; no Vault call (and no key
-    /// file) when none awaits. Returns how many were revoked.
+    /// Revokes the tokens `keepTokens` replaced, once the stack runs with the new ones, and the stray tokens of
+    /// this stack environment that no store holds (minted by a run killed or taken over before it kept them).
+    /// Looking for strays costs reads only; a settled stack sends no write. Returns how many were revoked.
     public func revokeRetiredTokens(store: SealedSecretStore, identity: StackIdentity) async throws -> Int {
         let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger, calls: calls)
         let keeper = VaultTokenKeeper(client: client, tokens: vault.tokens, store: store, identity: identity)
         do {
-            guard try keeper.hasRetired() else {
-                try? await client.shutdown()
-                return 0
-            }
             client.setToken(VaultSecretString(try operatorKeys(for: "revoking replaced tokens needs the root token").rootToken))
-            let revoked = try await keeper.revokeRetired().count
+            let revoked = try await keeper.revokeRetired().count + keeper.revokeStrays().count
             client.setToken(nil)
             try? await client.shutdown()
             return revoked

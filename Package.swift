@@ -206,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DockerEngineTests",
-            dependencies: ["DockerEngine", "SprocketTestSupport"],
+            dependencies: ["DockerEngine", "SprocketCore", "SprocketTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

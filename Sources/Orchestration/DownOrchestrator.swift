@@ -37,7 +37,7 @@ public final class DownOrchestrator: Sendable {
     }
 
     /// The Docker calls the run made so far (nil: it never reached the engine).
-    public var dockerCalls: DockerCallStats? { engine.withLock { $0 }?.callStats }
+    public var dockerCalls: APICallStats? { engine.withLock { $0 }?.callStats }
 
     /// - Parameter spec: the stack's spec when it is known (its resources outside Docker are torn down too); nil
     ///   with `down --stack`, which removes the swarm's objects only.

@@ -41,7 +41,7 @@ public final class EngineHandle: Sendable {
         return winner
     }
 
-    public var callStats: DockerCallStats? { state.withLock { $0?.client.callStats() } }
+    public var callStats: APICallStats? { state.withLock { $0?.client.callStats() } }
 
     public func shutdown() async {
         if let driver = state.withLock({ $0 }) { try? await driver.client.shutdown() }

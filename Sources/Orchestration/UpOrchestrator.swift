@@ -56,9 +56,9 @@ public final class UpOrchestrator: Sendable {
     }
 
     /// The Docker calls the run made so far (nil: it never reached the engine).
-    public var dockerCalls: DockerCallStats? { engine.withLock { $0 }?.callStats }
+    public var dockerCalls: APICallStats? { engine.withLock { $0 }?.callStats }
     /// The Vault calls the run made so far.
-    public var vaultCalls: VaultCallStats { environment.vaultCalls.stats() }
+    public var vaultCalls: APICallStats { environment.vaultCalls.stats() }
 
     /// Brings the stack environment to `stack`.
     /// - Parameters:

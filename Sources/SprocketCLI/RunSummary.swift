@@ -14,9 +14,7 @@ struct RunSummary: Encodable {
             self.mutating = mutating
         }
 
-        init(_ stats: DockerCallStats) { self.init(total: stats.total, mutating: stats.mutating) }
-
-        init(_ stats: VaultCallStats) { self.init(total: stats.total, mutating: stats.mutating) }
+        init(_ stats: APICallStats) { self.init(total: stats.total, mutating: stats.mutating) }
     }
 
     var event = "summary"
@@ -32,7 +30,7 @@ struct RunSummary: Encodable {
 
 extension RunSummary {
     /// The summary of a run that started at `started` and ended (`outcome`) with `result`, nil when it failed.
-    init(outcome: String, result: Deployment.Result?, dockerCalls: DockerCallStats?, vaultCalls: VaultCallStats? = nil, started: ContinuousClock.Instant) {
+    init(outcome: String, result: Deployment.Result?, dockerCalls: APICallStats?, vaultCalls: APICallStats? = nil, started: ContinuousClock.Instant) {
         self.init(
             outcome: outcome, runID: result?.runID, changes: result?.plan.allChanges.count ?? 0, dockerCalls: dockerCalls.map(Calls.init),
             vaultCalls: vaultCalls.map(Calls.init), seconds: (ContinuousClock.now - started).secondsValue)

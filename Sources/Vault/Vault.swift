@@ -13,7 +13,7 @@ import SprocketCore
 /// - KV v2 paths: ``VaultKVPath`` and ``VaultKVPolicyRule`` derive `<mount>/data/…` and `<mount>/metadata/…`
 ///   from logical paths, so KV v1-style paths cannot slip in.
 /// - Call accounting: every request is counted in the client's ``VaultCallCounter`` (pass one to all the clients
-///   of a run), as ``VaultCallStats`` `{total, mutating, byRoute}`; mutating by what the endpoint does.
+///   of a run), as ``APICallStats`` `{total, mutating, byRoute}`; mutating by what the endpoint does.
 ///
 /// Not covered: auth methods other than tokens, leases of dynamic secrets, response wrapping, KV v1, Enterprise
 /// replication endpoints.

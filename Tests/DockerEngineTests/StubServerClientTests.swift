@@ -1,3 +1,4 @@
+import SprocketCore
 import DockerEngine
 import Foundation
 import SprocketTestSupport
@@ -287,13 +288,14 @@ struct StubServerClientTests {
             try await docker.removeSecret("a")
             #expect(
                 docker.callStats()
-                    == DockerCallStats(
+                    == APICallStats(
                         total: 4, mutating: 3,
-                        byRoute: ["GET /_ping": 1, "POST /secrets/create": 2, "DELETE /secrets/{id}": 1]
+                        byRoute: ["GET /_ping": 1, "POST /secrets/create": 2, "DELETE /secrets/{id}": 1],
+                        mutatingRouteNames: ["POST /secrets/create", "DELETE /secrets/{id}"]
                     )
             )
             docker.resetCallStats()
-            #expect(docker.callStats() == DockerCallStats())
+            #expect(docker.callStats() == APICallStats())
         }
     }
 }

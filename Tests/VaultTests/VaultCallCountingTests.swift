@@ -53,7 +53,7 @@ struct VaultCallCountingTests {
             #expect(stats.total == stats.byRoute.values.reduce(0, +) && stats.total >= 11, "\(stats.byRoute)")
             #expect(!stats.byRoute.keys.contains { $0.contains("counted-not-logged") || $0.contains(token.clientToken.unredactedValue) })
             calls.reset()
-            #expect(calls.stats() == VaultCallStats())
+            #expect(calls.stats() == APICallStats())
         }
     }
 

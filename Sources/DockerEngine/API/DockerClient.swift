@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
+import SprocketCore
 import Synchronization
 
 /// A client for the Docker Engine API (Swarm services, tasks, nodes, networks, volumes, configs, secrets).
@@ -28,7 +29,7 @@ public final class DockerClient: Sendable {
 
     struct State {
         var apiVersion: DockerAPIVersion?
-        var stats = DockerCallStats()
+        var stats = APICallStats()
     }
 
     /// Creates a client. No connection is made until the first call.
@@ -98,16 +99,18 @@ public final class DockerClient: Sendable {
     }
 
     /// The calls sent so far (including `/_ping`), for tests and benchmarks.
-    public func callStats() -> DockerCallStats {
+    public func callStats() -> APICallStats {
         state.withLock { $0.stats }
     }
 
     /// Resets the call counts to zero.
     public func resetCallStats() {
-        state.withLock { $0.stats = DockerCallStats() }
+        state.withLock { $0.stats = APICallStats() }
     }
 
     func recordCall(method: String, route: String) {
-        state.withLock { $0.stats.record(method: method, route: route) }
+        // Every POST, PUT, DELETE and PATCH can change the daemon, except a POST to `/_ping`.
+        let isMutating = ["POST", "PUT", "DELETE", "PATCH"].contains(method) && route != "/_ping"
+        state.withLock { $0.stats.record("\(method) \(route)", mutating: isMutating) }
     }
 }

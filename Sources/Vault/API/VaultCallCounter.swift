@@ -1,23 +1,24 @@
+import SprocketCore
 import Synchronization
 
 /// The Vault calls of one run, shared by every ``VaultClient`` the run opens (the unseal gate, the manifest's Vault
 /// hop, the token keeper each open their own), so that `up` can say how many calls changed Vault in total. Safe to
 /// use from any task: the counts sit behind a `Mutex`, as ``VaultClient``'s token does.
 public final class VaultCallCounter: Sendable {
-    private let counts = Mutex(VaultCallStats())
+    private let counts = Mutex(APICallStats())
     private let fence = Mutex<(@Sendable (String) async throws -> Void)?>(nil)
 
     /// Creates a counter at zero.
     public init() {}
 
     /// The calls counted so far.
-    public func stats() -> VaultCallStats {
+    public func stats() -> APICallStats {
         counts.withLock { $0 }
     }
 
     /// Sets the counts back to zero.
     public func reset() {
-        counts.withLock { $0 = VaultCallStats() }
+        counts.withLock { $0 = APICallStats() }
     }
 
     /// From now on, every call that changes Vault (``VaultRequest/isMutating``) of every client sharing this counter
@@ -32,6 +33,6 @@ public final class VaultCallCounter: Sendable {
     }
 
     func record(_ request: VaultRequest) {
-        counts.withLock { $0.record(method: request.method, path: request.path) }
+        counts.withLock { $0.record("\(request.method) \(request.path)", mutating: request.isMutating) }
     }
 }

@@ -32,7 +32,7 @@ struct VaultRequest: Sendable {
         }
     }
 
-    /// Whether the call can change Vault; counted as mutating in ``VaultCallStats``.
+    /// Whether the call can change Vault; counted as mutating in ``APICallStats``.
     var isMutating: Bool { Self.isMutating(method: method, path: path) }
 
     /// Classifies a call by what it does, not only by its method: reads are `GET` and `HEAD` (a `LIST` is a `GET`

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// An in-process Doppler API for tests, serving the secrets download endpoint of `docs/wire-contracts.md` §2:
+/// An in-process Doppler API for tests, serving the secrets download endpoint of `docs/wire-formats.md` §2:
 /// `GET /v3/configs/config/secrets/download` with the documented formats and name transformers, Bearer and Basic
 /// authentication, `ETag`/`If-None-Match` → 304, and Doppler's error shape `{"messages":[…],"success":false}`.
 ///
@@ -64,7 +64,7 @@ public final class DopplerEmulator: Sendable {
 
     /// The endpoint served.
     public static let downloadPath = "/v3/configs/config/secrets/download"
-    /// The 401 message of the public fixture cited in docs/wire-contracts.md §2.1.
+    /// The 401 message of the public fixture cited in docs/wire-formats.md §2.1.
     public static let invalidTokenMessage = "Invalid token"
     /// The 403 message (derived: the exact text is not documented).
     public static let noAccessMessage = "This token does not have access to requested config"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The bodies and name transformations of the Doppler emulator (docs/wire-contracts.md §2.1).
+/// The bodies and name transformations of the Doppler emulator (docs/wire-formats.md §2.1).
 ///
 /// The JSON and `env` renderings reproduce the documented examples byte for byte (compact, keys sorted, no
 /// trailing newline). Escaping inside `env` values (`\"`, `\\`, `\n`) and the `yaml`/`docker`/`env-no-quotes`

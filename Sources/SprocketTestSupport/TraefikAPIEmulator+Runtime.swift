@@ -94,7 +94,7 @@ extension TraefikAPIEmulator {
         return merged
     }
 
-    /// docs/wire-contracts.md §3.4: the message differs per version.
+    /// docs/wire-formats.md §3.4: the message differs per version.
     static func conflictMessage(kind: String, name: String, flavor: Flavor) -> String {
         if flavor.major == 2 { return "\(kind) defined multiple times with different configurations in [\(name)]" }
         if flavor.minor >= 7 { return "HTTP \(kind.lowercased()) defined multiple times with different configurations" }

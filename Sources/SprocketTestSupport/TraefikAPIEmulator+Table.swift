@@ -1,5 +1,5 @@
 extension TraefikAPIEmulator {
-    /// Which Traefik the emulator pretends to be; it decides the fields a router carries (docs/wire-contracts.md §3.6).
+    /// Which Traefik the emulator pretends to be; it decides the fields a router carries (docs/wire-formats.md §3.6).
     public struct Flavor: Sendable, Equatable {
         /// Major version, 2 or 3.
         public var major: Int

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// An in-process stand-in for Traefik's HTTP API (v2.11 and v3.x), serving the documented JSON for a table of
-/// routers, services and middlewares given as Swift values (docs/wire-contracts.md §3.6, §5).
+/// routers, services and middlewares given as Swift values (docs/wire-formats.md §3.6, §5).
 ///
 /// It serves `GET /api/http/{routers,services,middlewares}` (paged with `page`/`per_page` and `X-Next-Page`
 /// exactly as Traefik does), the single-resource forms `/api/http/{routers,services,middlewares}/{name}`,

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Doppler emulator fidelity")
 struct DopplerEmulatorFidelityTests {
-    /// The CLI e2e data of docs/wire-contracts.md §2.1: project `cli`, config and environment `e2e`.
+    /// The CLI e2e data of docs/wire-formats.md §2.1: project `cli`, config and environment `e2e`.
     private func documentedEmulator() async throws -> DopplerEmulator {
         let emulator = try await DopplerEmulator.start(
             project: "cli", config: "e2e", environment: "e2e", secrets: ["FOO": "bar", "HOME": "123", "TEST": "abc"])

@@ -3,7 +3,7 @@ import SprocketTestSupport
 import Testing
 @testable import Traefik
 
-/// The emulator's own JSON, compared with what Traefik documents (docs/wire-contracts.md §3.6 and the §5 checklist).
+/// The emulator's own JSON, compared with what Traefik documents (docs/wire-formats.md §3.6 and the §5 checklist).
 @Suite("Traefik API emulator is faithful to the documented API")
 struct TraefikAPIEmulatorTests {
     /// The runtime configuration behind Traefik's `routers.json` test data.
@@ -212,7 +212,7 @@ struct TraefikAPIEmulatorTests {
         #expect(log.isEmpty)
     }
 
-    @Test("the conflict message per version, as docs/wire-contracts.md §3.4 quotes it", arguments: [
+    @Test("the conflict message per version, as docs/wire-formats.md §3.4 quotes it", arguments: [
         (TraefikAPIEmulator.Flavor.v2_11, "Router defined multiple times with different configurations in [web@swarm]"),
         (.v3(6), "Router defined multiple times with different configurations"),
         (.v3(7), "HTTP router defined multiple times with different configurations"),

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Traefik
 
-/// The client's models against the JSON Traefik documents (docs/wire-contracts.md §3.6), independent of the emulator.
+/// The client's models against the JSON Traefik documents (docs/wire-formats.md §3.6), independent of the emulator.
 @Suite("Traefik documented JSON decodes into the client's models")
 struct TraefikDocumentedJSONTests {
     private func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {

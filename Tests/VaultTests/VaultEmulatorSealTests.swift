@@ -4,7 +4,7 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault init, seal status, unseal, seal on the emulator and real OpenBao (docs/wire-contracts.md §1.1–1.4)")
+@Suite("Vault init, seal status, unseal, seal on the emulator and real OpenBao (docs/wire-formats.md §1.1–1.4)")
 struct VaultEmulatorSealTests {
     @Test("an uninitialised Vault reports initialized=false, seal status 200 with t=n=0, and refuses everything else with 503 (emulator)")
     func uninitialisedEmulator() async throws { try await uninitialised(.emulator) }

@@ -4,7 +4,7 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault wire format on the emulator and real OpenBao: envelopes, headers and 204s (docs/wire-contracts.md §1.0, §5)", .sharedOpenBao)
+@Suite("Vault wire format on the emulator and real OpenBao: envelopes, headers and 204s (docs/wire-formats.md §1.0, §5)", .sharedOpenBao)
 struct VaultEmulatorWireTests {
     static let envelopeKeys: Set = [
         "request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings", "auth",

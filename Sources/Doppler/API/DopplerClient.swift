@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 
-/// A client for Doppler's secrets download endpoint, `GET /v3/configs/config/secrets/download` (docs/wire-contracts.md §2.1).
+/// A client for Doppler's secrets download endpoint, `GET /v3/configs/config/secrets/download` (docs/wire-formats.md §2.1).
 ///
 /// One client owns one `HTTPClient`; call ``shutdown()`` exactly once when done.
 ///

@@ -3,7 +3,7 @@ import Foundation
 /// Everything that can go wrong when reading secrets from Doppler. Every case that comes from a request names the
 /// endpoint path (e.g. `/v3/configs/config/secrets/download`); none ever contains the token or a secret value.
 ///
-/// Doppler answers errors as `{"messages":[…],"success":false}` (docs/wire-contracts.md §2.1); those messages are kept in
+/// Doppler answers errors as `{"messages":[…],"success":false}` (docs/wire-formats.md §2.1); those messages are kept in
 /// `messages`, with any occurrence of the token replaced, since the exact texts are not part of the contract.
 public enum DopplerClientError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// 401: the token is invalid, revoked or expired.

@@ -1,4 +1,4 @@
-/// The `name_transformer` query parameter of the download endpoint (docs/wire-contracts.md §2.1): Doppler renames every
+/// The `name_transformer` query parameter of the download endpoint (docs/wire-formats.md §2.1): Doppler renames every
 /// secret on its side before answering, e.g. `API_KEY` → `apiKey` with ``camel``.
 ///
 /// The client only passes the choice on; the returned dictionary is keyed by the transformed names.

@@ -1,5 +1,5 @@
 /// How ``DopplerClient`` retries: on 429 (honouring `Retry-After`), and on a 5xx whose body is not JSON (a proxy
-/// or load balancer error rather than Doppler's own answer), as Doppler's CLI does (docs/wire-contracts.md §2.1).
+/// or load balancer error rather than Doppler's own answer), as Doppler's CLI does (docs/wire-formats.md §2.1).
 ///
 /// The sleep is injectable so tests can record the waits instead of spending them.
 public struct DopplerRetryPolicy: Sendable {

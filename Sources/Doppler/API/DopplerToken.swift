@@ -5,7 +5,7 @@
 public struct DopplerToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
-    /// The kinds of token Doppler issues (docs/wire-contracts.md §2.3), recognised by prefix.
+    /// The kinds of token Doppler issues (docs/wire-formats.md §2.3), recognised by prefix.
     public enum Kind: String, Sendable, CaseIterable {
         /// `dp.st.…`: read (or read/write) access to one config; implies its project and config.
         case service

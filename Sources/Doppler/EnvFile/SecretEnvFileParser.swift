@@ -17,7 +17,7 @@
 public struct SecretEnvFileParser: Sendable {
     /// Which names are accepted.
     public enum NameRule: Sendable, Equatable {
-        /// `[A-Z_][A-Z0-9_]*`: what Doppler accepts as a secret name (docs/wire-contracts.md §2.3).
+        /// `[A-Z_][A-Z0-9_]*`: what Doppler accepts as a secret name (docs/wire-formats.md §2.3).
         case doppler
         /// `[A-Za-z_][A-Za-z0-9_]*`: any portable environment variable name.
         case posix

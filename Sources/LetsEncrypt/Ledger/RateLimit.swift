@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Let's Encrypt computes its limits with token buckets (capacity `maximum`, refilled evenly over `window`). A
 /// sliding window never allows what such a bucket would refuse, so the ledger can only be more careful than the
-/// CA, never less. Values are from Let's Encrypt's rate-limit documentation (docs/wire-contracts.md §4).
+/// CA, never less. Values are from Let's Encrypt's rate-limit documentation (docs/wire-formats.md §4).
 public struct RateLimit: Codable, Sendable, Equatable {
     /// Which limit; stable for `--json` consumers.
     public enum Kind: String, Codable, Sendable, CaseIterable {

@@ -2,7 +2,7 @@
 /// reads the service's `deploy` labels) and the list of routers `verify routes` expects.
 ///
 /// Every name is derived (``TraefikName``) and every list is written in a fixed order, so the same
-/// spec always yields the same labels and replicas never disagree (docs/wire-contracts.md §3.4).
+/// spec always yields the same labels and replicas never disagree (docs/wire-formats.md §3.4).
 public struct RouteLabelCompiler: Sendable {
     public var stack: StackSpec
 

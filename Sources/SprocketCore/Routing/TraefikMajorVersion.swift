@@ -1,7 +1,7 @@
 /// The Traefik major version a stack's labels and static configuration are written for.
 ///
 /// The two differ in the provider that reads Swarm (`docker` with `swarmMode` vs `swarm`), the
-/// label that selects the ingress network, and the rule grammar (docs/wire-contracts.md §3.1–3.3).
+/// label that selects the ingress network, and the rule grammar (docs/wire-formats.md §3.1–3.3).
 public enum TraefikMajorVersion: String, Sendable, Hashable, Codable, CaseIterable {
     /// Traefik v2.11.
     case v2

@@ -1,4 +1,4 @@
-/// The HTTP matchers each Traefik version knows and how many values each takes (docs/wire-contracts.md §3.3).
+/// The HTTP matchers each Traefik version knows and how many values each takes (docs/wire-formats.md §3.3).
 enum TraefikMatcherCatalog {
     /// A matcher's name and its accepted number of values (`maximum` nil: any number from `minimum`).
     struct Signature: Sendable, Hashable {

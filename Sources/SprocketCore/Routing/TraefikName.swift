@@ -1,7 +1,7 @@
 /// Names of generated Traefik routers, services and middlewares.
 ///
 /// Traefik forbids `@` in names and merges same-named resources from different services (failing
-/// when they differ, docs/wire-contracts.md §3.4), so names are derived from the stack, environment, service
+/// when they differ, docs/wire-formats.md §3.4), so names are derived from the stack, environment, service
 /// and route, and reduced to lower-case letters, digits and single dashes.
 public enum TraefikName {
     /// `text` in lower case with every run of other characters replaced by one `-`, trimmed of dashes.

@@ -2,7 +2,7 @@ import Foundation
 import SprocketCore
 import Synchronization
 
-/// An in-process HashiCorp Vault for tests, speaking the HTTP API of `docs/wire-contracts.md` §1.
+/// An in-process HashiCorp Vault for tests, speaking the HTTP API of `docs/wire-formats.md` §1.
 ///
 /// It implements init, seal status, unseal (real Shamir shares over GF(256)), seal, health, KV v2 mounts, ACL
 /// policies enforced on every authenticated request, and service tokens with TTLs on an injectable

@@ -3,7 +3,7 @@ import Foundation
 
 /// The emulated Vault server's state and request handling, kept in one `Mutex` by ``VaultEmulator``.
 ///
-/// Answers follow `docs/wire-contracts.md` §1: the `{"errors":[…]}` envelope, 204 for body-less writes,
+/// Answers follow `docs/wire-formats.md` §1: the `{"errors":[…]}` envelope, 204 for body-less writes,
 /// the logical envelope with nulls, sys answers with `data` hoisted to the top level, and `Content-Type:
 /// application/json` plus `Cache-Control: no-store` on every answer.
 struct VaultEmulatorCore: Sendable {
@@ -174,7 +174,7 @@ struct VaultEmulatorCore: Sendable {
             status: 204, headers: standardHeaders.map { StubHTTPServer.Header(name: $0.0, value: $0.1) }, parts: [[]])
     }
 
-    /// The real servers' go-multierror form (docs/wire-contracts.md §1.0).
+    /// The real servers' go-multierror form (docs/wire-formats.md §1.0).
     static func permissionDenied() -> StubHTTPServer.Response {
         errors(403, ["1 error occurred:\n\t* permission denied\n\n"])
     }

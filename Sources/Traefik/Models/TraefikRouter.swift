@@ -1,4 +1,4 @@
-/// An HTTP router as `GET /api/http/routers` reports it (docs/wire-contracts.md §3.6).
+/// An HTTP router as `GET /api/http/routers` reports it (docs/wire-formats.md §3.6).
 ///
 /// Every list field is optional on the wire (Go's `omitempty`); absent lists decode as empty. `priority` is an
 /// `Int64` because Traefik's internal routers carry values above 2^53 (`9223372036854775806`).

@@ -1,4 +1,4 @@
-/// An HTTP service as `GET /api/http/services` reports it (docs/wire-contracts.md §3.6).
+/// An HTTP service as `GET /api/http/services` reports it (docs/wire-formats.md §3.6).
 public struct TraefikService: Sendable, Equatable, Codable {
     /// The full name with provider, e.g. `web@swarm`.
     public var name: String

@@ -2,7 +2,7 @@ import Testing
 @testable import SprocketCore
 
 /// The Sprocket routes compile to exactly these labels. The four tables are written out by hand from
-/// docs/wire-contracts.md §3.1–3.2 (label grammar, network label and provider suffix per version).
+/// docs/wire-formats.md §3.1–3.2 (label grammar, network label and provider suffix per version).
 @Suite("Routing: Sprocket routes compile to the expected labels")
 struct RoutingSprocketLabelTests {
     @Test("prod, Traefik v3: public hosts, websecure, Let's Encrypt, @swarm, traefik.swarm.network")

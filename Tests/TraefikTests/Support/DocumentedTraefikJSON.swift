@@ -1,5 +1,5 @@
 /// Response bodies quoted from Traefik's own test data and live captures, as recorded in
-/// `docs/wire-contracts.md` §3.6 (the sources are named there).
+/// `docs/wire-formats.md` §3.6 (the sources are named there).
 enum DocumentedTraefikJSON {
     /// `master:pkg/api/testdata/routers.json` (v3 unit-test data: no `priority`, `priorityStr` "0").
     static let routers = """

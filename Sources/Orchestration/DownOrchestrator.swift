@@ -53,7 +53,8 @@ public final class DownOrchestrator: Sendable {
                         spec, secrets: secrets, environment: environment.environment, engine: engine, logger: environment.logger)
                     {
                         try await lease.check(before: "tearing down \(provider.system) at \(provider.endpointDescription)")
-                        external.append(try await provider.teardown(destroyData: options.destroyData, dryRun: false))
+                        external.append(try await provider.teardown(
+                            destroyData: options.destroyData, dryRun: false, fence: { operation in try await lease.check(before: operation) }))
                     }
                 }
                 return Outcome(result: result, external: external)

@@ -20,7 +20,7 @@ struct ExternalResourcesPhase {
             let changes = try await provider.plan()
             guard !changes.isEmpty else { continue }
             try await lease.check(before: "applying \(changes.count) changes to \(provider.system) at \(provider.endpointDescription)")
-            let report = try await provider.apply(changes)
+            let report = try await provider.apply(changes, fence: { operation in try await lease.check(before: operation) })
             notices(.externalApplied(
                 system: provider.system, endpoint: provider.endpointDescription, changes: report.applied,
                 mutatingOperations: report.mutatingOperations))

@@ -47,9 +47,24 @@ public struct RunEnvironment: Sendable {
     public func withSealedStore<T>(of identity: StackIdentity, writes: Bool, command: String, _ body: () async throws -> T) async throws -> T {
         let sharing = try sealedStoreSharing(of: identity)
         guard writes else { return try await sharing.reading(body) }
-        return try await state.stateStore(for: identity).withLease(command: command, now: Date(), warn: warn) { lease in
+        return try await withRunLease(identity, command: command) { lease in
             try await sharing.writing(lease: lease, body)
         }
+    }
+
+    /// Runs `body` holding the stack environment's lease for its whole length, as `up` does
+    /// (``StateStore/withRunLease(command:recordingLossIn:now:redactor:pause:warn:_:)``): the commands that change
+    /// a stack outside a deployment (`secrets`, `vault init -f`, `state import`) take it here.
+    public func withRunLease<T>(_ identity: StackIdentity, command: String, _ body: (any StateLease) async throws -> T) async throws -> T {
+        try await state.stateStore(for: identity).withRunLease(
+            command: command, recordingLossIn: state.store(for: identity), pause: leaseCheckPausePoint, warn: warn, body)
+    }
+
+    /// The fault tests' stop point before a lease check (`SPROCKET_TEST_PAUSE_AT_CHECK`, ``TestPausePoint``); a no-op
+    /// otherwise.
+    var leaseCheckPausePoint: @Sendable (String) async -> Void {
+        guard let operation = environment["SPROCKET_TEST_PAUSE_AT_CHECK"] else { return { _ in } }
+        return TestPausePoint(operation: operation, variable: "SPROCKET_TEST_PAUSE_AT_CHECK").pause
     }
 
     /// Builds a deployment; the engine client is created only if the command reaches the engine, and is shut down
@@ -84,9 +99,7 @@ public struct RunEnvironment: Sendable {
             driver: { try await handle.driver() }
         )
         if let operation = environment["SPROCKET_TEST_PAUSE_BEFORE"] { context.pausePoint = TestPausePoint(operation: operation).pause }
-        if let operation = environment["SPROCKET_TEST_PAUSE_AT_CHECK"] {
-            context.leaseCheckPausePoint = TestPausePoint(operation: operation, variable: "SPROCKET_TEST_PAUSE_AT_CHECK").pause
-        }
+        context.leaseCheckPausePoint = leaseCheckPausePoint
         do {
             let result = try await body(Deployment(context: context), handle)
             await handle.shutdown()

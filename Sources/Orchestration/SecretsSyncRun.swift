@@ -9,7 +9,7 @@ extension RunEnvironment {
     public func syncSecrets(_ stack: StackSpec, command: String) async throws -> [SecretManifestSyncer.Report] {
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
         let sharing = try sealedStoreSharing(of: identity)
-        return try await state.stateStore(for: identity).withLease(command: command, now: Date(), warn: warn) { lease in
+        return try await withRunLease(identity, command: command) { lease in
             vaultCalls.fenceWrites { operation in try await lease.check(before: operation) }
             return try await sharing.writing(lease: lease) {
                 try await ManifestSync(settings: secretPipeline, lease: lease).run(stack, command: command)

@@ -38,12 +38,14 @@ struct SwarmJobPostgresProvider: ExternalResourceProvider {
 
     /// Changes from a ``plan()`` that could not read the server (its network did not exist) are planned again
     /// first, from a job on the network this run now creates.
-    func apply(_ changes: [ExternalChange]) async throws -> ExternalApplyReport {
+    /// The job applies every change in one go: `fence` is called once, before the job starts (the job itself holds no lease).
+    func apply(_ changes: [ExternalChange], fence: LeaseFence) async throws -> ExternalApplyReport {
         var changes = changes
         if changes.contains(where: { $0.details.contains { $0.hasPrefix(Self.unreadNote) } }) {
             changes = try await run(PostgresJobRequest(operation: .plan, spec: spec)).changes ?? []
         }
         guard !changes.isEmpty else { return ExternalApplyReport(applied: [], mutatingOperations: 0) }
+        try await fence("\(system): a Swarm job applying \(changes.count) changes")
         return try await run(PostgresJobRequest(operation: .apply, spec: spec, changes: changes)).applied
             ?? ExternalApplyReport(applied: [], mutatingOperations: 0)
     }
@@ -70,8 +72,9 @@ struct SwarmJobPostgresProvider: ExternalResourceProvider {
         }
     }
 
-    func teardown(destroyData: Bool, dryRun: Bool) async throws -> ExternalTeardownReport {
-        try await run(PostgresJobRequest(operation: .teardown, spec: spec, destroyData: destroyData, dryRun: dryRun)).teardown
+    func teardown(destroyData: Bool, dryRun: Bool, fence: LeaseFence) async throws -> ExternalTeardownReport {
+        if !dryRun { try await fence("\(system): a Swarm job tearing down") }
+        return try await run(PostgresJobRequest(operation: .teardown, spec: spec, destroyData: destroyData, dryRun: dryRun)).teardown
             ?? ExternalTeardownReport(removed: [], kept: [])
     }
 

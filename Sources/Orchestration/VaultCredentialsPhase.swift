@@ -56,7 +56,7 @@ struct VaultCredentialsPhase {
     func revokeReplacedTokens(_ stack: StackSpec, command: String) async throws {
         guard stack.vault?.tokens.isEmpty == false else { return }
         let revoked = try await withSealedStore(of: stack, command: "\(command) (revoking replaced vault tokens)") { store, identity in
-            try await gate.revokeRetiredTokens(store: store, identity: identity)
+            try await gate.revokeRetiredTokens(store: store, identity: identity, lease: lease)
         }
         if revoked > 0 { notices(.tokensRevoked(revoked)) }
     }
@@ -92,7 +92,7 @@ struct VaultCredentialsPhase {
         guard stack.vault?.tokens.isEmpty == false else { return }
         let reports: [VaultTokenKeeper.Report]
         do {
-            reports = try await gate.keepTokens(store: store, identity: identity)
+            reports = try await gate.keepTokens(store: store, identity: identity, lease: lease)
         } catch let lost as SprocketError where lost.code == .leaseLost {
             // Not a Vault problem: the run stops with the lease-lost exit code and message, as before any other write.
             throw lost

@@ -14,17 +14,21 @@ public struct PostgresJobAgent: Sendable {
         self.logger = logger
     }
 
+    /// The job holds no lease: the run that starts it checked its own lease before starting it
+    /// (``SwarmJobPostgresProvider`` in Orchestration), and the job ends with its one operation.
+    static let holdsNoLease: LeaseFence = { _ in }
+
     /// Runs `request`; every failure becomes the answer's ``PostgresJobResponse/failure``, never a crash.
     public func answer(_ request: PostgresJobRequest) async -> PostgresJobResponse {
         do {
             let provisioner = PostgresProvisioner(spec: request.spec, secrets: try secrets(for: request), logger: logger)
             switch request.operation {
             case .plan: return PostgresJobResponse(changes: try await provisioner.plan())
-            case .apply: return PostgresJobResponse(applied: try await provisioner.apply(request.changes))
+            case .apply: return PostgresJobResponse(applied: try await provisioner.apply(request.changes, fence: Self.holdsNoLease))
             case .status: return PostgresJobResponse(statuses: try await provisioner.status())
             case .check: return PostgresJobResponse(checks: await provisioner.check())
             case .teardown:
-                return PostgresJobResponse(teardown: try await provisioner.teardown(destroyData: request.destroyData, dryRun: request.dryRun))
+                return PostgresJobResponse(teardown: try await provisioner.teardown(destroyData: request.destroyData, dryRun: request.dryRun, fence: Self.holdsNoLease))
             }
         } catch let error as SprocketError {
             return PostgresJobResponse(failure: .init(error))

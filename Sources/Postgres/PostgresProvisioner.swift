@@ -35,7 +35,7 @@ public struct PostgresProvisioner: ExternalResourceProvider {
         }
     }
 
-    public func apply(_ changes: [ExternalChange]) async throws -> ExternalApplyReport {
+    public func apply(_ changes: [ExternalChange], fence: LeaseFence) async throws -> ExternalApplyReport {
         let wanted = Set(changes)
         return try await withAdmin { admin, connector in
             let operations = try await planner(admin: admin, connector: connector, checkingPasswords: true).operations()
@@ -45,6 +45,7 @@ public struct PostgresProvisioner: ExternalResourceProvider {
             do {
                 for operation in operations {
                     if let blocked = operation.blocked { throw blocked }
+                    try await fence(operation.change.operation)
                     if let database = operation.database {
                         if sessions[database] == nil { sessions[database] = try await connector.admin(database: database) }
                         try await sessions[database]?.execute(operation.statement)
@@ -55,7 +56,8 @@ public struct PostgresProvisioner: ExternalResourceProvider {
                 }
             } catch {
                 for session in sessions.values { await session.close() }
-                guard var failure = error as? SprocketError else { throw error }
+                // A lost lease is not this server's failure: its message says who holds the lock now, and what to do.
+                guard var failure = error as? SprocketError, failure.code != .leaseLost else { throw error }
                 failure.message += " (\(applied.count) of \(operations.count) changes were applied before it; run again to continue)"
                 throw failure
             }
@@ -125,7 +127,7 @@ public struct PostgresProvisioner: ExternalResourceProvider {
 
     /// Without `destroyData` nothing is dropped: the databases hold data, and the roles own them. With it, the
     /// databases are dropped, then the roles.
-    public func teardown(destroyData: Bool, dryRun: Bool) async throws -> ExternalTeardownReport {
+    public func teardown(destroyData: Bool, dryRun: Bool, fence: LeaseFence) async throws -> ExternalTeardownReport {
         try await withAdmin { admin, connector in
             let observed = try await PostgresCatalogReader(spec: spec, connector: connector).read(admin: admin, passwords: [:])
             let databases = spec.databases.map(\.name).filter { observed.databases[$0] != nil }
@@ -146,7 +148,10 @@ public struct PostgresProvisioner: ExternalResourceProvider {
                     PostgresStatement(kind: "DROP ROLE", sql: "DROP ROLE \(PostgresStatement.quoted(name))"))
             }
             if !dryRun {
-                for operation in operations { try await admin.execute(operation.statement) }
+                for operation in operations {
+                    try await fence(operation.change.operation)
+                    try await admin.execute(operation.statement)
+                }
             }
             return ExternalTeardownReport(removed: operations.map(\.change), kept: [])
         }

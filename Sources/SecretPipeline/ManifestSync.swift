@@ -32,7 +32,7 @@ public struct ManifestSync: Sendable {
         let store = try SealedSecretStore(path: settings.localState(identity).sealedSecretsPath, key: key, identity: identity)
         let vault = try Self.vaultHop(for: stack, settings: settings)
         do {
-            let reports = try await SecretManifestSyncer(manifest: stack.secretManifest, vault: vault, store: store, key: key)
+            let reports = try await SecretManifestSyncer(manifest: stack.secretManifest, vault: vault, store: store, key: key, lease: lease)
                 .sync(sourceValues: sourceValues)
             await vault?.close()
             return reports

@@ -32,6 +32,8 @@ public struct SecretManifestSyncer {
     var vault: ManifestVaultHop?
     var store: SealedSecretStore
     var key: SecretKey
+    /// The run's lease: checked before each write to the sealed store, as Vault's writes are checked before they are sent.
+    var lease: any StateLease
 
     public func sync(sourceValues: [String: SensitiveBytes]) async throws -> [Report] {
         var currents: [String: ManifestVaultHop.Current] = [:]
@@ -72,6 +74,7 @@ public struct SecretManifestSyncer {
                 if changedFields[location.secret]?.values[location.field] != nil { action = .vaultWritten }
             }
             if try store.value(named: entry.storeKey) != value.bytes {
+                try await lease.check(before: "sealed store: storing secret \(entry.name)")
                 try store.replace(named: entry.storeKey, with: value.bytes)
                 if action == .unchanged { action = .stored }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Orchestration
 import SprocketCore
 import Vault
@@ -35,15 +36,18 @@ struct StackLeaseOptions: ParsableArguments {
     /// Runs `body` holding `stack`'s lease, with every Vault write counted by `calls` fenced by it; just runs it
     /// without a stack.
     func holding<T>(
-        _ stack: StackSpec?, command: String, calls: VaultCallCounter, processEnvironment: [String: String], warn: @escaping (String) -> Void,
+        _ stack: StackSpec?, command: String, calls: VaultCallCounter, processEnvironment: [String: String], warn: @escaping @Sendable (String) -> Void,
         _ body: () async throws -> T
     ) async throws -> T {
         guard let stack else { return try await body() }
         let identity = StackIdentity(stack: stack.name, environment: stack.environment)
-        let locations = StateLocations(
-            stateURL: state ?? processEnvironment["SPROCKET_STATE"], stateDirectoryOverride: processEnvironment["SPROCKET_STATE_DIR"],
-            environment: processEnvironment)
-        return try await locations.stateStore(for: identity).withLease(command: command, now: Date(), warn: warn) { lease in
+        let run = RunEnvironment(
+            environment: processEnvironment, logger: Logger(label: "sprocketctl"),
+            state: StateLocations(
+                stateURL: state ?? processEnvironment["SPROCKET_STATE"], stateDirectoryOverride: processEnvironment["SPROCKET_STATE_DIR"],
+                environment: processEnvironment),
+            warn: warn)
+        return try await run.withRunLease(identity, command: command) { lease in
             calls.fenceWrites { operation in try await lease.check(before: operation) }
             return try await body()
         }

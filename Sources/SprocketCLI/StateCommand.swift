@@ -57,7 +57,7 @@ struct StateCommand: AsyncParsableCommand {
                     throw SprocketError(.stateCorrupt, "not a state export: \(error)", subject: input)
                 }
                 let store = try runtime.stateStore(for: identity)
-                try await store.withLease(command: "state import", now: Date(), warn: { runtime.console.err("warning: \($0)") }) { lease in
+                try await runtime.runEnvironment.withRunLease(identity, command: "state import") { lease in
                     try await lease.check(before: "importing the state into \(store.location)")
                     try await store.importState(export)
                 }

@@ -50,8 +50,9 @@ struct VaultInitCommand: AsyncParsableCommand {
         try await VaultCommandRuntime.run(lease.defaults(for: options, stack: stack), calls: calls) { runtime, client in
             if show && isatty(STDOUT_FILENO) != 1 { throw VaultInputError.showNeedsTerminal }
             let bootstrap = VaultBootstrap(client: client, keyFile: runtime.keyFile, passphrase: runtime.passphrases.provider)
+            let console = runtime.console
             let report = try await lease.holding(
-                stack, command: "vault init", calls: calls, processEnvironment: environment, warn: { runtime.console.err("warning: \($0)") }
+                stack, command: "vault init", calls: calls, processEnvironment: environment, warn: { console.err("warning: \($0)") }
             ) {
                 try await bootstrap.run(.init(shares: shares, threshold: threshold, separateShares: separateShares))
             }

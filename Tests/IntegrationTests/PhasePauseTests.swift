@@ -4,8 +4,9 @@ import SprocketCore
 import SprocketTestSupport
 import Testing
 
-/// `up` stopped (SIGSTOP) at a boundary inside the Vault phase or the PostgreSQL phase, right before the lease check
-/// that guards the next write (`SPROCKET_TEST_PAUSE_AT_CHECK`), while a second operator's run goes on.
+/// `up` stopped (SIGSTOP) inside a phase (Vault's bootstrap, its tokens, the secret sync between its Vault write
+/// and its sealed-store write, PostgreSQL before and between its statements), right before the lease check that
+/// guards the next write (`SPROCKET_TEST_PAUSE_AT_CHECK`), while a second operator's run goes on.
 ///
 /// - S3 state (moto, a 3 s lease): the second run takes the lock over once the lease ran out and does the whole
 ///   `up`; it is itself stopped before it saves the state, so that it still holds the lock when the first run is
@@ -13,12 +14,14 @@ import Testing
 ///   the second run then finishes, history shows its one succeeded run, and a re-run converges without orphans.
 /// - Local state: the lock is an `flock` the kernel keeps for the stopped process, so it cannot be taken over: the
 ///   second run is refused at once (exit 4, naming the holder) and changes nothing; resumed, the first run finishes.
-@Suite("up paused inside the Vault and PostgreSQL phases while another run goes on", .tags(.integration))
+@Suite("up paused inside the Vault, secret sync and PostgreSQL phases while another run goes on", .tags(.integration))
 struct PhasePauseTests {
     static let points = [
         FaultPoint(name: "Vault's bootstrap, before init", operation: "Vault PUT sys/init"),
         FaultPoint(name: "Vault's tokens, before the mint", operation: "Vault POST auth/token/create"),
+        FaultPoint(name: "the secret sync, between the Vault write and the sealed store", operation: "sealed store: storing secret api-key"),
         FaultPoint(name: "PostgreSQL, before its changes", operation: "applying "),
+        FaultPoint(name: "PostgreSQL, between two statements (the role created)", operation: "postgres: create database"),
     ]
 
     @Test("S3 state: resumed after a takeover it changes nothing, exits 6 naming the new holder; one succeeded run; a re-run converges without orphans (real OpenBao)",
@@ -80,7 +83,7 @@ struct PhasePauseTests {
     }
 
     @Test("local state: a stopped run keeps its lock; a second run is refused at once naming it and changes nothing; resumed, the first run finishes (real OpenBao)",
-          arguments: [points[0], points[2]])
+          arguments: [points[0], points[2], points[4]])
     func localLockHeld(_ point: FaultPoint) async throws {
         try await PhaseFaultStack.with(prefix: "flocal") { fixture in
             let first = FaultRun(

@@ -87,7 +87,7 @@ extension PostgresServerTests {
                     logger: scenario.log.logger)
                 let plan = try await provisioner.plan()
                 #expect(plan.contains { $0.kind == "role" && $0.name == scenario.readonlyRole && $0.action == .create })
-                let error = await #expect(throws: SprocketError.self) { try await provisioner.apply(plan) }
+                let error = await #expect(throws: SprocketError.self) { try await provisioner.apply(plan, fence: { _ in }) }
                 #expect(error?.code == .secretUnavailable)
                 #expect(error?.message.contains("secret `pg-ro` has no value (generated at the first `up`)") == true, "\(String(describing: error))")
                 #expect(error?.message.contains("1 of") == true, "the api role was created before it")

@@ -1,6 +1,7 @@
 import Foundation
 import SprocketCore
 import SprocketTestSupport
+import Synchronization
 import Testing
 
 @testable import Postgres
@@ -43,7 +44,7 @@ extension PostgresServerTests {
                 let logOffset = scenario.server.log().count
                 let again = try await scenario.provisioner.plan()
                 #expect(again.isEmpty, "\(again)")
-                let rerun = try await scenario.provisioner.apply(again)
+                let rerun = try await scenario.provisioner.apply(again, fence: { _ in })
                 #expect(rerun.mutatingOperations == 0 && rerun.applied.isEmpty)
                 #expect(scenario.loggedStatements(after: logOffset).isEmpty, "\(scenario.loggedStatements(after: logOffset))")
                 #expect(scenario.leaks(in: plan.map { "\($0)" } + [scenario.log.text]).isEmpty)
@@ -71,7 +72,7 @@ extension PostgresServerTests {
                     "default-privileges delete INSERT ON TABLES IN SCHEMA \(db).app FROM \(scenario.readonlyRole) on tables \(scenario.apiRole) creates from now on",
                 ]
                 #expect(Set(plan.map { "\($0.kind) \($0.action.rawValue) \($0.name) \($0.details.joined(separator: ", "))" }) == expected)
-                let report = try await scenario.provisioner.apply(plan)
+                let report = try await scenario.provisioner.apply(plan, fence: { _ in })
                 #expect(report.mutatingOperations == 4)
 
                 let insert = try await scenario.attempt("INSERT INTO app.items VALUES (2)", as: scenario.readonlyRole, secret: "pg-ro")
@@ -85,9 +86,33 @@ extension PostgresServerTests {
                 scenario.spec.databases[0].grants[2].privileges = ["SELECT", "UPDATE"]
                 let added = try await scenario.provisioner.plan()
                 #expect(added.map(\.name).contains("UPDATE ON ALL TABLES IN SCHEMA \(db).app TO \(scenario.readonlyRole)"))
-                _ = try await scenario.provisioner.apply(added)
+                _ = try await scenario.provisioner.apply(added, fence: { _ in })
                 #expect(try await scenario.attempt("UPDATE app.items SET id = 3", as: scenario.readonlyRole, secret: "pg-ro") == nil)
                 #expect(try await scenario.provisioner.plan().isEmpty)
+            }
+        }
+
+        @Test("the fence is asked before each change; once it refuses (a lost lease), no further statement reaches the server and the error comes through as it was")
+        func fencedPerChange() async throws {
+            try await PostgresScenario.run { scenario in
+                let plan = try await scenario.provisioner.plan()
+                try #require(plan.count > 2)
+                let asked = Mutex<[String]>([])
+                let lost = SprocketError(.leaseLost, "this run lost its lock to pid 1 on other (test)")
+                let logOffset = scenario.server.log().count
+                let error = await #expect(throws: SprocketError.self) {
+                    try await scenario.provisioner.apply(plan, fence: { operation in
+                        let count = asked.withLock { $0.append(operation); return $0.count }
+                        if count == 2 { throw lost }
+                    })
+                }
+                #expect(error?.code == .leaseLost && error?.message == lost.message, "\(String(describing: error))")
+                #expect(asked.withLock { $0 } == plan.prefix(2).map(\.operation))
+                let writes = scenario.server.loggedStatements(after: logOffset).filter { line in
+                    ["CREATE ", "ALTER ", "GRANT ", "REVOKE ", "DROP ", "COMMENT "].contains { line.contains($0) }
+                }
+                #expect(writes.count == 1, "one statement, the first change's: \(writes)")
+                #expect(try await scenario.provisioner.plan() == Array(plan.dropFirst()), "only the first change was made")
             }
         }
 
@@ -101,7 +126,7 @@ extension PostgresServerTests {
 
                 let plan = try await scenario.provisioner.plan()
                 #expect(plan == [ExternalChange(system: "postgres", kind: "role", name: scenario.readonlyRole, action: .update, details: ["password changed"])])
-                let report = try await scenario.provisioner.apply(plan)
+                let report = try await scenario.provisioner.apply(plan, fence: { _ in })
                 #expect(report.mutatingOperations == 1)
                 let session = try await scenario.session(as: scenario.readonlyRole, secret: "pg-ro")
                 await session.close()
@@ -139,16 +164,16 @@ extension PostgresServerTests {
             try await PostgresScenario.run { scenario in
                 try await scenario.provision()
 
-                let kept = try await scenario.provisioner.teardown(destroyData: false, dryRun: false)
+                let kept = try await scenario.provisioner.teardown(destroyData: false, dryRun: false, fence: { _ in })
                 #expect(kept.removed.isEmpty)
                 #expect(kept.kept.first == "database \(scenario.databaseName) kept: it holds data; --destroy-data drops it")
                 #expect(kept.kept.count == 3)
-                let dryRun = try await scenario.provisioner.teardown(destroyData: true, dryRun: true)
+                let dryRun = try await scenario.provisioner.teardown(destroyData: true, dryRun: true, fence: { _ in })
                 #expect(dryRun.removed.map { "\($0.kind) \($0.name) \($0.destroysData)" }
                     == ["database \(scenario.databaseName) true", "role \(scenario.apiRole) false", "role \(scenario.readonlyRole) false"])
                 #expect(try await scenario.server.superuser("SELECT count(*) FROM pg_database WHERE datname = '\(scenario.databaseName)'") == "1")
 
-                let dropped = try await scenario.provisioner.teardown(destroyData: true, dryRun: false)
+                let dropped = try await scenario.provisioner.teardown(destroyData: true, dryRun: false, fence: { _ in })
                 #expect(dropped.removed == dryRun.removed)
                 #expect(try await scenario.server.superuser("SELECT count(*) FROM pg_database WHERE datname = '\(scenario.databaseName)'") == "0")
                 #expect(try await scenario.server.superuser("SELECT count(*) FROM pg_roles WHERE rolname LIKE '\(scenario.prefix)%'") == "0")

@@ -131,7 +131,7 @@ struct PostgresScenario {
     @discardableResult
     func provision() async throws -> (plan: [ExternalChange], report: ExternalApplyReport) {
         let plan = try await provisioner.plan()
-        return (plan, try await provisioner.apply(plan))
+        return (plan, try await provisioner.apply(plan, fence: { _ in }))
     }
 
     /// A session as `role` (its current secret) on the scenario's database.

@@ -1,6 +1,7 @@
 import Foundation
 import SprocketCore
 import SprocketTestSupport
+import Synchronization
 import Testing
 @testable import S3
 
@@ -30,6 +31,39 @@ struct S3BucketProvisionerTests {
             consumers: ["api"], location: location)
     }
 
+    @Test("the fence is asked before each change and each teardown; once it refuses (a lost lease), no further request changes anything")
+    func fencedPerChange() async throws {
+        try await MotoServer.withServer { moto in
+            let first = MotoFixtures.bucketName("fenced")
+            let second = MotoFixtures.bucketName("fenced")
+            let spec = MotoFixtures.spec(moto, buckets: [S3BucketSpec(name: first, location: Self.location), S3BucketSpec(name: second, location: Self.location)])
+            let provisioner = S3BucketProvisioner(spec: spec, credentials: MotoFixtures.anyCredentials)
+            let planned = try await provisioner.plan()
+            let lost = SprocketError(.leaseLost, "this run lost its lock to pid 1 on other (test)")
+            let asked = Mutex<[String]>([])
+            let refusingSecond: LeaseFence = { operation in
+                let count = asked.withLock { $0.append(operation); return $0.count }
+                if count == 2 { throw lost }
+            }
+            let error = await #expect(throws: SprocketError.self) { try await provisioner.apply(planned, fence: refusingSecond) }
+            #expect(error?.code == .leaseLost)
+            #expect(asked.withLock { $0 } == ["s3: create bucket \(first)", "s3: create bucket \(second)"])
+            #expect(provisioner.client.mutatingRequestCount == 1)
+            let s3 = MotoFixtures.client(moto)
+            #expect(try await s3.bucketExists(first))
+            #expect(try await s3.bucketExists(second) == false)
+
+            asked.withLock { $0 = [] }
+            _ = try await provisioner.apply(try await provisioner.plan(), fence: { _ in })
+            let before = provisioner.client.mutatingRequestCount
+            await #expect(throws: SprocketError.self) { try await provisioner.teardown(destroyData: true, dryRun: false, fence: refusingSecond) }
+            #expect(provisioner.client.mutatingRequestCount == before + 1, "only the first bucket was deleted")
+            #expect(try await s3.bucketExists(first) == false)
+            #expect(try await s3.bucketExists(second))
+            _ = try await provisioner.teardown(destroyData: true, dryRun: false, fence: { _ in })
+        }
+    }
+
     @Test("buckets are created with versioning, policy, CORS and lifecycle; a re-run makes no mutating request")
     func createsThenConverges() async throws {
         try await MotoServer.withServer { moto in
@@ -42,7 +76,7 @@ struct S3BucketProvisionerTests {
             #expect(provisioner.client.mutatingRequestCount == 0, "plan must not mutate")
             #expect(planned.map(\.kind) == ["bucket", "bucket-versioning", "bucket-policy", "bucket-cors", "bucket-lifecycle", "bucket"])
             #expect(planned.allSatisfy { $0.action == .create })
-            let report = try await provisioner.apply(planned)
+            let report = try await provisioner.apply(planned, fence: { _ in })
             #expect(report.applied == planned)
             #expect(report.mutatingOperations == 6)
 
@@ -62,7 +96,7 @@ struct S3BucketProvisionerTests {
             let again = S3BucketProvisioner(spec: spec, credentials: MotoFixtures.anyCredentials)
             let replanned = try await again.plan()
             #expect(replanned.isEmpty, "\(replanned)")
-            let noop = try await again.apply(replanned)
+            let noop = try await again.apply(replanned, fence: { _ in })
             #expect(noop.mutatingOperations == 0)
             #expect(again.client.mutatingRequestCount == 0)
         }
@@ -74,7 +108,7 @@ struct S3BucketProvisionerTests {
             let name = MotoFixtures.bucketName("upd")
             var bucket = Self.replays(name)
             let provisioner = S3BucketProvisioner(spec: MotoFixtures.spec(moto, buckets: [bucket]), credentials: MotoFixtures.anyCredentials)
-            _ = try await provisioner.apply(try await provisioner.plan())
+            _ = try await provisioner.apply(try await provisioner.plan(), fence: { _ in })
 
             // Same meaning: actions reordered; a one-item list written as a plain value.
             bucket.policy = Self.policy(bucket: name, actions: .array([.string("s3:ListBucket"), .string("s3:GetObject")]))
@@ -86,7 +120,7 @@ struct S3BucketProvisionerTests {
             #expect(planned.map(\.kind) == ["bucket-versioning", "bucket-cors", "bucket-lifecycle"], "\(planned)")
             #expect(planned.first { $0.kind == "bucket-cors" }?.action == .delete)
             #expect(planned.first { $0.kind == "bucket-versioning" }?.details == ["versioning enabled -> suspended"])
-            _ = try await changed.apply(planned)
+            _ = try await changed.apply(planned, fence: { _ in })
             #expect(try await changed.plan().isEmpty)
 
             let s3 = MotoFixtures.client(moto)
@@ -103,13 +137,13 @@ struct S3BucketProvisionerTests {
             let empty = MotoFixtures.bucketName("empty")
             let spec = MotoFixtures.spec(moto, buckets: [Self.replays(full), S3BucketSpec(name: empty, location: Self.location)])
             let provisioner = S3BucketProvisioner(spec: spec, credentials: MotoFixtures.anyCredentials)
-            _ = try await provisioner.apply(try await provisioner.plan())
+            _ = try await provisioner.apply(try await provisioner.plan(), fence: { _ in })
             let s3 = MotoFixtures.client(moto)
             try await s3.putObject(full, "replays/1.dem", body: Array("one".utf8))
             try await s3.putObject(full, "replays/1.dem", body: Array("one, again".utf8))
 
             let before = provisioner.client.mutatingRequestCount
-            let kept = try await provisioner.teardown(destroyData: false, dryRun: false)
+            let kept = try await provisioner.teardown(destroyData: false, dryRun: false, fence: { _ in })
             #expect(kept.removed.isEmpty)
             #expect(kept.kept.count == 2)
             #expect(kept.kept.contains { $0.contains(full) && $0.contains("holds 1 objects") && $0.contains("--destroy-data") })
@@ -117,12 +151,12 @@ struct S3BucketProvisionerTests {
             #expect(provisioner.client.mutatingRequestCount == before)
             #expect(try await s3.getObject(full, "replays/1.dem")?.body == Array("one, again".utf8))
 
-            let dry = try await provisioner.teardown(destroyData: true, dryRun: true)
+            let dry = try await provisioner.teardown(destroyData: true, dryRun: true, fence: { _ in })
             #expect(dry.removed.map(\.name).sorted() == [full, empty].sorted())
             #expect(dry.removed.first { $0.name == full }?.destroysData == true)
             #expect(try await s3.bucketExists(full))
 
-            let destroyed = try await provisioner.teardown(destroyData: true, dryRun: false)
+            let destroyed = try await provisioner.teardown(destroyData: true, dryRun: false, fence: { _ in })
             #expect(destroyed.removed.count == 2)
             #expect(try await !s3.bucketExists(full))
             #expect(try await !s3.bucketExists(empty))

@@ -32,7 +32,7 @@ struct S3CredentialTests {
             let spec = MotoFixtures.spec(moto, buckets: [S3BucketSpec(name: bucket, consumers: ["api", "worker"], location: S3BucketProvisionerTests.location)])
             let provisioner = S3BucketProvisioner(
                 spec: spec, credentials: good, consumerCredentials: ["worker": wrongSecret], logger: recorder.logger)
-            _ = try await provisioner.apply(try await provisioner.plan())
+            _ = try await provisioner.apply(try await provisioner.plan(), fence: { _ in })
             let checks = await provisioner.check()
             #expect(checks.map(\.check) == ["s3 \(bucket) as api", "s3 \(bucket) as worker"])
             #expect(checks.map(\.passed) == [true, false])

@@ -109,17 +109,19 @@ struct VaultCallCountingTests {
             let identity = StackIdentity(stack: "calls", environment: "test")
             let store = try SealedSecretStore(path: "\(folder.path)/secrets.sealed", key: SecretKey.loadOrCreate(at: "\(folder.path)/key"), identity: identity)
 
+            let lease = try await LocalStateStore(directory: folder.path, identity: identity).acquireLock(command: "test", now: Date())
             #expect(try await gate.ensure(events: { _ in }).allSatisfy(\.passed))
-            #expect(try await gate.keepTokens(store: store, identity: identity).map(\.action) == [.created])
+            #expect(try await gate.keepTokens(store: store, identity: identity, lease: lease).map(\.action) == [.created])
             #expect(
                 calls.stats().mutatingRoutes == ["POST auth/token/create-orphan", "POST sys/mounts/\(mount)", "PUT sys/policies/acl/\(policy)"],
                 "\(calls.stats().byRoute)")
 
             calls.reset()
             #expect(try await gate.ensure(events: { _ in }).allSatisfy(\.passed))
-            #expect(try await gate.keepTokens(store: store, identity: identity).map(\.action) == [.kept])
+            #expect(try await gate.keepTokens(store: store, identity: identity, lease: lease).map(\.action) == [.kept])
             #expect(calls.stats().mutating == 0, "a rerun changed Vault: \(calls.stats().mutatingRoutes)")
             #expect(calls.stats().total > 0)
+            await lease.release()
         }
     }
 }

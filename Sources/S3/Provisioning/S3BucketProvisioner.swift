@@ -41,10 +41,11 @@ public struct S3BucketProvisioner: ExternalResourceProvider {
         return changes
     }
 
-    public func apply(_ changes: [ExternalChange]) async throws -> ExternalApplyReport {
+    public func apply(_ changes: [ExternalChange], fence: LeaseFence) async throws -> ExternalApplyReport {
         let before = client.mutatingRequestCount
         var applied: [ExternalChange] = []
         for change in changes where change.system == system {
+            try await fence(change.operation)
             try await S3Error.translating { try await perform(change) }
             applied.append(change)
         }
@@ -86,7 +87,7 @@ public struct S3BucketProvisioner: ExternalResourceProvider {
         return results
     }
 
-    public func teardown(destroyData: Bool, dryRun: Bool) async throws -> ExternalTeardownReport {
+    public func teardown(destroyData: Bool, dryRun: Bool, fence: LeaseFence) async throws -> ExternalTeardownReport {
         var report = ExternalTeardownReport(removed: [], kept: [])
         for bucket in spec.buckets {
             try await S3Error.translating {
@@ -100,7 +101,10 @@ public struct S3BucketProvisioner: ExternalResourceProvider {
                 let change = ExternalChange(
                     system: system, kind: "bucket", name: bucket.name, action: .delete, details: ["emptied: \(holding)"],
                     destroysData: !objects.isEmpty)
-                if !dryRun { try await emptyAndDelete(bucket.name) }
+                if !dryRun {
+                    try await fence(change.operation)
+                    try await emptyAndDelete(bucket.name)
+                }
                 report.removed.append(change)
             }
         }

@@ -7,7 +7,7 @@ extension Deployment {
     /// Without `runID`, the target is the successful run before the last successful one.
     public func rollback(_ identity: StackIdentity, to runID: String?, command: String) async throws -> Result {
         let store = try stateStore(for: identity)
-        return try await store.withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }) { lease in
+        return try await withRunLease(identity, command: command) { lease in
             try await rollback(identity, to: runID, command: command, store: store, lease: lease)
         }
     }

@@ -61,30 +61,9 @@ public struct Deployment: Sendable {
     /// Takes the stack environment's lock once for a whole run made of several steps (`up`: secrets, Vault, the
     /// external resources, the layers), hands its lease to `body`, and releases it afterwards.
     public func withRunLease<T>(_ identity: StackIdentity, command: String, _ body: (any StateLease) async throws -> T) async throws -> T {
-        let started = context.now()
-        return try await stateStore(for: identity).withLease(command: command, now: started, warn: { context.events(.warning($0)) }) { lease in
-            do {
-                return try await body(PausingLease(base: lease, pause: context.leaseCheckPausePoint))
-            } catch let lost as SprocketError where lost.code == .leaseLost {
-                recordLeaseLost(lost, identity: identity, command: command, since: started)
-                throw lost
-            }
-        }
-    }
-
-    /// A run that lost its lease between its steps (Vault, PostgreSQL, the secret sync) records that outcome in the
-    /// local state folder only, as one lost inside the layers does (``record(_:snapshot:store:lease:command:_:)``);
-    /// once is enough.
-    private func recordLeaseLost(_ lost: SprocketError, identity: StackIdentity, command: String, since started: Date) {
-        let local = store(for: identity)
-        let recorded = ((try? local.runs()) ?? []).contains { $0.outcome == .leaseLost && $0.startedAt >= started }
-        guard !recorded else { return }
-        var run = RunRecord(
-            id: RunRecord.makeID(at: started), command: command, startedAt: started, outcome: .leaseLost, changes: [],
-            snapshot: SpecSnapshot(DesiredState(identity: identity, layers: [])))
-        run.error = context.redactor.redact(SprocketError.recorded(lost))
-        run.finishedAt = context.now()
-        try? local.record(run)
+        try await stateStore(for: identity).withRunLease(
+            command: command, recordingLossIn: store(for: identity), now: context.now, redactor: context.redactor,
+            pause: context.leaseCheckPausePoint, warn: { context.events(.warning($0)) }, body)
     }
 
     /// Brings the cluster to the spec. With no changes it writes nothing and makes no mutating call.
@@ -98,7 +77,7 @@ public struct Deployment: Sendable {
         if let lease {
             return try await up(stack, options: options, command: command, rollsBack: rollsBack, store: store, lease: lease)
         }
-        return try await store.withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }) { lease in
+        return try await withRunLease(identity, command: command) { lease in
             try await up(stack, options: options, command: command, rollsBack: rollsBack, store: store, lease: lease)
         }
     }
@@ -190,7 +169,7 @@ public struct Deployment: Sendable {
         if let lease {
             return try await down(identity, removeVolumes: removeVolumes, command: command, store: store, lease: lease)
         }
-        return try await store.withLease(command: command, now: context.now(), warn: { context.events(.warning($0)) }) { lease in
+        return try await withRunLease(identity, command: command) { lease in
             try await down(identity, removeVolumes: removeVolumes, command: command, store: store, lease: lease)
         }
     }

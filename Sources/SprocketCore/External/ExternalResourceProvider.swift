@@ -16,8 +16,9 @@ public protocol ExternalResourceProvider: Sendable {
     /// - Throws: ``SprocketError`` naming the endpoint when the system cannot be reached or read.
     func plan() async throws -> [ExternalChange]
 
-    /// Applies `changes` (from ``plan()``) and reports what was done.
-    func apply(_ changes: [ExternalChange]) async throws -> ExternalApplyReport
+    /// Applies `changes` (from ``plan()``) and reports what was done; `fence` is called with each change's
+    /// ``ExternalChange/operation`` right before the call that makes it (the run's lease check).
+    func apply(_ changes: [ExternalChange], fence: LeaseFence) async throws -> ExternalApplyReport
 
     /// The declared resources as they stand now (exists, owner, size, …), for `status` and `docs`.
     func status() async throws -> [ExternalResourceStatus]
@@ -28,7 +29,8 @@ public protocol ExternalResourceProvider: Sendable {
 
     /// What `down` does: never drops data (a database, a non-empty bucket) unless `destroyData` is true;
     /// returns the changes it made or would make and the resources it kept, each with the reason.
-    func teardown(destroyData: Bool, dryRun: Bool) async throws -> ExternalTeardownReport
+    /// `fence` is called as in ``apply(_:fence:)`` before each drop or delete.
+    func teardown(destroyData: Bool, dryRun: Bool, fence: LeaseFence) async throws -> ExternalTeardownReport
 }
 
 /// One change to an external resource. Carries no secret: a password change says "password changed", never the value.
@@ -47,6 +49,9 @@ public struct ExternalChange: Sendable, Hashable, Codable {
     public var details: [String]
     /// True when applying it loses data (drop database, delete a non-empty bucket): only with `--destroy-data`.
     public var destroysData: Bool
+
+    /// The change as a lease check names the call that makes it: `postgres: create role sprocket_api`.
+    public var operation: String { "\(system): \(action.rawValue) \(kind) \(name)" }
 
     public init(system: String, kind: String, name: String, action: Action, details: [String] = [], destroysData: Bool = false) {
         self.system = system

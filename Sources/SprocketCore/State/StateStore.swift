@@ -26,6 +26,11 @@ public protocol StateStore: Sendable {
 }
 
 /// A held state lock. Release it when the run ends, also when it fails.
+/// A check made right before a mutating call, given the call's name: a run's lease check (``StateLease/check(before:)``),
+/// which throws ``SprocketError/Code/leaseLost`` when the run no longer holds the lock. A process that holds no lease
+/// (the PostgreSQL Swarm job, whose run checks its lease before starting it) passes one that accepts every call.
+public typealias LeaseFence = @Sendable (String) async throws -> Void
+
 public protocol StateLease: Sendable {
     /// The holder this lease was taken over from (it ended without releasing), for a warning; nil normally.
     var previousHolder: String? { get }

@@ -48,17 +48,21 @@ public struct VaultTokenKeeper: Sendable {
     let tokens: [VaultTokenSpec]
     let store: SealedSecretStore
     let identity: StackIdentity
+    /// The run's lease: checked before each write to the sealed store (Vault's writes are checked by the client's
+    /// call counter, ``VaultCallCounter/fenceWrites(_:)``).
+    let lease: any StateLease
     let now: @Sendable () -> Date
 
     /// - Parameter client: a client already carrying the root token (the caller sets and clears it).
     public init(
-        client: VaultClient, tokens: [VaultTokenSpec], store: SealedSecretStore, identity: StackIdentity,
+        client: VaultClient, tokens: [VaultTokenSpec], store: SealedSecretStore, identity: StackIdentity, lease: any StateLease,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.client = client
         self.tokens = tokens
         self.store = store
         self.identity = identity
+        self.lease = lease
         self.now = now
     }
 
@@ -102,7 +106,7 @@ public struct VaultTokenKeeper: Sendable {
         }
         guard Duration.seconds(info.ttl) < token.renewalThreshold else {
             let expiresAt = expiry(of: info)
-            try remember(expiresAt, in: record, of: token)
+            try await remember(expiresAt, in: record, of: token)
             return report(token, .kept, accessor: record.accessor, expiresAt: expiresAt)
         }
         guard info.renewable, let value = try store.value(named: SealedStoreKey.vaultToken(token.name).rawValue) else {
@@ -113,7 +117,7 @@ public struct VaultTokenKeeper: Sendable {
             return try await mint(token, action: .replaced, note: "renewal reached the token's max TTL", retiring: record.accessor)
         }
         let expiresAt = now().addingTimeInterval(renewed.leaseDuration.secondsValue)
-        try remember(expiresAt, in: record, of: token)
+        try await remember(expiresAt, in: record, of: token)
         return report(token, .renewed, accessor: record.accessor, expiresAt: expiresAt)
     }
 
@@ -138,7 +142,9 @@ public struct VaultTokenKeeper: Sendable {
         if let retiring {
             entries.append((SealedStoreKey.vaultTokenRetired(token.name).rawValue, Array(try JSONEncoder().encode(try retired(token.name) + [retiring]))))
         }
-        // One write: the new token, its record and the old one's accessor to revoke change together.
+        // One write: the new token, its record and the old one's accessor to revoke change together. A run killed
+        // or taken over right before it leaves a token no store holds: the next `up` revokes it (``revokeStrays()``).
+        try await lease.check(before: "sealed store: keeping Vault token \(token.name)")
         try store.replace(entries)
         return report(token, action, accessor: auth.accessor, expiresAt: expiresAt, note: note)
     }
@@ -168,6 +174,7 @@ public struct VaultTokenKeeper: Sendable {
                 }
                 revoked.append(accessor)
             }
+            try await lease.check(before: "sealed store: forgetting the revoked tokens of \(token.name)")
             try store.replace(named: SealedStoreKey.vaultTokenRetired(token.name).rawValue, with: Array("[]".utf8))
         }
         return revoked
@@ -200,10 +207,11 @@ public struct VaultTokenKeeper: Sendable {
     }
 
     /// Records a new expiry, writing only when it moved by more than a minute (a no-op `up` writes nothing).
-    private func remember(_ expiresAt: Date, in record: Record, of token: VaultTokenSpec) throws {
+    private func remember(_ expiresAt: Date, in record: Record, of token: VaultTokenSpec) async throws {
         if let known = record.expiresAt, abs(known.timeIntervalSince(expiresAt)) < 60 { return }
         var record = record
         record.expiresAt = expiresAt
+        try await lease.check(before: "sealed store: recording the expiry of Vault token \(token.name)")
         try store.replace(named: SealedStoreKey.vaultTokenRecord(token.name).rawValue, with: Array(try JSONEncoder().encode(record)))
     }
 

@@ -106,14 +106,14 @@ public struct VaultUnsealGate: LayerGate {
     }
 
     /// Mints, renews or replaces the stack's scoped tokens (`vault.tokens`) with the root token from the key file,
-    /// keeping them in `store`. Vault must be initialised and unsealed (``ensure(events:)`` first).
-    public func keepTokens(store: SealedSecretStore, identity: StackIdentity) async throws -> [VaultTokenKeeper.Report] {
+    /// keeping them in `store` once `lease` (the run's) still holds. Vault must be initialised and unsealed (``ensure(events:)`` first).
+    public func keepTokens(store: SealedSecretStore, identity: StackIdentity, lease: any StateLease) async throws -> [VaultTokenKeeper.Report] {
         guard !vault.tokens.isEmpty else { return [] }
         let material = try operatorKeys(for: "minting tokens needs the root token")
         let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger, calls: calls)
         client.setToken(VaultSecretString(material.rootToken))
         do {
-            let reports = try await VaultTokenKeeper(client: client, tokens: vault.tokens, store: store, identity: identity).reconcile()
+            let reports = try await VaultTokenKeeper(client: client, tokens: vault.tokens, store: store, identity: identity, lease: lease).reconcile()
             client.setToken(nil)
             try? await client.shutdown()
             return reports
@@ -127,9 +127,9 @@ public struct VaultUnsealGate: LayerGate {
     /// Revokes the tokens `keepTokens` replaced, once the stack runs with the new ones, and the stray tokens of
     /// this stack environment that no store holds (minted by a run killed or taken over before it kept them).
     /// Looking for strays costs reads only; a settled stack sends no write. Returns how many were revoked.
-    public func revokeRetiredTokens(store: SealedSecretStore, identity: StackIdentity) async throws -> Int {
+    public func revokeRetiredTokens(store: SealedSecretStore, identity: StackIdentity, lease: any StateLease) async throws -> Int {
         let client = try VaultClient(configuration: try VaultClientConfiguration(address: vault.address), logger: logger, calls: calls)
-        let keeper = VaultTokenKeeper(client: client, tokens: vault.tokens, store: store, identity: identity)
+        let keeper = VaultTokenKeeper(client: client, tokens: vault.tokens, store: store, identity: identity, lease: lease)
         do {
             client.setToken(VaultSecretString(try operatorKeys(for: "revoking replaced tokens needs the root token").rootToken))
             let revoked = try await keeper.revokeRetired().count + keeper.revokeStrays().count

@@ -19,10 +19,16 @@ struct StackLeaseOptions: ParsableArguments {
     @Option(name: .customLong("state"), help: "With -f: where the stack's state and lock live (default: SPROCKET_STATE, else .sprocket).")
     var state: String?
 
-    /// The stack `-f` names, loaded; nil without `-f`.
+    /// The stack `-f` names, loaded; nil without `-f`. A spec that does not load is reported and ends the command
+    /// (exit 3) before anything is sent to Vault.
     func stack(processEnvironment: [String: String]) throws -> StackSpec? {
         guard let file else { return nil }
-        return try SpecLoader(processEnvironment: processEnvironment).load(path: file, environment: environment)
+        do {
+            return try SpecLoader(processEnvironment: processEnvironment).load(path: file, environment: environment)
+        } catch {
+            Console().err("error: \(error)")
+            throw ExitCode(ExitStatus.invalidSpec)
+        }
     }
 
     /// `options` with the stack's Vault address and key file as defaults.

@@ -39,13 +39,7 @@ struct VaultInitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let stack: StackSpec?
-        do {
-            stack = try lease.stack(processEnvironment: environment)
-        } catch {
-            Console().err("error: \(error)")
-            throw ExitCode(error is SpecError ? ExitStatus.invalidSpec : ExitStatus.failure)
-        }
+        let stack = try lease.stack(processEnvironment: environment)
         let calls = VaultCallCounter()
         try await VaultCommandRuntime.run(lease.defaults(for: options, stack: stack), calls: calls) { runtime, client in
             if show && isatty(STDOUT_FILENO) != 1 { throw VaultInputError.showNeedsTerminal }

@@ -51,12 +51,22 @@ struct VaultSnapshotCommand: AsyncParsableCommand {
         @Flag(help: "Accept a snapshot of another Vault (its unseal keys are needed afterwards).")
         var force = false
 
+        @OptionGroup var lease: StackLeaseOptions
+
         func run() async throws {
-            try await VaultCommandRuntime.run(options, requestTimeout: .seconds(300)) { runtime, client in
+            let environment = ProcessInfo.processInfo.environment
+            let stack = try lease.stack(processEnvironment: environment)
+            let calls = VaultCallCounter()
+            try await VaultCommandRuntime.run(lease.defaults(for: options, stack: stack), requestTimeout: .seconds(300), calls: calls) { runtime, client in
                 let location = try VaultSnapshotLocation(file, environment: runtime.environment)
                 let snapshot = try await location.read(environment: runtime.environment)
                 try runtime.useRootToken(client)
-                try await client.restoreRaftSnapshot(snapshot, force: force)
+                let console = runtime.console
+                try await lease.holding(
+                    stack, command: "vault snapshot restore", calls: calls, processEnvironment: environment, warn: { console.err("warning: \($0)") }
+                ) {
+                    try await client.restoreRaftSnapshot(snapshot, force: force)
+                }
                 runtime.console.out("Restored Vault at \(client.configuration.address) from \(location).")
             }
         }

@@ -29,7 +29,7 @@ struct VaultOpenBaoCommandTests {
         return (initRun, secret)
     }
 
-    @Test("snapshot save, change a secret, snapshot restore: the secret reads back as it was; the file is 0600 (real OpenBao)")
+    @Test("snapshot save, change a secret, snapshot restore (-f: refused while another run holds the stack's lock): the secret reads back as it was; the file is 0600 (real OpenBao)")
     func snapshotRestore() async throws {
         try await VaultCommandTests.withSetup(.openBao) { setup in
             let (initRun, secret) = try await Self.initWithSecret(setup, value: "before-snapshot")
@@ -46,7 +46,16 @@ struct VaultOpenBaoCommandTests {
                 try await root.writeSecret(VaultSecretData(["password": VaultSecretString("after-snapshot")]), at: secret)
                 try await root.enableKVVersion2(at: "later")
             }
-            let restore = try await setup.run(["snapshot", "restore", "--key-file", setup.keyFile, file])
+            // With -f the restore holds the stack environment's lease: refused while another run holds it.
+            let stack = try VaultInitLeaseTests.writeStack(setup)
+            let held = try StateLock.acquire(
+                directory: LocalStateStore.directory(root: stack.stateRoot, identity: stack.identity), command: "up (another operator)")
+            let blocked = try await setup.run(["snapshot", "restore", "-f", stack.file, "--state", stack.stateRoot, file], environment: ["VAULT_ADDR": ""])
+            held.release()
+            #expect(blocked.status == 4 && blocked.stderr.contains("up (another operator)"), "\(blocked.status) \(blocked.stderr)")
+            let unrestored = try await Self.withRoot(setup) { root in try await root.readSecret(at: secret).data["password"]?.unredactedValue }
+            #expect(unrestored == "after-snapshot", "nothing was restored")
+            let restore = try await setup.run(["snapshot", "restore", "-f", stack.file, "--state", stack.stateRoot, file], environment: ["VAULT_ADDR": ""])
             #expect(restore.status == 0, "\(restore.stderr)")
             try await Self.withRoot(setup) { root in
                 try await root.waitUntilActive()
@@ -54,7 +63,7 @@ struct VaultOpenBaoCommandTests {
                 #expect(try await root.readMetadata(at: secret).currentVersion == 1, "the second version is gone")
                 #expect(try await root.listMounts()["later/"] == nil, "a mount made after the snapshot is gone")
             }
-            try VaultCommandTests.expectNoSecrets([initRun, save, restore], setup: setup)
+            try VaultCommandTests.expectNoSecrets([initRun, save, blocked, restore], setup: setup)
         }
     }
 

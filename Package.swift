@@ -65,6 +65,8 @@ let package = Package(
                 "Vault",
                 "Postgres",
                 "S3",
+                "Traefik",
+                "LetsEncrypt",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

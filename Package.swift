@@ -104,6 +104,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             exclude: ["README.md"],
             swiftSettings: strictSettings
@@ -202,19 +203,19 @@ let package = Package(
         ),
         .testTarget(
             name: "SprocketCoreTests",
-            dependencies: ["SprocketCore", "SprocketTestSupport"],
+            dependencies: ["SprocketCore", "SprocketTestSupport", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "DockerEngineTests",
-            dependencies: ["DockerEngine", "SprocketCore", "SprocketTestSupport"],
+            dependencies: ["DockerEngine", "SprocketCore", "SprocketTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "TraefikTests",
             dependencies: [
-                "Traefik", "SprocketTestSupport",
+                "Traefik", "SprocketCore", "SprocketTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -224,7 +225,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LetsEncryptTests",
-            dependencies: ["LetsEncrypt", "SprocketTestSupport"],
+            dependencies: ["LetsEncrypt", "SprocketTestSupport", "SprocketCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -239,29 +240,38 @@ let package = Package(
         ),
         .testTarget(
             name: "DopplerTests",
-            dependencies: ["Doppler", "SprocketCore", "SprocketTestSupport"],
+            dependencies: ["Doppler", "SprocketCore", "SprocketTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "SprocketCore", "SprocketTestSupport"],
+            dependencies: ["Postgres", "SprocketCore", "SprocketTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "S3Tests",
-            dependencies: ["S3", "SprocketCore", "SprocketTestSupport"],
+            dependencies: [
+                "S3", "SprocketCore", "SprocketTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "SprocketCLI", "Orchestration", "SecretPipeline", "SprocketCore", "DockerEngine", "Vault", "Postgres", "S3", "SprocketTestSupport",
+                "SprocketCLI", "Orchestration", "SecretPipeline", "SprocketCore", "DockerEngine", "Vault", "Postgres", "S3", "Traefik", "LetsEncrypt",
+                "SprocketTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["SprocketCLI", "Orchestration", "SecretPipeline", "SprocketCore", "Traefik", "Vault", "SprocketTestSupport"],
+            dependencies: [
+                "SprocketCLI", "Orchestration", "SecretPipeline", "SprocketCore", "Traefik", "Vault", "LetsEncrypt", "S3", "SprocketTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -103,11 +103,13 @@ struct ModuleDependencyTests {
     }
 
     /// The modules a file imports: `import X`, `@testable import X`, `import struct X.Y`, `@preconcurrency import X`.
+    /// An import starts its line; an indented one is text inside a string (a script a test writes).
     static func imports(in text: String) -> Set<String> {
+        let attributes: Set<String> = ["@testable", "@preconcurrency", "@_exported", "@_implementationOnly"]
         var modules: Set<String> = []
-        for line in text.split(separator: "\n") {
+        for line in text.split(separator: "\n") where !(line.first?.isWhitespace ?? true) {
             var words = line.split(separator: " ").map(String.init)
-            while let first = words.first, first.hasPrefix("@") { words.removeFirst() }
+            while let first = words.first, attributes.contains(first) { words.removeFirst() }
             guard words.first == "import", words.count >= 2 else { continue }
             let kinds: Set<String> = ["struct", "class", "enum", "protocol", "func", "var", "let", "typealias"]
             let path = kinds.contains(words[1]) && words.count >= 3 ? words[2] : words[1]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SprocketCore
 import SprocketTestSupport
 import Testing
@@ -64,5 +65,112 @@ struct S3StateLeaseFenceTests {
             #expect(try await MotoFixtures.client(moto).headObject(bucket, second.lockKey) != nil, "the new holder's lock stays")
             await takeover.release()
         }
+    }
+    @Test("past its deadline with S3 failing the first renewals (a connection closed while the process was stopped): the fence tries again and goes on")
+    func transientRenewalFailure() async throws {
+        let lock = FlakyLockObject()
+        try await StubHTTPServer.withServer(on: .tcp(), handler: lock.respond) { server in
+            let store = try Self.store(server, identity: StackIdentity(stack: "fence-flaky", environment: "prod"))
+            let lease = try #require(try await store.acquireLock(command: "up", now: Date()) as? S3StateLease)
+            await lease.stopHeartbeat()
+            try await Task.sleep(for: .seconds(2.2))  // past lease - heartbeat = 2 s
+            lock.failNextWrites(2)
+            try await lease.check(before: "create service a")
+            #expect(lock.writes == 4, "acquire, two failed renewals, one that succeeded: \(lock.writes)")
+            await lease.release()
+        }
+    }
+
+    @Test("a renewal answered only after its own deadline passed (sent before the process stopped): the fence renews once more and goes on")
+    func lateRenewal() async throws {
+        let lock = FlakyLockObject()
+        try await StubHTTPServer.withServer(on: .tcp(), handler: lock.respond) { server in
+            let store = try Self.store(server, identity: StackIdentity(stack: "fence-late", environment: "prod"))
+            let lease = try #require(try await store.acquireLock(command: "up", now: Date()) as? S3StateLease)
+            await lease.stopHeartbeat()
+            try await Task.sleep(for: .seconds(2.2))
+            lock.delayNextWrite(by: .seconds(2.5))  // longer than lease - heartbeat
+            try await lease.check(before: "create service a")
+            #expect(lock.writes == 3, "acquire, the late renewal, one more: \(lock.writes)")
+            await lease.release()
+        }
+    }
+
+    @Test("past its deadline with S3 failing every renewal: the run stops with lease-lost, saying S3 did not answer (not that another run took over), with the cause")
+    func renewalNeverSucceeds() async throws {
+        let lock = FlakyLockObject()
+        try await StubHTTPServer.withServer(on: .tcp(), handler: lock.respond) { server in
+            let store = try Self.store(server, identity: StackIdentity(stack: "fence-down", environment: "prod"))
+            let lease = try #require(try await store.acquireLock(command: "up", now: Date()) as? S3StateLease)
+            await lease.stopHeartbeat()
+            try await Task.sleep(for: .seconds(2.2))
+            lock.failNextWrites(100)
+            let error = await #expect(throws: SprocketError.self) { try await lease.check(before: "create service web") }
+            #expect(error?.code == .leaseLost)
+            #expect(error?.message.contains("could not be renewed") == true && error?.message.contains("took it over") == false, "\(String(describing: error))")
+            #expect(error?.message.contains("stopped before create service web") == true)
+            #expect(error?.cause != nil, "carries S3's error as its cause")
+            #expect(lock.writes == 1 + S3StateLease.renewalAttempts, "each attempt sent one conditional write: \(lock.writes)")
+        }
+    }
+
+    static func store(_ server: StubHTTPServer, identity: StackIdentity) throws -> S3StateStore {
+        let endpoint = try #require(server.baseURL)
+        let location = try S3StateLocation(url: "s3://lock-bucket/sprocket/state?endpoint=\(endpoint)&region=us-east-1&path_style=true")
+        return S3StateStore(location: location, identity: identity, credentials: MotoFixtures.anyCredentials, timing: timing)
+    }
+}
+
+/// One S3 object answering PUT (with `If-None-Match`/`If-Match`), GET and DELETE, whose next writes can be made to
+/// fail with a 503, as S3 does when it is briefly unavailable.
+final class FlakyLockObject: Sendable {
+    private struct Object {
+        var body: [UInt8]?
+        var version = 0
+        var failures = 0
+        var writes = 0
+        var delay = Duration.zero
+    }
+
+    private let object = Mutex(Object())
+
+    var writes: Int { object.withLock(\.writes) }
+
+    func failNextWrites(_ count: Int) { object.withLock { $0.failures = count } }
+
+    func delayNextWrite(by delay: Duration) { object.withLock { $0.delay = delay } }
+
+    func respond(_ request: StubHTTPServer.Request) -> StubHTTPServer.Response {
+        object.withLock { object in
+            let etag = "\"v\(object.version)\""
+            switch request.method {
+            case "PUT":
+                object.writes += 1
+                if object.failures > 0 {
+                    object.failures -= 1
+                    return Self.error(503, "SlowDown", "Please reduce your request rate.")
+                }
+                if request.header("if-none-match") == "*", object.body != nil { return Self.error(412, "PreconditionFailed", "exists") }
+                if let expected = request.header("if-match"), expected != etag || object.body == nil {
+                    return Self.error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+                }
+                object.body = request.body
+                object.version += 1
+                defer { object.delay = .zero }
+                return StubHTTPServer.Response(status: 200, headers: [.init(name: "ETag", value: "\"v\(object.version)\"")]).delayed(by: object.delay)
+            case "GET":
+                guard let body = object.body else { return Self.error(404, "NoSuchKey", "The specified key does not exist.") }
+                return StubHTTPServer.Response(status: 200, headers: [.init(name: "ETag", value: etag)], parts: [body])
+            case "DELETE":
+                object.body = nil
+                return StubHTTPServer.Response(status: 204)
+            default:
+                return Self.error(405, "MethodNotAllowed", "not here")
+            }
+        }
+    }
+
+    private static func error(_ status: Int, _ code: String, _ message: String) -> StubHTTPServer.Response {
+        .text("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>\(message)</Message></Error>", status: status)
     }
 }

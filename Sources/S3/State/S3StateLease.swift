@@ -40,7 +40,7 @@ public final class S3StateLease: StateLease {
         var lost = false
         var heartbeat: Task<Void, Never>?
         /// The renewal in flight, which a second caller joins instead of sending its own.
-        var renewal: Task<Bool, Never>?
+        var renewal: Task<Renewal, Never>?
         /// Until when this process may act on the lease without renewing it first: the moment the last successful
         /// write of the lock object was sent, plus the lease, minus one heartbeat interval of margin. On the
         /// continuous clock, which keeps counting while the process is stopped or the machine sleeps.
@@ -79,18 +79,48 @@ public final class S3StateLease: StateLease {
     /// machine slept, the heartbeat could not reach S3), the lock object is renewed now, conditionally on the
     /// ETag this run last wrote: that succeeds only if no other run took the lock over in between (a takeover or
     /// a release changes or removes the object), and then the run may go on. Otherwise it is lost for good.
+    ///
+    /// A renewal that fails for a transient reason (a pooled connection the server closed while the process was
+    /// stopped, a brief outage) is tried again a few times, and so is one that was sent before the process stopped
+    /// and answered after it resumed (its deadline, counted from when it was sent, is already past): being
+    /// conditional, a retry can never take the lock from another run. If S3 stays unreachable the run stops, saying
+    /// so rather than naming a takeover.
     public func check(before operation: String) async throws {
         let (lost, actsUntil) = held.withLock { ($0.lost, $0.actsUntil) }
         if !lost && ContinuousClock.now < actsUntil { return }
-        // A renewal that fails for a transient reason leaves the deadline where it was: then the run stops too.
-        if !lost, await renew(), held.withLock({ !$0.lost && ContinuousClock.now < $0.actsUntil }) { return }
-        throw await lostError(before: operation)
+        var failure: (any Error)?
+        for attempt in 0..<Self.renewalAttempts {
+            if attempt > 0, failure != nil { try? await Task.sleep(for: .milliseconds(250 << attempt)) }
+            switch await renew() {
+            case .renewed: failure = nil
+            case .lost: throw await lostError(before: operation, renewalFailure: nil)
+            case .failed(let error): failure = error
+            }
+            if held.withLock({ ContinuousClock.now < $0.actsUntil }) { return }
+        }
+        throw await lostError(before: operation, renewalFailure: failure)
     }
 
-    /// Names who holds the lock now, read from the lock object.
-    private func lostError(before operation: String) async -> SprocketError {
+    /// How many times the fence tries to renew an overdue lease before it stops the run.
+    static let renewalAttempts = 4
+
+    /// Names who holds the lock now, read from the lock object. When the object is still this run's own (nobody took
+    /// it over, but its renewals failed or came back too late), says that instead.
+    private func lostError(before operation: String, renewalFailure: (any Error)?) async -> SprocketError {
         let location = "s3://\(bucket)/\(key)"
+        let ownID = held.withLock(\.record.leaseID)
         let holder = (try? await client.getObject(bucket, key)).flatMap { try? LocalStateStore.decoder().decode(Record.self, from: Data($0.body)) }
+        if holder?.leaseID == ownID || (holder == nil && renewalFailure != nil) {
+            let why = renewalFailure == nil ? "its renewals came back after the deadline" : "S3 did not answer the renewal"
+            return SprocketError(
+                .leaseLost,
+                "this run's lease on the stack environment ran out and could not be renewed (\(why)); it stopped before "
+                    + "\(operation), as another run may take the lock over from now on",
+                subject: location,
+                hint: "nothing more was changed and nothing was rolled back. Check that S3 is reachable, then run "
+                    + "`sprocketctl plan` and, if needed, `up` again",
+                cause: renewalFailure)
+        }
         let now = holder.map { "\($0.owner) since \(Self.timestamp($0.acquiredAt))" } ?? "no run (the lock was released)"
         return SprocketError(
             .leaseLost,
@@ -185,32 +215,50 @@ public final class S3StateLease: StateLease {
             while !Task.isCancelled {
                 guard let interval = lease?.timing.heartbeatInterval else { return }
                 try? await Task.sleep(for: interval)
-                guard !Task.isCancelled, let lease, await lease.renew() else { return }
+                guard !Task.isCancelled, let lease, await lease.renew() != .lost else { return }
             }
         }
         lease.held.withLock { $0.heartbeat = task }
         return lease
     }
 
-    /// Extends the lease; false when it was lost (another run took it over) and renewing must stop.
+    /// What one renewal of the lock object did.
+    enum Renewal: Sendable, Equatable {
+        /// The lock object was rewritten: the deadline moved.
+        case renewed
+        /// Another run took the lock over (the conditional write was refused): renewing stops for good.
+        case lost
+        /// S3 could not be reached or failed: the deadline stays where it was, the heartbeat tries again at its
+        /// next beat and the fence at once.
+        case failed(any Error)
+
+        static func == (lhs: Renewal, rhs: Renewal) -> Bool {
+            switch (lhs, rhs) {
+            case (.renewed, .renewed), (.lost, .lost), (.failed, .failed): true
+            default: false
+            }
+        }
+    }
+
+    /// Extends the lease.
     ///
     /// One renewal at a time: a process resumed after a stop finds its heartbeat and a lease check both due, and two
     /// writes conditional on the same ETag would make the second fail and look like a takeover (the run then
     /// stopped with "lease lost", naming itself as the holder). The second caller waits for the first's answer.
-    private func renew() async -> Bool {
-        let renewal = held.withLock { held -> Task<Bool, Never> in
+    private func renew() async -> Renewal {
+        let renewal = held.withLock { held -> Task<Renewal, Never> in
             if let running = held.renewal { return running }
             let task = Task { await self.sendRenewal() }
             held.renewal = task
             return task
         }
-        let renewed = await renewal.value
+        let outcome = await renewal.value
         held.withLock { if $0.renewal == renewal { $0.renewal = nil } }
-        return renewed
+        return outcome
     }
 
-    private func sendRenewal() async -> Bool {
-        if held.withLock(\.lost) { return false }
+    private func sendRenewal() async -> Renewal {
+        if held.withLock(\.lost) { return .lost }
         let sentAt = ContinuousClock.now
         let now = clock()
         let (record, etag) = held.withLock { held -> (Record, String) in
@@ -225,15 +273,15 @@ public final class S3StateLease: StateLease {
                 $0.etag = newTag
                 $0.actsUntil = Self.deadline(sentAt: sentAt, timing: timing)
             }
-            return true
+            return .renewed
         } catch let error as S3Error where error.kind == .preconditionFailed {
             held.withLock { $0.lost = true }
             client.logger.warning("the state lock was taken over by another run after this run's lease expired", metadata: ["lock": "s3://\(bucket)/\(key)"])
-            return false
+            return .lost
         } catch {
-            // A transient failure: try again at the next beat; the lease survives one missed renewal.
+            // A transient failure: the lease survives missed renewals until its deadline.
             client.logger.warning("could not renew the state lock: \(error)", metadata: ["lock": "s3://\(bucket)/\(key)"])
-            return true
+            return .failed(error)
         }
     }
 

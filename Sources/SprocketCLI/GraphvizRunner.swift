@@ -1,8 +1,8 @@
 import Foundation
 import SprocketCore
 
-/// Renders DOT to SVG with Graphviz's `dot -Tsvg`, found on `PATH`; a missing `dot` is a named error saying how to
-/// install it (the DOT and Mermaid formats never need it).
+/// Renders DOT to SVG or PNG with Graphviz's `dot -T<format>`, found on `PATH`; a missing `dot` is a named error
+/// saying how to install it (the DOT and Mermaid formats never need it).
 struct GraphvizRunner {
     var environment: [String: String]
 
@@ -12,10 +12,11 @@ struct GraphvizRunner {
         return path.split(separator: ":").map { "\($0)/dot" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    func svg(fromDOT dot: String) async throws -> [UInt8] {
+    /// `format` is Graphviz's output format: `svg` or `png`.
+    func render(_ dot: String, format: String) async throws -> [UInt8] {
         guard let executable else {
             throw SprocketError(
-                .init(rawValue: "graphviz-missing"), "SVG needs Graphviz's `dot`, which is not on PATH", subject: "graph --format svg",
+                .init(rawValue: "graphviz-missing"), "\(format.uppercased()) needs Graphviz's `dot`, which is not on PATH", subject: "graph --format \(format)",
                 hint: "install it (`apt install graphviz`), or use --format dot or --format mermaid, which need nothing")
         }
         let input = Array(dot.utf8)
@@ -24,7 +25,7 @@ struct GraphvizRunner {
             Thread.detachNewThread {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = ["-Tsvg"]
+                process.arguments = ["-T\(format)"]
                 let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
                 process.standardInput = stdin
                 process.standardOutput = stdout
@@ -40,7 +41,7 @@ struct GraphvizRunner {
                     guard process.terminationStatus == 0 else {
                         let message = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                         continuation.resume(throwing: SprocketError(
-                            .init(rawValue: "graphviz-failed"), "`dot -Tsvg` exited with \(process.terminationStatus): \(message)",
+                            .init(rawValue: "graphviz-failed"), "`dot -T\(format)` exited with \(process.terminationStatus): \(message)",
                             subject: executable, hint: "render with --format dot and report the DOT that Graphviz rejects"))
                         return
                     }

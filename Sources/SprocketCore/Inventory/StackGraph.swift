@@ -27,6 +27,14 @@ public struct StackGraph: Sendable, Hashable {
         case route
         /// A step of a secret's flow: source to Vault to secret, secret to consumer, secret to role or bucket.
         case secret
+        /// Not drawn: places nodes (rows of services in the overview, the order of layers).
+        case layout
+    }
+
+    /// Which way the drawing runs: deploy order top-down (the overview) or a flow left to right.
+    public enum Direction: String, Sendable, Hashable {
+        case topDown = "TB"
+        case leftToRight = "LR"
     }
 
     public struct Node: Sendable, Hashable {
@@ -36,6 +44,8 @@ public struct StackGraph: Sendable, Hashable {
         public var kind: NodeKind
         /// The layer whose cluster draws the node; nil outside every layer.
         public var layer: String?
+        /// Not drawn: holds a cluster's place and the ends of the edges between clusters.
+        public var isAnchor = false
 
         public init(id: String, label: String, kind: NodeKind, layer: String?) {
             self.id = id
@@ -60,8 +70,16 @@ public struct StackGraph: Sendable, Hashable {
     }
 
     public var title: String
-    /// Layer names in deploy order (each a cluster).
+    /// The clusters, in order, by the name nodes give as their ``Node/layer``: layer names in deploy order (the
+    /// overview and the full graph), access profiles (routes), the steps of a secret's flow (secrets).
     public var layers: [String]
+    /// Each cluster's title; a cluster without one is titled `layer <n>: <name>`.
+    public var clusterTitles: [String: String] = [:]
+    public var direction: Direction = .leftToRight
+    /// Whether edges that share a path are drawn as one (Graphviz `concentrate`): the secret flow's fan-outs.
+    public var concentratesEdges = false
+    /// Space between nodes of one rank, in inches (Graphviz `nodesep`); nil: Graphviz's default (0.25).
+    public var nodeSeparation: Double?
     /// Sorted by id.
     public var nodes: [Node]
     /// Sorted by (from, to, kind, label).
@@ -72,6 +90,11 @@ public struct StackGraph: Sendable, Hashable {
         self.layers = layers
         self.nodes = nodes.sorted { $0.id < $1.id }
         self.edges = edges.sorted { ($0.from, $0.to, $0.kind.rawValue, $0.label ?? "") < ($1.from, $1.to, $1.kind.rawValue, $1.label ?? "") }
+    }
+
+    /// The title drawn on the cluster of `layer`, the `index`-th.
+    public func clusterTitle(_ layer: String, index: Int) -> String {
+        clusterTitles[layer] ?? "layer \(index + 1): \(layer)"
     }
 
     /// The nodes drawn inside `layer`'s cluster (nil: outside every cluster).

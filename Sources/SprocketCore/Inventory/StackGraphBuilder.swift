@@ -43,6 +43,10 @@ public struct StackGraphBuilder: Sendable {
                 let sourceID = add(sourceKind, sourceName, label: sourceLabel, layer: nil)
                 edges.insert(.init(from: sourceID, to: secretID, kind: .secret))
             }
+        }
+        // Services after every layer's declarations: a service may take a secret or network that a later layer
+        // declares, and the declaring layer's node (with its source) must win whatever the order of the files.
+        for layer in stack.layers {
             for service in layer.services {
                 let serviceID = add(.service, service.name, label: Self.serviceLabel(service), layer: layer.name)
                 for network in service.networks {
@@ -123,7 +127,7 @@ public struct StackGraphBuilder: Sendable {
 
     private static func serviceLabel(_ service: ServiceSpec) -> String {
         let replicas = service.deploy.mode == .global ? "global" : "×\(service.deploy.replicas ?? 1)"
-        return "\(service.name) (\(service.image), \(replicas))"
+        return "\(service.name) (\(RunnerImage.displayName(service.image)), \(replicas))"
     }
 
     /// The node a secret's value comes from: never the value, only its kind and name.

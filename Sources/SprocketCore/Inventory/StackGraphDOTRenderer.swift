@@ -5,11 +5,15 @@ public struct StackGraphDOTRenderer: Sendable {
     public init() {}
 
     public func render(_ graph: StackGraph) -> String {
-        var lines = ["digraph \(Self.quoted(graph.title)) {", "  rankdir=LR;", "  compound=true;",
+        var lines = ["digraph \(Self.quoted(graph.title)) {", "  rankdir=\(graph.direction.rawValue);", "  compound=true;",
                      "  node [fontname=\"Helvetica\", fontsize=10];", "  edge [fontname=\"Helvetica\", fontsize=9];"]
+        if graph.concentratesEdges { lines.append("  concentrate=true;") }
+        if let separation = graph.nodeSeparation { lines.append("  nodesep=\(separation);") }
+        let clusters = Dictionary(graph.layers.enumerated().map { ($1, "cluster_\($0)_\($1)") }, uniquingKeysWith: { first, _ in first })
+        let anchors = Dictionary(graph.nodes.filter(\.isAnchor).map { ($0.id, $0.layer) }, uniquingKeysWith: { first, _ in first })
         for (index, layer) in graph.layers.enumerated() {
-            lines.append("  subgraph \(Self.quoted("cluster_\(index)_\(layer)")) {")
-            lines.append("    label=\(Self.quoted("layer \(index + 1): \(layer)"));")
+            lines.append("  subgraph \(Self.quoted(clusters[layer] ?? "cluster_\(index)_\(layer)")) {")
+            lines.append("    label=\(Self.quoted(graph.clusterTitle(layer, index: index)));")
             lines.append("    style=rounded;")
             for node in graph.nodes(in: layer) { lines.append("    " + Self.node(node)) }
             lines.append("  }")
@@ -19,6 +23,12 @@ public struct StackGraphDOTRenderer: Sendable {
         }
         for edge in graph.edges {
             var attributes = ["style=\(Self.style(edge.kind))"]
+            if edge.kind == .layout { attributes.append("weight=10") }
+            // An edge between two anchors is drawn from cluster to cluster.
+            if let from = anchors[edge.from].flatMap({ $0 }).flatMap({ clusters[$0] }),
+                let to = anchors[edge.to].flatMap({ $0 }).flatMap({ clusters[$0] }), from != to {
+                attributes += ["ltail=\(Self.quoted(from))", "lhead=\(Self.quoted(to))"]
+            }
             if let label = edge.label { attributes.append("label=\(Self.quoted(label))") }
             lines.append("  \(Self.quoted(edge.from)) -> \(Self.quoted(edge.to)) [\(attributes.joined(separator: ", "))];")
         }
@@ -27,7 +37,9 @@ public struct StackGraphDOTRenderer: Sendable {
     }
 
     private static func node(_ node: StackGraph.Node) -> String {
-        "\(quoted(node.id)) [label=\(quoted(node.label)), shape=\(shape(node.kind))];"
+        if node.isAnchor { return "\(quoted(node.id)) [label=\"\", shape=point, style=invis, width=0, height=0];" }
+        let style = node.kind == .secret ? ", style=rounded" : ""
+        return "\(quoted(node.id)) [label=\(quoted(node.label)), shape=\(shape(node.kind))\(style)];"
     }
 
     static func shape(_ kind: StackGraph.NodeKind) -> String {
@@ -39,7 +51,7 @@ public struct StackGraphDOTRenderer: Sendable {
         case .route: "cds"
         case .secretSource: "note"
         case .vaultPath: "component"
-        case .secret: "octagon"
+        case .secret: "box"
         case .vaultToken: "hexagon"
         case .postgresRole: "cylinder"
         case .s3Bucket: "folder"
@@ -52,6 +64,7 @@ public struct StackGraphDOTRenderer: Sendable {
         case .network: "dotted"
         case .volume, .route: "solid"
         case .secret: "dashed"
+        case .layout: "invis"
         }
     }
 

@@ -6,9 +6,9 @@ public struct StackGraphMermaidRenderer: Sendable {
     public func render(_ graph: StackGraph) -> String {
         let ids = Self.identifiers(for: graph.nodes.map(\.id))
         func id(_ node: String) -> String { ids[node] ?? Self.sanitised(node) }
-        var lines = ["flowchart LR"]
+        var lines = ["flowchart \(graph.direction.rawValue)"]
         for (index, layer) in graph.layers.enumerated() {
-            lines.append("  subgraph layer_\(index + 1)[\(Self.label("layer \(index + 1): \(layer)"))]")
+            lines.append("  subgraph layer_\(index + 1)[\(Self.label(graph.clusterTitle(layer, index: index)))]")
             for node in graph.nodes(in: layer) { lines.append("    " + Self.node(node, id: id(node.id))) }
             lines.append("  end")
         }
@@ -16,7 +16,12 @@ public struct StackGraphMermaidRenderer: Sendable {
             lines.append("  " + Self.node(node, id: id(node.id)))
         }
         for edge in graph.edges {
-            let arrow = edge.kind == .secret ? "-.->" : edge.kind == .network ? "---" : "-->"
+            let arrow = switch edge.kind {
+            case .secret: "-.->"
+            case .network: "---"
+            case .layout: "~~~"
+            case .needs, .volume, .route: "-->"
+            }
             let label = edge.label.map { "|\(Self.label($0))|" } ?? ""
             lines.append("  \(id(edge.from)) \(arrow)\(label) \(id(edge.to))")
         }

@@ -76,6 +76,12 @@ public enum RunnerImage {
         stack.layers.contains { $0.services.contains { $0.image == placeholder } }
     }
 
+    /// How pictures and inventories name `image`: the running sprocketctl's image by its role rather than by the
+    /// hash of one build, so a drawing does not change with every build of the tool.
+    public static func displayName(_ image: String) -> String {
+        image == placeholder || image.hasPrefix(placeholder + ":") ? "\(placeholder) (this sprocketctl)" : image
+    }
+
     /// `stack` with every placeholder replaced by `reference` (the running sprocketctl's image).
     public static func resolve(_ stack: StackSpec, to reference: String) -> StackSpec {
         var stack = stack

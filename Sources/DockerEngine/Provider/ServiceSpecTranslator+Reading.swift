@@ -29,7 +29,7 @@ extension ServiceSpecTranslator {
         definition.hosts = container.hosts ?? []
         definition.sysctls = container.sysctls ?? [:]
         definition.ulimits = (container.ulimits ?? []).map {
-            UlimitDefinition(name: $0.name ?? "", soft: $0.soft ?? 0, hard: $0.hard ?? 0)
+            Ulimit(name: $0.name ?? "", soft: $0.soft ?? 0, hard: $0.hard ?? 0)
         }
         definition.mounts = (container.mounts ?? []).map {
             MountDefinition(type: $0.type ?? "volume", source: $0.source, target: $0.target ?? "", readOnly: $0.readOnly ?? false)
@@ -45,7 +45,7 @@ extension ServiceSpecTranslator {
             let target = $0.target ?? ""
             return NetworkAttachmentDefinition(network: networkNames[target] ?? target, aliases: $0.aliases ?? [])
         }
-        definition.logDriver = task.logDriver.map { LogDriverDefinition(name: $0.name ?? "", options: $0.options ?? [:]) }
+        definition.logDriver = task.logDriver.map { LoggingSpec(driver: $0.name ?? "", options: $0.options ?? [:]) }
         readScheduling(spec, task: task, into: &definition)
         definition.normalize()
         return definition
@@ -74,18 +74,18 @@ extension ServiceSpecTranslator {
                 transportProtocol: $0.protocol ?? "tcp", publishMode: $0.publishMode ?? "ingress")
         }
         let limits = task.resources?.limits
-        definition.limits = ResourceAmountsDefinition(nanoCPUs: nonZero(limits?.nanoCPUs), memoryBytes: nonZero(limits?.memoryBytes), pids: nonZero(limits?.pids))
+        definition.limits = ResourceAmounts(nanoCPUs: nonZero(limits?.nanoCPUs), memoryBytes: nonZero(limits?.memoryBytes), pids: nonZero(limits?.pids))
         let reservations = task.resources?.reservations
-        definition.reservations = ResourceAmountsDefinition(nanoCPUs: nonZero(reservations?.nanoCPUs), memoryBytes: nonZero(reservations?.memoryBytes))
+        definition.reservations = ResourceAmounts(nanoCPUs: nonZero(reservations?.nanoCPUs), memoryBytes: nonZero(reservations?.memoryBytes))
         definition.constraints = task.placement?.constraints ?? []
         definition.spreadPreferences = (task.placement?.preferences ?? []).compactMap { $0.spread?.spreadDescriptor }
         definition.maxReplicasPerNode = task.placement?.maxReplicas.flatMap { $0 == 0 ? nil : Int($0) }
         definition.updateConfig = spec.updateConfig.map(policy)
         definition.rollbackConfig = spec.rollbackConfig.map(policy)
         definition.restartPolicy = task.restartPolicy.map {
-            RestartPolicyDefinition(
-                condition: $0.condition, delayNanoseconds: $0.delay, maxAttempts: $0.maxAttempts.map { Int($0) },
-                windowNanoseconds: $0.window)
+            RestartPolicySpec(
+                condition: $0.condition.flatMap(RestartPolicySpec.Condition.init(rawValue:)), delay: $0.delay.map(Duration.fromNanoseconds),
+                maxAttempts: $0.maxAttempts.map { Int($0) }, window: $0.window.map(Duration.fromNanoseconds))
         }
     }
 
@@ -95,11 +95,12 @@ extension ServiceSpecTranslator {
             mode: file?.mode ?? 0o444)
     }
 
-    private func policy(_ config: ServiceSpec.UpdateConfig) -> UpdatePolicyDefinition {
-        UpdatePolicyDefinition(
-            parallelism: config.parallelism.map { Int($0) }, delayNanoseconds: config.delay,
-            failureAction: config.failureAction, monitorNanoseconds: config.monitor,
-            maxFailureRatio: config.maxFailureRatio, order: config.order)
+    private func policy(_ config: ServiceSpec.UpdateConfig) -> UpdatePolicy {
+        UpdatePolicy(
+            parallelism: config.parallelism.map { Int($0) }, delay: config.delay.map(Duration.fromNanoseconds),
+            failureAction: config.failureAction.flatMap(UpdatePolicy.FailureAction.init(rawValue:)),
+            monitor: config.monitor.map(Duration.fromNanoseconds), maxFailureRatio: config.maxFailureRatio,
+            order: config.order.flatMap(UpdatePolicy.Order.init(rawValue:)))
     }
 
     private func nonZero(_ value: Int64?) -> Int64? { value == 0 ? nil : value }

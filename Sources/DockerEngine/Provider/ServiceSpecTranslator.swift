@@ -104,14 +104,14 @@ struct ServiceSpecTranslator {
             resources: resources,
             restartPolicy: definition.restartPolicy.map {
                 TaskSpec.RestartPolicy(
-                    condition: $0.condition, delay: $0.delayNanoseconds, maxAttempts: $0.maxAttempts.map(UInt64.init),
-                    window: $0.windowNanoseconds)
+                    condition: $0.condition?.rawValue, delay: $0.delay?.nanoseconds, maxAttempts: $0.maxAttempts.map(UInt64.init),
+                    window: $0.window?.nanoseconds)
             },
             placement: placement,
             networks: definition.networks.isEmpty ? nil : definition.networks.map {
                 TaskSpec.NetworkAttachment(target: networkIDs[$0.network] ?? $0.network, aliases: $0.aliases.nilIfEmpty)
             },
-            logDriver: definition.logDriver.map { DriverConfig(name: $0.name, options: $0.options.nilIfEmpty) }
+            logDriver: definition.logDriver.map { DriverConfig(name: $0.driver, options: $0.options.nilIfEmpty) }
         )
     }
 
@@ -129,11 +129,11 @@ struct ServiceSpecTranslator {
         }
     }
 
-    private func updateConfig(_ policy: UpdatePolicyDefinition) -> ServiceSpec.UpdateConfig {
+    private func updateConfig(_ policy: UpdatePolicy) -> ServiceSpec.UpdateConfig {
         ServiceSpec.UpdateConfig(
-            parallelism: policy.parallelism.map(UInt64.init), delay: policy.delayNanoseconds,
-            failureAction: policy.failureAction, monitor: policy.monitorNanoseconds,
-            maxFailureRatio: policy.maxFailureRatio, order: policy.order)
+            parallelism: policy.parallelism.map(UInt64.init), delay: policy.delay?.nanoseconds,
+            failureAction: policy.failureAction?.rawValue, monitor: policy.monitor?.nanoseconds,
+            maxFailureRatio: policy.maxFailureRatio, order: policy.order?.rawValue)
     }
 }
 

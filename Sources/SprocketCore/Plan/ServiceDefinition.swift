@@ -30,7 +30,7 @@ public struct ServiceDefinition: Sendable, Hashable, Codable {
     /// Docker's `Hosts` form: `IP HOSTNAME`.
     public var hosts: [String]
     public var sysctls: [String: String]
-    public var ulimits: [UlimitDefinition]
+    public var ulimits: [Ulimit]
     public var mounts: [MountDefinition]
     /// Sorted by network name.
     public var networks: [NetworkAttachmentDefinition]
@@ -39,19 +39,19 @@ public struct ServiceDefinition: Sendable, Hashable, Codable {
     /// Sorted by target path.
     public var configs: [FileMountDefinition]
     public var healthcheck: HealthcheckDefinition?
-    public var logDriver: LogDriverDefinition?
+    public var logDriver: LoggingSpec?
     public var mode: String
     public var replicas: Int?
     public var endpointMode: String
     public var ports: [PortDefinition]
-    public var limits: ResourceAmountsDefinition?
-    public var reservations: ResourceAmountsDefinition?
+    public var limits: ResourceAmounts?
+    public var reservations: ResourceAmounts?
     public var constraints: [String]
     public var spreadPreferences: [String]
     public var maxReplicasPerNode: Int?
-    public var updateConfig: UpdatePolicyDefinition?
-    public var rollbackConfig: UpdatePolicyDefinition?
-    public var restartPolicy: RestartPolicyDefinition?
+    public var updateConfig: UpdatePolicy?
+    public var rollbackConfig: UpdatePolicy?
+    public var restartPolicy: RestartPolicySpec?
 
     public init(image: String) {
         self.image = image
@@ -90,42 +90,36 @@ public struct ServiceDefinition: Sendable, Hashable, Codable {
         ulimits.sort { $0.name < $1.name }
         for index in networks.indices { networks[index].aliases.sort() }
         // Docker reports 0 for unset counters and ratios, and 0 means the same as unset (no limit / the default).
+        // Durations count in whole nanoseconds, Docker's unit, on both sides.
         for policy in [\ServiceDefinition.updateConfig, \ServiceDefinition.rollbackConfig] {
             guard var value = self[keyPath: policy] else { continue }
             if value.parallelism == 0 { value.parallelism = nil }
-            if value.delayNanoseconds == 0 { value.delayNanoseconds = nil }
-            if value.monitorNanoseconds == 0 { value.monitorNanoseconds = nil }
+            value.delay = value.delay.flatMap(Self.wholeNanoseconds)
+            value.monitor = value.monitor.flatMap(Self.wholeNanoseconds)
             if value.maxFailureRatio == 0 { value.maxFailureRatio = nil }
             // Swarm's documented defaults, which it writes into the spec when any update setting is given.
-            if value.failureAction == UpdatePolicy.FailureAction.pause.rawValue { value.failureAction = nil }
-            if value.order == UpdatePolicy.Order.stopFirst.rawValue { value.order = nil }
-            self[keyPath: policy] = value == UpdatePolicyDefinition() ? nil : value
+            if value.failureAction == .pause { value.failureAction = nil }
+            if value.order == .stopFirst { value.order = nil }
+            self[keyPath: policy] = value == UpdatePolicy() ? nil : value
         }
         if var restart = restartPolicy {
             if restart.maxAttempts == 0 { restart.maxAttempts = nil }
-            if restart.delayNanoseconds == 0 { restart.delayNanoseconds = nil }
-            if restart.windowNanoseconds == 0 { restart.windowNanoseconds = nil }
-            restartPolicy = restart == RestartPolicyDefinition() ? nil : restart
+            restart.delay = restart.delay.flatMap(Self.wholeNanoseconds)
+            restart.window = restart.window.flatMap(Self.wholeNanoseconds)
+            restartPolicy = restart == RestartPolicySpec() ? nil : restart
         }
-        if limits == ResourceAmountsDefinition() { limits = nil }
-        if reservations == ResourceAmountsDefinition() { reservations = nil }
+        if limits == ResourceAmounts() { limits = nil }
+        if reservations == ResourceAmounts() { reservations = nil }
+    }
+
+    /// A duration as Docker keeps it (whole nanoseconds); zero, which Docker reports for unset, is nil.
+    private static func wholeNanoseconds(_ duration: Duration) -> Duration? {
+        duration.nanoseconds == 0 ? nil : Duration.fromNanoseconds(duration.nanoseconds)
     }
 
     /// Names of the Docker secrets and configs this definition mounts (for garbage collection).
     public var referencedObjectNames: Set<String> {
         Set(secrets.map(\.objectName) + configs.map(\.objectName))
-    }
-}
-
-public struct UlimitDefinition: Sendable, Hashable, Codable {
-    public var name: String
-    public var soft: Int64
-    public var hard: Int64
-
-    public init(name: String, soft: Int64, hard: Int64) {
-        self.name = name
-        self.soft = soft
-        self.hard = hard
     }
 }
 
@@ -195,16 +189,6 @@ public struct HealthcheckDefinition: Sendable, Hashable, Codable {
     }
 }
 
-public struct LogDriverDefinition: Sendable, Hashable, Codable {
-    public var name: String
-    public var options: [String: String]
-
-    public init(name: String, options: [String: String]) {
-        self.name = name
-        self.options = options
-    }
-}
-
 public struct PortDefinition: Sendable, Hashable, Codable {
     public var target: Int
     public var published: Int?
@@ -216,56 +200,5 @@ public struct PortDefinition: Sendable, Hashable, Codable {
         self.published = published
         self.transportProtocol = transportProtocol
         self.publishMode = publishMode
-    }
-}
-
-public struct ResourceAmountsDefinition: Sendable, Hashable, Codable {
-    public var nanoCPUs: Int64?
-    public var memoryBytes: Int64?
-    public var pids: Int64?
-
-    public init(nanoCPUs: Int64? = nil, memoryBytes: Int64? = nil, pids: Int64? = nil) {
-        self.nanoCPUs = nanoCPUs
-        self.memoryBytes = memoryBytes
-        self.pids = pids
-    }
-}
-
-public struct UpdatePolicyDefinition: Sendable, Hashable, Codable {
-    public var parallelism: Int?
-    public var delayNanoseconds: Int64?
-    public var failureAction: String?
-    public var monitorNanoseconds: Int64?
-    public var maxFailureRatio: Double?
-    public var order: String?
-
-    public init(
-        parallelism: Int? = nil,
-        delayNanoseconds: Int64? = nil,
-        failureAction: String? = nil,
-        monitorNanoseconds: Int64? = nil,
-        maxFailureRatio: Double? = nil,
-        order: String? = nil
-    ) {
-        self.parallelism = parallelism
-        self.delayNanoseconds = delayNanoseconds
-        self.failureAction = failureAction
-        self.monitorNanoseconds = monitorNanoseconds
-        self.maxFailureRatio = maxFailureRatio
-        self.order = order
-    }
-}
-
-public struct RestartPolicyDefinition: Sendable, Hashable, Codable {
-    public var condition: String?
-    public var delayNanoseconds: Int64?
-    public var maxAttempts: Int?
-    public var windowNanoseconds: Int64?
-
-    public init(condition: String? = nil, delayNanoseconds: Int64? = nil, maxAttempts: Int? = nil, windowNanoseconds: Int64? = nil) {
-        self.condition = condition
-        self.delayNanoseconds = delayNanoseconds
-        self.maxAttempts = maxAttempts
-        self.windowNanoseconds = windowNanoseconds
     }
 }

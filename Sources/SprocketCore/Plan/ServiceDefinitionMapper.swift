@@ -26,7 +26,7 @@ struct ServiceDefinitionMapper {
         definition.dnsSearch = spec.dnsSearch
         definition.hosts = spec.extraHosts.map(Self.dockerHostEntry)
         definition.sysctls = spec.sysctls
-        definition.ulimits = spec.ulimits.map { UlimitDefinition(name: $0.name, soft: $0.soft, hard: $0.hard) }
+        definition.ulimits = spec.ulimits
         definition.mounts = spec.mounts.map(mount)
         // Like `docker stack deploy`, a service answers to its spec name on every network it joins, so
         // containers reach `store` or `api` without knowing the stack/env prefix of Docker's name.
@@ -54,7 +54,7 @@ struct ServiceDefinitionMapper {
                 target: $0.target, published: $0.published, transportProtocol: $0.transportProtocol.rawValue,
                 publishMode: $0.mode.rawValue)
         }
-        definition.logDriver = spec.logging.map { LogDriverDefinition(name: $0.driver, options: $0.options) }
+        definition.logDriver = spec.logging
         applyDeploy(spec.deploy, to: &definition)
         return definition
     }
@@ -66,21 +66,14 @@ struct ServiceDefinitionMapper {
         case .global, .globalJob: definition.replicas = nil
         }
         definition.endpointMode = deploy.endpointMode.rawValue
-        definition.limits = amounts(deploy.resources.limits)
-        definition.reservations = amounts(deploy.resources.reservations)
+        definition.limits = deploy.resources.limits
+        definition.reservations = deploy.resources.reservations
         definition.constraints = deploy.placement.constraints
         definition.spreadPreferences = deploy.placement.spreadPreferences
         definition.maxReplicasPerNode = deploy.placement.maxReplicasPerNode
-        definition.updateConfig = deploy.updateConfig.map(policy)
-        definition.rollbackConfig = deploy.rollbackConfig.map(policy)
-        definition.restartPolicy = deploy.restartPolicy.map {
-            RestartPolicyDefinition(
-                condition: $0.condition?.rawValue,
-                delayNanoseconds: $0.delay?.nanoseconds,
-                maxAttempts: $0.maxAttempts,
-                windowNanoseconds: $0.window?.nanoseconds
-            )
-        }
+        definition.updateConfig = deploy.updateConfig
+        definition.rollbackConfig = deploy.rollbackConfig
+        definition.restartPolicy = deploy.restartPolicy
     }
 
     private func mount(_ spec: MountSpec) -> MountDefinition {
@@ -103,22 +96,6 @@ struct ServiceDefinitionMapper {
         )
     }
 
-    private func amounts(_ amounts: ResourceAmounts) -> ResourceAmountsDefinition? {
-        let definition = ResourceAmountsDefinition(
-            nanoCPUs: amounts.nanoCPUs, memoryBytes: amounts.memoryBytes, pids: amounts.pids)
-        return definition == ResourceAmountsDefinition() ? nil : definition
-    }
-
-    private func policy(_ policy: UpdatePolicy) -> UpdatePolicyDefinition {
-        UpdatePolicyDefinition(
-            parallelism: policy.parallelism,
-            delayNanoseconds: policy.delay?.nanoseconds,
-            failureAction: policy.failureAction?.rawValue,
-            monitorNanoseconds: policy.monitor?.nanoseconds,
-            maxFailureRatio: policy.maxFailureRatio,
-            order: policy.order?.rawValue
-        )
-    }
 
     /// Compose writes `host:ip` (or `host=ip`); Docker's Hosts entries are `ip host`.
     static func dockerHostEntry(_ entry: String) -> String {

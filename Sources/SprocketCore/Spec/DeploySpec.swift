@@ -61,7 +61,8 @@ public struct ResourcesSpec: Sendable, Hashable {
     }
 }
 
-public struct ResourceAmounts: Sendable, Hashable {
+/// CPU, memory and pid amounts: a spec's `resources.limits`/`reservations`, and the same in a ``ServiceDefinition``.
+public struct ResourceAmounts: Sendable, Hashable, Codable {
     /// CPUs in billionths (Docker's NanoCPUs), so `0.5` is 500_000_000 and equality is exact.
     public var nanoCPUs: Int64?
     public var memoryBytes: Int64?
@@ -88,15 +89,16 @@ public struct PlacementSpec: Sendable, Hashable {
     }
 }
 
-/// `update_config` / `rollback_config`.
+/// `update_config` / `rollback_config`, in the spec and in a ``ServiceDefinition`` (encoded as the definition
+/// always was: durations in whole nanoseconds under `…Nanoseconds` keys, so spec hashes of deployed services hold).
 public struct UpdatePolicy: Sendable, Hashable {
-    public enum FailureAction: String, Sendable, Hashable {
+    public enum FailureAction: String, Sendable, Hashable, Codable {
         case pause
         case `continue`
         case rollback
     }
 
-    public enum Order: String, Sendable, Hashable {
+    public enum Order: String, Sendable, Hashable, Codable {
         case stopFirst = "stop-first"
         case startFirst = "start-first"
     }
@@ -125,8 +127,9 @@ public struct UpdatePolicy: Sendable, Hashable {
     }
 }
 
+/// `restart_policy`, in the spec and in a ``ServiceDefinition`` (durations encoded in whole nanoseconds).
 public struct RestartPolicySpec: Sendable, Hashable {
-    public enum Condition: String, Sendable, Hashable {
+    public enum Condition: String, Sendable, Hashable, Codable {
         case none
         case onFailure = "on-failure"
         case any
@@ -142,5 +145,55 @@ public struct RestartPolicySpec: Sendable, Hashable {
         self.delay = delay
         self.maxAttempts = maxAttempts
         self.window = window
+    }
+}
+
+extension UpdatePolicy: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case parallelism, delayNanoseconds, failureAction, monitorNanoseconds, maxFailureRatio, order
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            parallelism: try container.decodeIfPresent(Int.self, forKey: .parallelism),
+            delay: try container.decodeIfPresent(Int64.self, forKey: .delayNanoseconds).map(Duration.fromNanoseconds),
+            failureAction: try container.decodeIfPresent(FailureAction.self, forKey: .failureAction),
+            monitor: try container.decodeIfPresent(Int64.self, forKey: .monitorNanoseconds).map(Duration.fromNanoseconds),
+            maxFailureRatio: try container.decodeIfPresent(Double.self, forKey: .maxFailureRatio),
+            order: try container.decodeIfPresent(Order.self, forKey: .order))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(parallelism, forKey: .parallelism)
+        try container.encodeIfPresent(delay?.nanoseconds, forKey: .delayNanoseconds)
+        try container.encodeIfPresent(failureAction, forKey: .failureAction)
+        try container.encodeIfPresent(monitor?.nanoseconds, forKey: .monitorNanoseconds)
+        try container.encodeIfPresent(maxFailureRatio, forKey: .maxFailureRatio)
+        try container.encodeIfPresent(order, forKey: .order)
+    }
+}
+
+extension RestartPolicySpec: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case condition, delayNanoseconds, maxAttempts, windowNanoseconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            condition: try container.decodeIfPresent(Condition.self, forKey: .condition),
+            delay: try container.decodeIfPresent(Int64.self, forKey: .delayNanoseconds).map(Duration.fromNanoseconds),
+            maxAttempts: try container.decodeIfPresent(Int.self, forKey: .maxAttempts),
+            window: try container.decodeIfPresent(Int64.self, forKey: .windowNanoseconds).map(Duration.fromNanoseconds))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(condition, forKey: .condition)
+        try container.encodeIfPresent(delay?.nanoseconds, forKey: .delayNanoseconds)
+        try container.encodeIfPresent(maxAttempts, forKey: .maxAttempts)
+        try container.encodeIfPresent(window?.nanoseconds, forKey: .windowNanoseconds)
     }
 }

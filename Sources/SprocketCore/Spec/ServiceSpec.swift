@@ -98,7 +98,8 @@ public struct EnvironmentVariable: Sendable, Hashable {
     }
 }
 
-public struct Ulimit: Sendable, Hashable {
+/// A `ulimits:` entry, in the spec and in a ``ServiceDefinition``.
+public struct Ulimit: Sendable, Hashable, Codable {
     public var name: String
     public var soft: Int64
     public var hard: Int64
@@ -239,9 +240,15 @@ public struct HealthcheckSpec: Sendable, Hashable {
     }
 }
 
-public struct LoggingSpec: Sendable, Hashable {
+/// `logging:`, in the spec and in a ``ServiceDefinition`` (where it was always encoded as `name` and `options`).
+public struct LoggingSpec: Sendable, Hashable, Codable {
     public var driver: String
     public var options: [String: String]
+
+    private enum CodingKeys: String, CodingKey {
+        case driver = "name"
+        case options
+    }
 
     public init(driver: String, options: [String: String] = [:]) {
         self.driver = driver

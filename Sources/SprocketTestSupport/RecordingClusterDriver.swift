@@ -82,47 +82,7 @@ public final class RecordingClusterDriver: ClusterDriver, Sendable {
         SprocketError(code, "\(operation) failed: \(reason)", subject: dockerName)
     }
 
-    private struct Cluster {
-        var objects: [ResourceKind: [String: StoredObject]] = [:]
-        var services: [String: StoredService] = [:]
-        var nextID = 1
-        var calls: [String] = []
-        var inFlight = 0
-        var maxInFlight = 0
-        var scriptedFailures: [String: String] = [:]
-        var convergence: [String: ConvergenceScript] = [:]
-        var polls: [String: Int] = [:]
-        var diagnoses: [String: ServiceDiagnosis] = [:]
-
-        mutating func makeID(_ prefix: String) -> String {
-            defer { nextID += 1 }
-            return "\(prefix)\(nextID)"
-        }
-
-        func allObjects(_ kind: ResourceKind) -> [StoredObject] {
-            (objects[kind] ?? [:]).values.sorted { $0.dockerName < $1.dockerName }
-        }
-
-        func object(_ kind: ResourceKind, _ dockerName: String) -> StoredObject? { objects[kind]?[dockerName] }
-
-        mutating func store(_ object: StoredObject) { objects[object.kind, default: [:]][object.dockerName] = object }
-
-        /// Services whose current spec uses the object (Swarm ignores previous specs when removing).
-        func users(of kind: ResourceKind, _ dockerName: String) -> [String] {
-            services.values.filter { service in
-                let definition = service.definition
-                switch kind {
-                case .network: return definition.networks.contains { $0.network == dockerName }
-                case .volume: return definition.mounts.contains { $0.type == "volume" && $0.source == dockerName }
-                case .config: return definition.configs.contains { $0.objectName == dockerName }
-                case .secret: return definition.secrets.contains { $0.objectName == dockerName }
-                case .service: return false
-                }
-            }.map(\.dockerName).sorted()
-        }
-    }
-
-    private let cluster = Mutex(Cluster())
+    let cluster = Mutex(Cluster())
     /// How long each mutating call takes, so that concurrent calls overlap visibly.
     public let mutationDelay: Duration
 
@@ -184,67 +144,6 @@ public final class RecordingClusterDriver: ClusterDriver, Sendable {
 
     public func service(named dockerName: String) -> StoredService? {
         cluster.withLock { $0.services[dockerName] }
-    }
-
-    // MARK: - Seeding (records nothing)
-
-    /// Makes the cluster hold `desired` as if a run had applied it: missing objects are created and services are
-    /// created or updated when their definition differs (an update keeps the former spec as the previous one).
-    /// Nothing is removed.
-    public func seed(_ desired: DesiredState) {
-        cluster.withLock { cluster in
-            for layer in desired.layers {
-                for network in layer.networks where !network.isExternal { Self.insert(network, into: &cluster) }
-                for volume in layer.volumes where !volume.isExternal { Self.insert(volume, into: &cluster) }
-                for object in layer.configs + layer.secrets where !object.isExternal && cluster.object(object.kind, object.dockerName) == nil {
-                    Self.insert(object, into: &cluster)
-                }
-                for service in layer.services {
-                    if let current = cluster.services[service.dockerName] {
-                        if current.definition != service.definition { Self.update(current, to: service, in: &cluster) }
-                    } else {
-                        Self.insert(service, into: &cluster)
-                    }
-                }
-            }
-        }
-    }
-
-    /// Adds a network, volume, config or secret with these labels (e.g. an external one, or another stack's).
-    public func seedObject(_ kind: ResourceKind, dockerName: String, labels: [String: String] = [:], driver: String = "overlay") {
-        cluster.withLock { cluster in
-            let id = kind == .volume ? dockerName : cluster.makeID(kind.rawValue + "-")
-            cluster.store(StoredObject(
-                kind: kind, id: id, dockerName: dockerName, labels: labels, driver: driver,
-                content: kind == .config || kind == .secret ? [] : nil))
-        }
-    }
-
-    /// Adds a service that is not the stack's (no ownership labels unless given), e.g. one that mounts a secret.
-    public func seedService(dockerName: String, definition: ServiceDefinition, labels: [String: String] = [:]) {
-        cluster.withLock { cluster in
-            let id = cluster.makeID("svc-")
-            cluster.services[dockerName] = StoredService(
-                id: id, dockerName: dockerName, labels: labels, version: 1, definition: definition, previousDefinition: nil,
-                updateState: nil)
-        }
-    }
-
-    /// What `observe` would return, without recording a call.
-    public func snapshot(_ identity: StackIdentity) -> ObservedState {
-        cluster.withLock { cluster in
-            func isOwned(_ labels: [String: String]) -> Bool {
-                labels[OwnershipLabel.stack] == identity.stack && labels[OwnershipLabel.environment] == identity.environment
-            }
-            func observed(_ kind: ResourceKind) -> [ObservedObject] {
-                cluster.allObjects(kind).filter { isOwned($0.labels) }.map(Self.observedObject)
-            }
-            return ObservedState(
-                identity: identity, networks: observed(.network), volumes: observed(.volume), configs: observed(.config),
-                secrets: observed(.secret),
-                services: cluster.services.values.filter { isOwned($0.labels) }.sorted { $0.dockerName < $1.dockerName }
-                    .map(Self.observedService))
-        }
     }
 
     // MARK: - ClusterDriver
@@ -432,81 +331,5 @@ public final class RecordingClusterDriver: ClusterDriver, Sendable {
         try await Task.sleep(for: mutationDelay)
         if let failure { throw Self.engineError(.engine, verb, dockerName, failure) }
         try cluster.withLock { try change(&$0) }
-    }
-
-    private static func checkReferences(of service: DesiredService, in cluster: Cluster) throws {
-        let definition = service.definition
-        let missing =
-            definition.networks.map(\.network).filter { cluster.object(.network, $0) == nil }.map { "network \($0)" }
-            + definition.secrets.map(\.objectName).filter { cluster.object(.secret, $0) == nil }.map { "secret \($0)" }
-            + definition.configs.map(\.objectName).filter { cluster.object(.config, $0) == nil }.map { "config \($0)" }
-        if let first = missing.first {
-            throw engineError(.engine, "create service", service.dockerName, "\(first) not found")
-        }
-    }
-
-    private static func insert(_ network: DesiredNetwork, into cluster: inout Cluster) {
-        guard cluster.object(.network, network.dockerName) == nil else { return }
-        cluster.store(StoredObject(
-            kind: .network, id: cluster.makeID("net-"), dockerName: network.dockerName, labels: network.labels, specHash: network.specHash,
-            driver: network.driver, attachable: network.attachable, isInternal: network.isInternal, options: network.options))
-    }
-
-    private static func insert(_ volume: DesiredVolume, into cluster: inout Cluster) {
-        guard cluster.object(.volume, volume.dockerName) == nil else { return }
-        cluster.store(StoredObject(
-            kind: .volume, id: volume.dockerName, dockerName: volume.dockerName, labels: volume.labels, specHash: volume.specHash,
-            driver: volume.driver, options: volume.options))
-    }
-
-    private static func insert(_ object: DesiredObject, into cluster: inout Cluster) {
-        cluster.store(StoredObject(
-            kind: object.kind, id: cluster.makeID(object.kind.rawValue + "-"), dockerName: object.dockerName, labels: object.labels,
-            specHash: object.contentSuffix, content: object.content?.bytes))
-    }
-
-    private static func insert(_ service: DesiredService, into cluster: inout Cluster) {
-        cluster.services[service.dockerName] = StoredService(
-            id: cluster.makeID("svc-"), dockerName: service.dockerName, labels: labels(of: service), version: 1,
-            definition: service.definition, previousDefinition: nil, updateState: nil)
-    }
-
-    private static func update(_ stored: StoredService, to service: DesiredService, in cluster: inout Cluster) {
-        var updated = stored
-        updated.previousDefinition = stored.definition
-        updated.definition = service.definition
-        updated.labels = labels(of: service)
-        updated.version += 1
-        updated.updateState = "completed"
-        cluster.services[service.dockerName] = updated
-    }
-
-    private static func labels(of service: DesiredService) -> [String: String] {
-        var labels = service.definition.serviceLabels
-        labels[OwnershipLabel.specHash] = service.specHash
-        return labels
-    }
-
-    private static func observedObject(_ object: StoredObject) -> ObservedObject {
-        let attributes: [String: String] =
-            switch object.kind {
-            case .network:
-                ObjectAttributes.network(
-                    driver: object.driver, attachable: object.attachable, isInternal: object.isInternal, options: object.options,
-                    labels: object.labels)
-            case .volume: ObjectAttributes.volume(driver: object.driver, options: object.options, labels: object.labels)
-            default: [:]
-            }
-        return ObservedObject(
-            kind: object.kind, id: object.id, dockerName: object.dockerName, layer: object.labels[OwnershipLabel.layer] ?? "",
-            name: object.labels[OwnershipLabel.name] ?? "", specHash: object.labels[OwnershipLabel.specHash], attributes: attributes)
-    }
-
-    private static func observedService(_ service: StoredService) -> ObservedService {
-        ObservedService(
-            id: service.id, dockerName: service.dockerName, layer: service.labels[OwnershipLabel.layer] ?? "",
-            name: service.labels[OwnershipLabel.name] ?? "", specHash: service.labels[OwnershipLabel.specHash],
-            version: service.version, definition: service.definition,
-            previousReferences: service.previousDefinition?.referencedObjectNames ?? [], updateState: service.updateState)
     }
 }

@@ -60,4 +60,25 @@ struct ComposeLoadingTests {
         #expect(diagnostic.message == "undefined variable `TAG`")
         #expect(diagnostic.location == SourceLocation(file: "app/compose.yaml", line: 3, column: 18))
     }
+
+    @Test("a service that names no network, or an empty list, joins `default` as under docker stack deploy; one that names its own keeps it")
+    func implicitDefaultNetwork() throws {
+        let spec = try TemporarySpec(["app/compose.yaml": """
+            services:
+              web: {image: nginx}
+              worker: {image: busybox, networks: []}
+              edge: {image: traefik, networks: [front]}
+            networks:
+              front: {}
+            """])
+        defer { spec.remove() }
+        let stack = try spec.load("app")
+        #expect(stack.service("web")?.networks.map(\.name) == ["default"])
+        #expect(stack.service("worker")?.networks.map(\.name) == ["default"])
+        #expect(stack.service("edge")?.networks.map(\.name) == ["front"])
+        #expect(Set(stack.layers.first?.networks.map(\.name) ?? []) == ["front", "default"])
+        let alone = try TemporarySpec(["solo/compose.yaml": "services:\n  web:\n    image: nginx\n"])
+        defer { alone.remove() }
+        #expect(try alone.load("solo").layers.first?.networks.map(\.name) == ["default"], "one service too: docker creates the network")
+    }
 }

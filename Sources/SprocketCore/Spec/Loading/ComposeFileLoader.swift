@@ -21,6 +21,12 @@ struct ComposeFileLoader {
             values: ["stack": name, "env": environment], isCompose: true, processEnvironment: processEnvironment)
         var layer = LayerParser(context: context, settings: settings)
             .parse(root, name: Self.layerName, origin: origin, location: fileLocation, mode: .compose)
+        // A service that names no network (no `networks:` or an empty one) joins the project's `default`
+        // network, as under `docker stack deploy` (docs/compose.md): without it such services could not reach
+        // each other by name.
+        for index in layer.services.indices where layer.services[index].networks.isEmpty {
+            layer.services[index].networks = [NetworkAttachment(name: "default", location: layer.services[index].location)]
+        }
         // Compose gives every project a `default` network; declare it when a service names it.
         let usesDefault = layer.services.contains { $0.networks.contains { $0.name == "default" } }
         if usesDefault, !layer.networks.contains(where: { $0.name == "default" }) {

@@ -66,4 +66,25 @@ struct DefinitionRoundTripTests {
             #expect(service.spec?.rollbackConfig?.delay == 500_000_000)
         }
     }
+
+    @Test("logging with options and no driver: the daemon's default driver takes them (as docker stack deploy sends it), and plan after up shows no change")
+    func loggingWithoutDriver() async throws {
+        try await SwarmTestStack.with(prefix: "rtlog") { stack in
+            try stack.write("compose.yaml", """
+                name: \(stack.stackName)
+                services:
+                  box:
+                    image: sprocket-local/busybox:latest
+                    command: ["sh", "-c", "exec sleep 3600"]
+                    logging:
+                      options: {max-size: 1m}
+                    deploy: {endpoint_mode: dnsrr}
+                """)
+            #expect(try await stack.up(environment: nil).applied)
+            let plan = try await stack.plan(environment: nil)
+            #expect(!plan.hasChanges, "plan right after up: \(plan.allChanges.map(\.description))")
+            let service = try #require(try await stack.services().first)
+            #expect(service.spec?.taskTemplate?.logDriver?.options == ["max-size": "1m"], "\(String(describing: service.spec?.taskTemplate?.logDriver))")
+        }
+    }
 }

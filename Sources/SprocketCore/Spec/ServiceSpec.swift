@@ -242,6 +242,7 @@ public struct HealthcheckSpec: Sendable, Hashable {
 
 /// `logging:`, in the spec and in a ``ServiceDefinition`` (where it was always encoded as `name` and `options`).
 public struct LoggingSpec: Sendable, Hashable, Codable {
+    /// Empty: the daemon's default driver, with these options.
     public var driver: String
     public var options: [String: String]
 

@@ -48,7 +48,6 @@ extension MalformedSpecCase {
         app("environment value missing", web("environment:\n  TOKEN:"), line: 5, column: 13, "`TOKEN` in `environment` has no value"),
         app("command with an unterminated quote", web("command: sh -c 'echo hi"), line: 4, column: 14, "unterminated ' quote"),
         app("repeated service key", web("user: app\nuser: root"), line: 5, column: 5, "duplicate key `user` in service `web`"),
-        app("logging without a driver", web("logging:\n  options: {max-size: 10m}"), line: 5, column: 7, "`logging` has no `driver`"),
         app("YAML syntax error", "services:\n  web:\n    image: nginx\n   bad: [\n", line: 4, column: 4, "invalid YAML"),
         app("undefined setting at its exact column", web("hostname: web-${tagg}"), line: 4, column: 19, "undefined setting `tagg`"),
         app("undefined setting in a quoted scalar", web("hostname: \"web-${nope}\""), line: 4, column: 20, "undefined setting `nope`"),

@@ -64,11 +64,13 @@ struct HealthcheckParser {
     /// `{driver, options}`.
     func logging(_ node: YAMLNode) -> LoggingSpec? {
         guard let fields = context.fields(node, of: "`logging`", known: ["driver", "options"]) else { return nil }
-        guard let driverNode = fields["driver"] else {
-            context.diagnostics.error(node.location, "`logging` has no `driver`", hint: "set `driver:`, e.g. `json-file`")
-            return nil
+        // Without `driver`, the options go to the daemon's default log driver, as Compose and `docker stack
+        // deploy` send them (an empty driver name).
+        var driver = ""
+        if let driverNode = fields["driver"] {
+            guard let named = context.string(driverNode, for: "logging.driver") else { return nil }
+            driver = named
         }
-        guard let driver = context.string(driverNode, for: "logging.driver") else { return nil }
         let options = fields["options"].map { KeyValueParser(context: context).dictionary($0, for: "logging.options", listAllowed: false) }
         return LoggingSpec(driver: driver, options: options ?? [:])
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SprocketCore
 
@@ -80,5 +81,33 @@ struct ComposeLoadingTests {
         let alone = try TemporarySpec(["solo/compose.yaml": "services:\n  web:\n    image: nginx\n"])
         defer { alone.remove() }
         #expect(try alone.load("solo").layers.first?.networks.map(\.name) == ["default"], "one service too: docker creates the network")
+    }
+
+    @Test("relative and ~ bind sources in a Compose file resolve against its folder and HOME, each with a warning naming the path; ~user stays an error")
+    func relativeBinds() throws {
+        let spec = try TemporarySpec(["app/compose.yaml": """
+            services:
+              web:
+                image: nginx
+                volumes:
+                  - ./site:/usr/share/nginx/html:ro
+                  - ../shared:/shared
+                  - ~/.cache/web:/cache
+                  - type: bind
+                    source: conf
+                    target: /etc/web
+            """])
+        defer { spec.remove() }
+        let stack = try spec.load("app", variables: ["HOME": "/home/op"])
+        let folder = URL(fileURLWithPath: spec.directory + "/app").standardized.path
+        let sources = stack.service("web")?.mounts.map(\.source)
+        #expect(sources == [folder + "/site", URL(fileURLWithPath: spec.directory).standardized.path + "/shared", "/home/op/.cache/web", folder + "/conf"])
+        let warnings = stack.warnings.filter { $0.message.contains("bind mount source") }
+        #expect(warnings.count == 4 && warnings.allSatisfy { $0.hint?.contains("configs:") == true }, "\(warnings)")
+        #expect(warnings.first?.message.contains("`./site` of service `web` is \(folder)/site") == true)
+
+        let other = try TemporarySpec(["app/compose.yaml": "services:\n  web:\n    image: nginx\n    volumes: [\"~op/x:/x\"]\n"])
+        defer { other.remove() }
+        #expect(try other.diagnostics("app").contains { $0.message.contains("`~op/x`") && $0.message.contains("not an absolute path") })
     }
 }

@@ -20,7 +20,7 @@ extension MalformedSpecCase {
             + web("secrets:\n  - source: s\n    target: /etc/app\nconfigs:\n  - source: c\n    target: /etc/app"),
             line: 14, column: 9, "`/etc/app` is the target of two secrets or configs"),
         app("bind mount with a relative source", web("volumes:\n  - ./data:/data"), line: 5, column: 9,
-            "bind mount source `./data` in service `web` is a relative path"),
+            "bind mount source `./data` in service `web` is not an absolute path"),
         app("replicas on a global service", web("deploy:\n  mode: global\n  replicas: 2"), line: 6, column: 17,
             "`deploy.replicas` is set on the global service `web`"),
         app("negative replicas", web("deploy:\n  replicas: -1"), line: 5, column: 17, "`deploy.replicas` of service `web` is negative"),

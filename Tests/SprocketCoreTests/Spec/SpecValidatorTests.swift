@@ -65,7 +65,7 @@ struct SpecValidatorTests {
         #expect(lines[24]?.contains("`deploy.resources.limits.cpus` of service `Web` must be positive") == true)
         #expect(lines[25] == ["host port 80/tcp is published by services `proxy` and `Web`"])
         #expect(lines[26] == ["mount target `srv` in service `Web` is not an absolute path",
-                              "bind mount source `data` in service `Web` is a relative path"])
+                              "bind mount source `data` in service `Web` is not an absolute path"])
         #expect(lines[27] == ["service `Web` uses the undefined secret `pni`"])
         #expect(diagnostics.first { $0.location.line == 27 }?.hint == "did you mean `pin`?")
         #expect(diagnostics.allSatisfy { $0.severity == .error && $0.hint != nil })

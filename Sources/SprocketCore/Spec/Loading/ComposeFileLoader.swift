@@ -21,6 +21,9 @@ struct ComposeFileLoader {
             values: ["stack": name, "env": environment], isCompose: true, processEnvironment: processEnvironment)
         var layer = LayerParser(context: context, settings: settings)
             .parse(root, name: Self.layerName, origin: origin, location: fileLocation, mode: .compose)
+        let binds = ComposeBindPaths(
+            folder: SpecFiles.directory(of: origin.absolutePath), home: processEnvironment["HOME"], diagnostics: diagnostics)
+        layer.services = layer.services.map(binds.resolve)
         // A service that names no network (no `networks:` or an empty one) joins the project's `default`
         // network, as under `docker stack deploy` (docs/compose.md): without it such services could not reach
         // each other by name.

@@ -44,8 +44,9 @@ struct ServiceCheck {
                       hint: "write the path inside the container from `/`, e.g. `/data`")
             }
             if mount.kind == .bind, let source = mount.source, !source.hasPrefix("/") {
-                error(mount.location, "bind mount source `\(source)` in \(subject) is a relative path",
-                      hint: "Swarm resolves bind sources on each node: use an absolute host path, or a named volume")
+                error(mount.location, "bind mount source `\(source)` in \(subject) is not an absolute path",
+                      hint: "Swarm mounts bind sources on the node that runs the task: write an absolute host path, use a "
+                          + "named volume, or for a single file `configs:`, which carries it to every node")
             }
         }
         for (mount, first) in SpecRepeats.find(in: service.mounts, key: \.target) {

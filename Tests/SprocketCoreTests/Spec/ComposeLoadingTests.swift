@@ -110,4 +110,50 @@ struct ComposeLoadingTests {
         defer { other.remove() }
         #expect(try other.diagnostics("app").contains { $0.message.contains("`~op/x`") && $0.message.contains("not an absolute path") })
     }
+
+    static let commonEnv = "# shared\nLEVEL=info\nMODE=from-file\n\n  QUOTED=\"kept\"\nFROM_SHELL\nUNSET_IN_SHELL\n"
+    static let webEnv = "LEVEL=debug\r\nEMPTY=\n"
+
+    @Test("env_file: read as docker stack deploy reads it (literal values, comments, bare names from the environment), later files win, environment: wins over all")
+    func envFiles() throws {
+        let spec = try TemporarySpec([
+            "app/compose.yaml": """
+                services:
+                  web:
+                    image: nginx
+                    env_file: [common.env, {path: ./local.env, required: false}, web.env]
+                    environment: {MODE: from-compose}
+                  db:
+                    image: postgres
+                    env_file: missing.env
+                """,
+            "app/common.env": Self.commonEnv,
+            "app/web.env": Self.webEnv,
+        ])
+        defer { spec.remove() }
+        let diagnostics = spec.diagnostics("app", variables: ["FROM_SHELL": "shell-value"])
+        #expect(diagnostics.contains { $0.message == "env file `app/missing.env` does not exist or cannot be read" && $0.location.line == 8 },
+                "\(diagnostics)")
+        let fixed = try TemporarySpec([
+            "app/compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: [common.env, web.env]\n    environment: {MODE: from-compose}\n",
+            "app/common.env": Self.commonEnv,
+            "app/web.env": Self.webEnv,
+        ])
+        defer { fixed.remove() }
+        let web = try #require(try fixed.load("app", variables: ["FROM_SHELL": "shell-value"]).service("web"))
+        let values = Dictionary(uniqueKeysWithValues: web.environment.map { ($0.name, $0.value) })
+        #expect(values == ["LEVEL": "debug", "MODE": "from-compose", "QUOTED": "\"kept\"", "FROM_SHELL": "shell-value", "EMPTY": ""])
+        #expect(web.environment.first { $0.name == "LEVEL" }?.location == SourceLocation(file: "app/web.env", line: 1, column: 1))
+    }
+
+    @Test("a random-looking value from an env file is still found by the leak guard, which does not say it is in git")
+    func envFileLeak() throws {
+        let spec = try TemporarySpec([
+            "app/compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: web.env\n",
+            "app/web.env": "API_TOKEN=q8Zr2LmX9vTn4KpW7sYb3HcJ6fDg1NaE\n",
+        ])
+        defer { spec.remove() }
+        let finding = try #require(spec.diagnostics("app").first { $0.message.contains("API_TOKEN") })
+        #expect(finding.location.file == "app/web.env" && !finding.message.contains("git"), "\(finding)")
+    }
 }

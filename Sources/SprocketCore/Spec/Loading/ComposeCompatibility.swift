@@ -16,7 +16,6 @@ enum ComposeCompatibility {
             "privileged": .init(reason: "Swarm services cannot run privileged", hint: "grant only the capabilities needed with `cap_add`"),
             "devices": .init(reason: "Swarm services cannot map devices", hint: "run this workload outside Swarm, or use a bind mount where it suffices"),
             "expose": .init(reason: "ports are reachable on attached networks without it", hint: remove),
-            "env_file": .init(reason: "sprocketctl does not read env files", hint: "list the variables under `environment:`, using `${setting}` for values"),
             "profiles": .init(reason: "Swarm has no profiles", hint: "use layers or environments to choose what is deployed"),
             "pull_policy": .init(reason: "Swarm resolves the image on every deploy", hint: remove),
             "platform": .init(reason: "Swarm picks the image variant for each node", hint: "restrict nodes with `deploy.placement.constraints`"),

@@ -37,7 +37,7 @@ struct LayerParser {
         if let node = fields["configs"] { layer.configs = configsAndSecrets.configs(node) }
         if let node = fields["secrets"] { layer.secrets = configsAndSecrets.secrets(node) }
         if let node = fields["services"], let entries = context.mapping(node, for: "services") {
-            let parser = ServiceParser(context: context)
+            let parser = ServiceParser(context: context, origin: origin)
             layer.services = entries.map(parser.parse)
         }
         if let node = fields["gate"] { layer.gate = CheckListParser(context: context).checks(node, owner: .gate) }

@@ -4,12 +4,15 @@
 /// references) still see it; a missing `image` is left empty for the validator to report.
 struct ServiceParser {
     let context: SpecParseContext
+    /// The file the service is written in, which `env_file:` paths start from; nil where only parts of a service
+    /// are read (a check's `run:`).
+    var origin: SpecFileOrigin?
 
     static let keys = [
         "image", "command", "entrypoint", "environment", "labels", "user", "working_dir", "hostname", "stop_signal",
         "stop_grace_period", "init", "read_only", "tty", "cap_add", "cap_drop", "dns", "dns_search", "extra_hosts",
         "sysctls", "ulimits", "networks", "volumes", "ports", "secrets", "configs", "healthcheck", "logging", "deploy",
-        "checks", "routes", "not_secret",
+        "checks", "routes", "not_secret", "env_file",
     ]
 
     func parse(_ entry: YAMLEntry) -> ServiceSpec {
@@ -25,6 +28,12 @@ struct ServiceParser {
         readLists(fields, into: &service)
         let keyValues = KeyValueParser(context: context)
         if let node = fields["environment"] { service.environment = keyValues.environment(node) }
+        if let node = fields["env_file"], let origin {
+            // The service's own `environment:` wins over its env files.
+            let own = Set(service.environment.map(\.name))
+            service.environment = EnvFileReader(context: context, origin: origin).variables(node).filter { !own.contains($0.name) }
+                + service.environment
+        }
         if let node = fields["labels"] { service.labels = keyValues.dictionary(node, for: "labels") }
         if let node = fields["sysctls"] { service.sysctls = keyValues.dictionary(node, for: "sysctls") }
         let attachments = ServiceAttachmentParser(context: context)

@@ -26,10 +26,12 @@ struct SecretLiteralCheck {
     private func check(_ service: ServiceSpec, into diagnostics: inout [SpecDiagnostic]) {
         for variable in service.environment where !service.notSecret.contains(variable.name) {
             if let kind = SecretLiteralDetector.classify(variable.value) {
+                // A value from an env file may be kept out of git, but it still lands in the service spec.
+                let fromEnvFile = variable.location.file != service.location.file
                 diagnostics.append(SpecDiagnostic(
                     variable.location,
                     "environment variable `\(variable.name)` of service `\(service.name)` looks like \(kind): its value would be "
-                        + "visible in git, the service spec and `docker inspect`",
+                        + "visible in \(fromEnvFile ? "" : "git, ")the service spec and `docker inspect`",
                     hint: Self.hint))
             }
         }

@@ -274,7 +274,9 @@ public final class S3StateLease: StateLease {
                 $0.actsUntil = Self.deadline(sentAt: sentAt, timing: timing)
             }
             return .renewed
-        } catch let error as S3Error where error.kind == .preconditionFailed {
+        } catch let error as S3Error where error.kind == .preconditionFailed || error.kind == .noSuchKey {
+            // 412: another run rewrote the lock; 404: the object is gone (a run that took it over finished and
+            // released it), which S3 answers to `If-Match` on a missing key. Either way this lease is over.
             held.withLock { $0.lost = true }
             client.logger.warning("the state lock was taken over by another run after this run's lease expired", metadata: ["lock": "s3://\(bucket)/\(key)"])
             return .lost
